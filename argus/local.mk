@@ -1,0 +1,1 @@
+# argus/local.mk - filled in by its owner

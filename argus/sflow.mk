@@ -1,0 +1,1 @@
+# argus/sflow.mk - filled in by its owner

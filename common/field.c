@@ -1,0 +1,267 @@
+/*
+ * field.c - the field table and the numeric and address views of a flow.
+ *
+ * Names, labels and widths are Argus's (ra(1)); derived fields (rate, load,
+ * loss, mean ...) are computed here from the stored ones, the way Argus
+ * computes them, so every tool agrees on them.
+ */
+#include "config.h"
+
+#include "field.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#define K FF_KEY
+#define S (FF_SUM | FF_DESC)
+#define D FF_DESC
+#define L FF_LEFT
+#define V (FF_DERIVED | FF_DESC)
+
+const struct ra_field ra_fields[F_COUNT] = {
+	[F_SRCID] = { "srcid", "SrcId", 18, FT_ADDR, K | FF_MASK, F_SRCID, "probe or sFlow agent that saw the flow" },
+	[F_STIME] = { "stime", "StartTime", 26, FT_TIME, 0, F_STIME, "record start time" },
+	[F_LTIME] = { "ltime", "LastTime", 26, FT_TIME, 0, F_LTIME, "record last time" },
+	[F_TRANS] = { "trans", "Trans", 6, FT_UINT, S, F_TRANS, "number of records merged into this one" },
+	[F_FLGS] = { "flgs", "Flgs", 9, FT_FLGS, L, F_FLGS, "flow flags (encapsulation, loss, fragments, ...)" },
+	[F_SEQ] = { "seq", "Seq", 7, FT_UINT, 0, F_SEQ, "flow sequence number given by the daemon" },
+	[F_DUR] = { "dur", "Dur", 10, FT_DUR, D, F_DUR, "record duration, seconds" },
+	[F_RUNTIME] = { "runtime", "RunTime", 10, FT_DUR, V, F_RUNTIME, "sum of merged record durations" },
+	[F_MEAN] = { "mean", "Mean", 10, FT_DUR, V, F_MEAN, "mean duration of merged records" },
+	[F_STDDEV] = { "stddev", "StdDev", 10, FT_DUR, V, F_STDDEV, "standard deviation of merged record durations" },
+	[F_SUM] = { "sum", "Sum", 10, FT_DUR, V, F_SUM, "total duration of merged records" },
+	[F_MIN] = { "min", "Min", 10, FT_DUR, V, F_MIN, "minimum duration of merged records" },
+	[F_MAX] = { "max", "Max", 10, FT_DUR, V, F_MAX, "maximum duration of merged records" },
+	[F_SMAC] = { "smac", "SrcMac", 17, FT_MAC, K, F_SMAC, "source MAC address" },
+	[F_DMAC] = { "dmac", "DstMac", 17, FT_MAC, K, F_DMAC, "destination MAC address" },
+	[F_SOUI] = { "soui", "SrcOui", 8, FT_MAC, K, F_SOUI, "OUI part of the source MAC address" },
+	[F_DOUI] = { "doui", "DstOui", 8, FT_MAC, K, F_DOUI, "OUI part of the destination MAC address" },
+	[F_SADDR] = { "saddr", "SrcAddr", 15, FT_ADDR, K | FF_MASK, F_SADDR, "source address" },
+	[F_DADDR] = { "daddr", "DstAddr", 15, FT_ADDR, K | FF_MASK, F_DADDR, "destination address" },
+	[F_PROTO] = { "proto", "Proto", 6, FT_PROTO, K, F_PROTO, "protocol" },
+	[F_SPORT] = { "sport", "Sport", 6, FT_PORT, K | L, F_SPORT, "source port (ICMP: type)" },
+	[F_DPORT] = { "dport", "Dport", 6, FT_PORT, K | L, F_DPORT, "destination port (ICMP: id or code)" },
+	[F_STOS] = { "stos", "sTos", 4, FT_UINT, K, F_STOS, "source TOS byte" },
+	[F_DTOS] = { "dtos", "dTos", 4, FT_UINT, K, F_DTOS, "destination TOS byte" },
+	[F_SDSB] = { "sdsb", "sDSb", 4, FT_UINT, K, F_SDSB, "source DiffServ code point" },
+	[F_DDSB] = { "ddsb", "dDSb", 4, FT_UINT, K, F_DDSB, "destination DiffServ code point" },
+	[F_STTL] = { "sttl", "sTtl", 4, FT_UINT, K, F_STTL, "source to destination TTL" },
+	[F_DTTL] = { "dttl", "dTtl", 4, FT_UINT, K, F_DTTL, "destination to source TTL" },
+	[F_SMPLS] = { "smpls", "sMpls", 7, FT_UINT, K, F_SMPLS, "source MPLS label" },
+	[F_DMPLS] = { "dmpls", "dMpls", 7, FT_UINT, K, F_DMPLS, "destination MPLS label" },
+	[F_SVLAN] = { "svlan", "sVlan", 7, FT_UINT, K, F_SVLAN, "source VLAN id" },
+	[F_DVLAN] = { "dvlan", "dVlan", 7, FT_UINT, K, F_DVLAN, "destination VLAN id" },
+	[F_CAUSE] = { "cause", "Cause", 6, FT_CAUSE, L, F_CAUSE, "why the record was written: Start, Status, Stop, Shutdown" },
+	[F_PKTS] = { "pkts", "TotPkts", 8, FT_UINT, S, F_PKTS, "packets, both directions" },
+	[F_SPKTS] = { "spkts", "SrcPkts", 8, FT_UINT, S, F_SPKTS, "packets from source" },
+	[F_DPKTS] = { "dpkts", "DstPkts", 8, FT_UINT, S, F_DPKTS, "packets from destination" },
+	[F_BYTES] = { "bytes", "TotBytes", 10, FT_UINT, S, F_BYTES, "bytes on the wire, both directions" },
+	[F_SBYTES] = { "sbytes", "SrcBytes", 10, FT_UINT, S, F_SBYTES, "bytes from source" },
+	[F_DBYTES] = { "dbytes", "DstBytes", 10, FT_UINT, S, F_DBYTES, "bytes from destination" },
+	[F_APPBYTES] = { "appbytes", "TotAppByte", 10, FT_UINT, S, F_APPBYTES, "application bytes, both directions" },
+	[F_SAPPBYTES] = { "sappbytes", "SAppBytes", 10, FT_UINT, S, F_SAPPBYTES, "application bytes from source" },
+	[F_DAPPBYTES] = { "dappbytes", "DAppBytes", 10, FT_UINT, S, F_DAPPBYTES, "application bytes from destination" },
+	[F_LOAD] = { "load", "Load", 12, FT_FLOAT, V, F_LOAD, "bits per second, both directions" },
+	[F_SLOAD] = { "sload", "SrcLoad", 12, FT_FLOAT, V, F_SLOAD, "bits per second from source" },
+	[F_DLOAD] = { "dload", "DstLoad", 12, FT_FLOAT, V, F_DLOAD, "bits per second from destination" },
+	[F_LOSS] = { "loss", "Loss", 6, FT_UINT, S, F_LOSS, "packets retransmitted or lost" },
+	[F_SLOSS] = { "sloss", "SrcLoss", 7, FT_UINT, S, F_SLOSS, "source packets retransmitted or lost" },
+	[F_DLOSS] = { "dloss", "DstLoss", 7, FT_UINT, S, F_DLOSS, "destination packets retransmitted or lost" },
+	[F_PLOSS] = { "ploss", "pLoss", 8, FT_FLOAT, V, F_PLOSS, "percent of packets lost" },
+	[F_PSLOSS] = { "psloss", "pSrcLoss", 8, FT_FLOAT, V, F_PSLOSS, "percent of source packets lost" },
+	[F_PDLOSS] = { "pdloss", "pDstLoss", 8, FT_FLOAT, V, F_PDLOSS, "percent of destination packets lost" },
+	[F_RETRANS] = { "retrans", "Retrans", 7, FT_UINT, S, F_RETRANS, "TCP retransmissions" },
+	[F_SRETRANS] = { "sretrans", "SrcRetra", 8, FT_UINT, S, F_SRETRANS, "source TCP retransmissions" },
+	[F_DRETRANS] = { "dretrans", "DstRetra", 8, FT_UINT, S, F_DRETRANS, "destination TCP retransmissions" },
+	[F_PRETRANS] = { "pretrans", "pRetran", 8, FT_FLOAT, V, F_PRETRANS, "percent of packets retransmitted" },
+	[F_PSRETRANS] = { "psretrans", "pSrcRetr", 8, FT_FLOAT, V, F_PSRETRANS, "percent of source packets retransmitted" },
+	[F_PDRETRANS] = { "pdretrans", "pDstRetr", 8, FT_FLOAT, V, F_PDRETRANS, "percent of destination packets retransmitted" },
+	[F_SOOO] = { "sooo", "SrcOoo", 6, FT_UINT, S, F_SOOO, "source packets out of order" },
+	[F_DOOO] = { "dooo", "DstOoo", 6, FT_UINT, S, F_DOOO, "destination packets out of order" },
+	[F_SWINSHUT] = { "swinshut", "SrcWinSh", 8, FT_UINT, S, F_SWINSHUT, "source zero-window events" },
+	[F_DWINSHUT] = { "dwinshut", "DstWinSh", 8, FT_UINT, S, F_DWINSHUT, "destination zero-window events" },
+	[F_RATE] = { "rate", "Rate", 12, FT_FLOAT, V, F_RATE, "packets per second" },
+	[F_SRATE] = { "srate", "SrcRate", 12, FT_FLOAT, V, F_SRATE, "source packets per second" },
+	[F_DRATE] = { "drate", "DstRate", 12, FT_FLOAT, V, F_DRATE, "destination packets per second" },
+	[F_DIR] = { "dir", "Dir", 3, FT_DIR, L, F_DIR, "direction: -> <-> <- ?> <?> <? who" },
+	[F_SINTPKT] = { "sintpkt", "SIntPkt", 10, FT_MSEC, D, F_SINTPKT, "source mean inter-packet time, ms" },
+	[F_DINTPKT] = { "dintpkt", "DIntPkt", 10, FT_MSEC, D, F_DINTPKT, "destination mean inter-packet time, ms" },
+	[F_SJIT] = { "sjit", "SrcJitter", 10, FT_MSEC, D, F_SJIT, "source jitter, ms" },
+	[F_DJIT] = { "djit", "DstJitter", 10, FT_MSEC, D, F_DJIT, "destination jitter, ms" },
+	[F_STATE] = { "state", "State", 5, FT_STATE, L, F_STATE, "flow state: REQ ACC CON FIN RST INT ECO ..." },
+	[F_SUSER] = { "suser", "srcUdata", 16, FT_USER, L, F_SUSER, "captured payload from source" },
+	[F_DUSER] = { "duser", "dstUdata", 16, FT_USER, L, F_DUSER, "captured payload from destination" },
+	[F_INODE] = { "inode", "Inode", 15, FT_ADDR, K | FF_MASK, F_INODE, "node that sent an ICMP error about the flow" },
+	[F_SYNACK] = { "synack", "SynAck", 10, FT_DUR, D, F_SYNACK, "TCP SYN to SYN-ACK time, seconds" },
+	[F_ACKDAT] = { "ackdat", "AckDat", 10, FT_DUR, D, F_ACKDAT, "TCP SYN-ACK to ACK time, seconds" },
+	[F_TCPRTT] = { "tcprtt", "TcpRtt", 10, FT_DUR, V, F_TCPRTT, "TCP round trip: synack + ackdat" },
+	[F_STCPFLAGS] = { "stcpflags", "sTcpFl", 6, FT_HEX, K, F_STCPFLAGS, "TCP flags seen from source" },
+	[F_DTCPFLAGS] = { "dtcpflags", "dTcpFl", 6, FT_HEX, K, F_DTCPFLAGS, "TCP flags seen from destination" },
+	[F_SMEANSZ] = { "smeansz", "sMeanPktSz", 10, FT_FLOAT, V, F_SMEANSZ, "mean source packet size" },
+	[F_DMEANSZ] = { "dmeansz", "dMeanPktSz", 10, FT_FLOAT, V, F_DMEANSZ, "mean destination packet size" },
+	[F_SUBAGENT] = { "subagent", "SubAgent", 8, FT_UINT, K, F_SUBAGENT, "sFlow sub-agent id" },
+	[F_SRATE_SAMPLING] = { "samprate", "SampRate", 8, FT_UINT, K, F_SRATE_SAMPLING, "sampling rate (1 in N); 0 unsampled" },
+	[F_INIF] = { "inif", "InIf", 10, FT_IFINDEX, K, F_INIF, "input ifindex (sFlow)" },
+	[F_OUTIF] = { "outif", "OutIf", 10, FT_IFINDEX, K, F_OUTIF, "output ifindex (sFlow)" },
+	[F_FAMILY] = { "family", "Fam", 5, FT_UINT, K, F_FAMILY, "address family: 1 IPv4, 2 IPv6, 3 ARP, 4 Ethernet" },
+	[F_ETYPE] = { "etype", "EType", 6, FT_HEX, K, F_ETYPE, "ethertype of a non-IP flow" },
+};
+
+const struct ra_field *fld_lookup(const char *name)
+{
+	for (unsigned i = 0; i < F_COUNT; i++)
+		if (strcasecmp(name, ra_fields[i].name) == 0)
+			return &ra_fields[i];
+	return NULL;
+}
+
+static uint64_t dur_us(const struct ra_flow *f) { return f->ltime > f->stime ? f->ltime - f->stime : 0; }
+static bool has_agg(const struct ra_flow *f) { return RA_HAS(f, RA_BLK_AGG) && f->trans > 0; }
+
+static double per_sec(uint64_t n, uint64_t us)
+{
+	return us ? (double)n * 1e6 / (double)us : 0.0;
+}
+
+/* Argus: rate = (pkts - 1) / dur; load = bytes * 8 * (pkts - 1) / pkts / dur */
+static double rate(uint64_t pkts, uint64_t us) { return pkts > 1 ? per_sec(pkts - 1, us) : 0.0; }
+static double load(uint64_t bytes, uint64_t pkts, uint64_t us)
+{
+	if (pkts < 2 || !us)
+		return 0.0;
+	return (double)bytes * 8.0 * (double)(pkts - 1) / (double)pkts * 1e6 / (double)us;
+}
+static double pct(uint64_t part, uint64_t whole) { return whole ? (double)part * 100.0 / (double)whole : 0.0; }
+
+uint64_t fld_uint(unsigned id, const struct ra_flow *f)
+{
+	switch (id) {
+	case F_STIME: return f->stime;
+	case F_LTIME: return f->ltime;
+	case F_TRANS: return f->trans;
+	case F_FLGS: return f->flgs;
+	case F_SEQ: return f->seq;
+	case F_DUR: return dur_us(f);
+	case F_RUNTIME:
+	case F_SUM: return has_agg(f) ? f->dur_sum : dur_us(f);
+	case F_MEAN: return has_agg(f) ? f->dur_sum / f->trans : dur_us(f);
+	case F_MIN: return has_agg(f) ? f->dur_min : dur_us(f);
+	case F_MAX: return has_agg(f) ? f->dur_max : dur_us(f);
+	case F_STDDEV: return (uint64_t)(fld_double(F_STDDEV, f) * 1e6 + 0.5);
+	case F_PROTO: return f->proto;
+	case F_SPORT: return f->sport;
+	case F_DPORT: return f->dport;
+	case F_STOS: return f->stos;
+	case F_DTOS: return f->dtos;
+	case F_SDSB: return f->stos >> 2;
+	case F_DDSB: return f->dtos >> 2;
+	case F_STTL: return f->sttl;
+	case F_DTTL: return f->dttl;
+	case F_SMPLS: return f->smpls;
+	case F_DMPLS: return f->dmpls;
+	case F_SVLAN: return f->svlan;
+	case F_DVLAN: return f->dvlan;
+	case F_CAUSE: return f->cause;
+	case F_PKTS: return f->spkts + f->dpkts;
+	case F_SPKTS: return f->spkts;
+	case F_DPKTS: return f->dpkts;
+	case F_BYTES: return f->sbytes + f->dbytes;
+	case F_SBYTES: return f->sbytes;
+	case F_DBYTES: return f->dbytes;
+	case F_APPBYTES: return f->sappbytes + f->dappbytes;
+	case F_SAPPBYTES: return f->sappbytes;
+	case F_DAPPBYTES: return f->dappbytes;
+	case F_LOSS:
+	case F_RETRANS: return (uint64_t)f->sretrans + f->dretrans;
+	case F_SLOSS:
+	case F_SRETRANS: return f->sretrans;
+	case F_DLOSS:
+	case F_DRETRANS: return f->dretrans;
+	case F_SOOO: return f->sooo;
+	case F_DOOO: return f->dooo;
+	case F_SWINSHUT: return f->swinshut;
+	case F_DWINSHUT: return f->dwinshut;
+	case F_DIR: return f->dir;
+	case F_SINTPKT: return f->sintpkt;
+	case F_DINTPKT: return f->dintpkt;
+	case F_SJIT: return f->sjit;
+	case F_DJIT: return f->djit;
+	case F_STATE: return f->state;
+	case F_SYNACK: return f->synack;
+	case F_ACKDAT: return f->ackdat;
+	case F_TCPRTT: return (uint64_t)f->synack + f->ackdat;
+	case F_STCPFLAGS: return f->stcpflags;
+	case F_DTCPFLAGS: return f->dtcpflags;
+	case F_SUBAGENT: return f->subagent;
+	case F_SRATE_SAMPLING: return f->rate;
+	case F_INIF: return f->inif;
+	case F_OUTIF: return f->outif;
+	case F_FAMILY: return f->family;
+	case F_ETYPE: return f->etype;
+	case F_SUSER: return f->spaylen;
+	case F_DUSER: return f->dpaylen;
+	default: return (uint64_t)fld_double(id, f);
+	}
+}
+
+double fld_double(unsigned id, const struct ra_flow *f)
+{
+	uint64_t us = dur_us(f);
+
+	switch (id) {
+	case F_LOAD: return load(f->sbytes, f->spkts, us) + load(f->dbytes, f->dpkts, us);
+	case F_SLOAD: return load(f->sbytes, f->spkts, us);
+	case F_DLOAD: return load(f->dbytes, f->dpkts, us);
+	case F_RATE: return rate(f->spkts + f->dpkts, us);
+	case F_SRATE: return rate(f->spkts, us);
+	case F_DRATE: return rate(f->dpkts, us);
+	case F_PLOSS:
+	case F_PRETRANS: return pct((uint64_t)f->sretrans + f->dretrans, f->spkts + f->dpkts);
+	case F_PSLOSS:
+	case F_PSRETRANS: return pct(f->sretrans, f->spkts);
+	case F_PDLOSS:
+	case F_PDRETRANS: return pct(f->dretrans, f->dpkts);
+	case F_SMEANSZ: return f->spkts ? (double)f->sbytes / (double)f->spkts : 0.0;
+	case F_DMEANSZ: return f->dpkts ? (double)f->dbytes / (double)f->dpkts : 0.0;
+	case F_STDDEV: {
+		double n, mean, var;
+		if (!has_agg(f) || f->trans < 2)
+			return 0.0;
+		n = (double)f->trans;
+		mean = (double)f->dur_sum / 1e6 / n;
+		var = f->dur_sumsq / n - mean * mean;
+		return var > 0 ? sqrt(var) : 0.0;
+	}
+	default: return (double)fld_uint(id, f);
+	}
+}
+
+unsigned fld_addr(unsigned id, const struct ra_flow *f, union ra_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (id) {
+	case F_SADDR:
+		*out = f->saddr;
+		return f->family == RA_AF_ARP ? RA_AF_INET : f->family;
+	case F_DADDR:
+		*out = f->daddr;
+		return f->family == RA_AF_ARP ? RA_AF_INET : f->family;
+	case F_SRCID:
+		*out = f->srcid;
+		return f->srcid_family;
+	case F_INODE:
+		*out = f->inode;
+		return f->inode_family;
+	case F_SMAC:
+	case F_SOUI:
+		memcpy(out->mac, f->smac, id == F_SOUI ? 3 : 6);
+		return RA_HAS(f, RA_BLK_L2) ? RA_AF_ETHER : 0;
+	case F_DMAC:
+	case F_DOUI:
+		memcpy(out->mac, f->dmac, id == F_DOUI ? 3 : 6);
+		return RA_HAS(f, RA_BLK_L2) ? RA_AF_ETHER : 0;
+	default:
+		return 0;
+	}
+}

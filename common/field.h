@@ -1,0 +1,121 @@
+/*
+ * field.h - the one table of record fields.
+ *
+ * Every name that -s, -m, the filter, CSV headers and JSON keys accept is
+ * resolved here.  A field has Argus's name, label and default width, a
+ * type that says how it prints and compares, and flags that say whether
+ * racluster may key on it (FF_KEY), how it merges, and whether it sorts
+ * descending by default.  Adding a field here makes it printable,
+ * sortable, clusterable and filterable everywhere.
+ */
+#ifndef COMMON_FIELD_H
+#define COMMON_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+enum fld_type {
+	FT_TIME,	/* u64 microseconds since the epoch */
+	FT_DUR,		/* u64 microseconds, printed as seconds */
+	FT_MSEC,	/* u64 microseconds, printed as milliseconds (jitter, intpkt) */
+	FT_UINT,	/* unsigned integer */
+	FT_HEX,		/* unsigned integer printed 0x.. (tcp flags) */
+	FT_FLOAT,	/* double */
+	FT_ADDR,	/* address, family dependent */
+	FT_MAC,
+	FT_PORT,
+	FT_PROTO,
+	FT_STATE,
+	FT_DIR,
+	FT_FLGS,
+	FT_CAUSE,
+	FT_USER,	/* captured payload bytes */
+	FT_IFINDEX,	/* sFlow ifindex (2+30-bit format) */
+};
+
+enum {
+	FF_KEY = 1 << 0,	/* identity field: racluster may key on it */
+	FF_MASK = 1 << 1,	/* accepts /len in -m (addresses) */
+	FF_SUM = 1 << 2,	/* additive counter: merged by summing */
+	FF_DESC = 1 << 3,	/* rasort sorts it descending by default */
+	FF_LEFT = 1 << 4,	/* left-aligned when printed */
+	FF_DERIVED = 1 << 5,	/* computed from other fields (rate, load, ...) */
+};
+
+/* Field identifiers, one per table row. */
+enum fld_id {
+	F_SRCID, F_STIME, F_LTIME, F_TRANS, F_FLGS, F_SEQ, F_DUR, F_RUNTIME,
+	F_MEAN, F_STDDEV, F_SUM, F_MIN, F_MAX,
+	F_SMAC, F_DMAC, F_SOUI, F_DOUI, F_SADDR, F_DADDR, F_PROTO, F_SPORT, F_DPORT,
+	F_STOS, F_DTOS, F_SDSB, F_DDSB, F_STTL, F_DTTL, F_SMPLS, F_DMPLS, F_SVLAN, F_DVLAN,
+	F_CAUSE, F_PKTS, F_SPKTS, F_DPKTS, F_BYTES, F_SBYTES, F_DBYTES,
+	F_APPBYTES, F_SAPPBYTES, F_DAPPBYTES, F_LOAD, F_SLOAD, F_DLOAD,
+	F_LOSS, F_SLOSS, F_DLOSS, F_PLOSS, F_PSLOSS, F_PDLOSS,
+	F_RETRANS, F_SRETRANS, F_DRETRANS, F_PRETRANS, F_PSRETRANS, F_PDRETRANS,
+	F_SOOO, F_DOOO, F_SWINSHUT, F_DWINSHUT,
+	F_RATE, F_SRATE, F_DRATE, F_DIR, F_SINTPKT, F_DINTPKT, F_SJIT, F_DJIT,
+	F_STATE, F_SUSER, F_DUSER, F_INODE, F_SYNACK, F_ACKDAT, F_TCPRTT,
+	F_STCPFLAGS, F_DTCPFLAGS, F_SMEANSZ, F_DMEANSZ,
+	F_SUBAGENT, F_SRATE_SAMPLING, F_INIF, F_OUTIF, F_FAMILY, F_ETYPE,
+	F_COUNT
+};
+
+struct ra_field {
+	const char *name;	/* Argus's name: "saddr" */
+	const char *label;	/* column label: "SrcAddr" */
+	uint8_t width;		/* default print width */
+	uint8_t type;		/* enum fld_type */
+	uint8_t flags;		/* FF_x */
+	uint8_t id;		/* enum fld_id */
+	const char *help;	/* one line for man pages and --help */
+};
+
+extern const struct ra_field ra_fields[F_COUNT];
+
+/* Look a name up (case-insensitive); NULL if unknown. */
+const struct ra_field *fld_lookup(const char *name);
+
+/* Numeric view of a field (FT_TIME, FT_DUR, FT_UINT, FT_HEX, FT_PORT, FT_PROTO,
+ * FT_STATE, FT_DIR, FT_FLGS, FT_CAUSE, FT_IFINDEX, FT_MSEC).  0 for others. */
+uint64_t fld_uint(unsigned id, const struct ra_flow *f);
+/* Floating view: FT_FLOAT fields, and every numeric field as a double. */
+double fld_double(unsigned id, const struct ra_flow *f);
+/* Address view: FT_ADDR/FT_MAC fields; returns the family (RA_AF_x) and the
+ * address, or 0 when the record has none for this field. */
+unsigned fld_addr(unsigned id, const struct ra_flow *f, union ra_addr *out);
+
+/* Options that change how values print. */
+struct fmt_opts {
+	const char *time_format;	/* strftime(3) with %f for fractions */
+	int usec_digits;		/* digits %f prints, 0..6 (default 6) */
+	int float_digits;		/* -p: digits after the point (default 6) */
+	bool epoch;			/* -u: seconds since the epoch */
+	int numeric;			/* -n count: 1 numeric ports, 2 numeric protocols too */
+	bool utc;			/* print times in UTC rather than local time */
+};
+void fmt_opts_default(struct fmt_opts *o);
+
+/* Caches for names and times; one per printer, not shared. */
+struct fmt_cache;
+struct fmt_cache *fmt_cache_new(const struct fmt_opts *o);
+void fmt_cache_free(struct fmt_cache *c);
+
+/* Format a field's value into out (cap bytes; FT_USER may need
+ * 4 * RA_PAYLOAD_MAX + 16).  Returns the length written (no NUL counted).
+ * quote_json: escape for a JSON string. */
+size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c,
+		  char *out, size_t cap);
+/* True when the field's JSON value is a number (no quotes). */
+bool fld_json_number(const struct ra_field *fd);
+
+/* Helpers other modules share. */
+size_t fmt_u64(char *out, uint64_t v);
+size_t fmt_addr(char *out, unsigned family, const union ra_addr *a);
+size_t fmt_time(struct fmt_cache *c, uint64_t usec, char *out, size_t cap);
+/* Parse an address ("10.1.2.3", "::1", "0:1:2:3:4:5"); returns family or 0. */
+unsigned parse_addr(const char *s, union ra_addr *out);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * filter.h - the filter language (ra-filter(7)): tcpdump-like expressions
+ * over flow records, compiled once into a flat program of nodes with
+ * true/false jumps and evaluated with no allocation or recursion.
+ */
+#ifndef COMMON_FILTER_H
+#define COMMON_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "record.h"
+
+struct ra_filter;
+
+/*
+ * Compile an expression.  On error returns NULL and fills err with code
+ * RA_ERR_USAGE, err->offset = 1-based column of the offending token,
+ * has_offset = 0 and msg = "column N: expected ..., found '...'".
+ * An empty expression (or only blanks) compiles to "match everything".
+ */
+struct ra_filter *flt_compile(const char *expr, struct ra_err *err);
+/* True when the flow passes.  Non-flow records never pass a non-empty filter. */
+bool flt_match(const struct ra_filter *flt, const struct ra_flow *f);
+/* Print the compiled program, one node a line, for -b. */
+size_t flt_dump(const struct ra_filter *flt, char *buf, size_t cap);
+void flt_free(struct ra_filter *flt);
+
+#endif

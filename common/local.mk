@@ -1,0 +1,12 @@
+# common/local.mk - the library every program links.
+noinst_LIBRARIES += common/libcommon.a
+common_libcommon_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+common_libcommon_a_SOURCES = \
+	common/cursor.h \
+	common/error.c common/error.h \
+	common/record.c common/record.h common/state.c \
+	common/field.c common/field.h common/fmt.c \
+	common/reader.c common/writer.c common/stream.h \
+	common/printer.c common/printer.h \
+	common/options.c common/options.h common/rarc.c \
+	common/timerange.c

@@ -1,0 +1,400 @@
+/*
+ * options.c - parsing the options every client shares (Argus's letters).
+ *
+ * Options that take lists (-r, -R, -s, -m, -M, -S) take every following
+ * word up to the next option, as Argus does: "ra -r a b -s saddr daddr".
+ * Everything after a lone "-" or "--" is the filter.
+ */
+#include "config.h"
+
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+const char ra_common_usage[] =
+	"  -r file ...     read records from files ('-' is stdin; .gz is read through zlib)\n"
+	"  -R dir ...      read every file below the directories, in name order\n"
+	"  -w file         write matching records to file ('-' is stdout); -z compresses\n"
+	"  -s fields       fields to print: a list, +field adds, -field removes, field:width\n"
+	"  -t range        only records in the time range (Argus's forms, see ra(1))\n"
+	"  -n              numbers, not names (-nn: protocol numbers too)\n"
+	"  -c char         CSV with this delimiter;  -M json: JSON lines\n"
+	"  -L n            labels every n lines (0 once, -1 never)\n"
+	"  -N n            at most n records (-N start-end: that range)\n"
+	"  -u              times as seconds since the epoch;  -p digits: float precision\n"
+	"  -F file         read settings from this rarc file; -X: read no rarc\n"
+	"  -q              print nothing (read and check only)\n"
+	"  - filter        the filter expression (ra-filter(7))\n";
+
+static bool usage_err(struct ra_err *e, const char *fmt, const char *a)
+{
+	ra_err_set(e, RA_ERR_USAGE, fmt, a);
+	return false;
+}
+
+static bool parse_uint(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool parse_int(const char *s, long *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return !errno && !*end;
+}
+
+/* -N n, -N start-end, -N start+n */
+static bool parse_count(struct ra_opts *o, const char *s, struct ra_err *err)
+{
+	char buf[64];
+	char *sep;
+	uint64_t a, b;
+
+	if (*s == 'i' || *s == 'o')
+		s++;
+	if (strlen(s) >= sizeof(buf))
+		return usage_err(err, "-N: '%s' is not a count", s);
+	memcpy(buf, s, strlen(s) + 1);
+	sep = strpbrk(buf, "-+");
+	if (!sep) {
+		if (!parse_uint(buf, &o->max_records) || o->max_records == 0)
+			return usage_err(err, "-N: '%s' is not a positive count", s);
+		return true;
+	}
+	char kind = *sep;
+	*sep = '\0';
+	if (!parse_uint(buf, &a) || !parse_uint(sep + 1, &b) || a == 0)
+		return usage_err(err, "-N: '%s' is not a count, a range start-end or start+count", s);
+	if (kind == '-') {
+		if (b < a)
+			return usage_err(err, "-N: range '%s' ends before it starts", s);
+		o->first_record = a - 1;
+		o->max_records = b - a + 1;
+	} else {
+		o->first_record = a - 1;
+		o->max_records = b + 1;
+	}
+	return true;
+}
+
+static const char *const list_opts = "rRsmMS";
+static const char *const arg_opts = "rRwsmMStcLNFp";
+
+static bool is_field_word(const char *w)
+{
+	char name[64];
+	size_t n = strcspn(w, ":/");
+
+	if (n == 0 || n >= sizeof(name))
+		return false;
+	memcpy(name, w, n);
+	name[n] = '\0';
+	return fld_lookup(name) != NULL;
+}
+
+/* Does this word continue the list of option `opt`? */
+static bool continues_list(char opt, const char *w)
+{
+	if (w[0] != '-')
+		return true;
+	if (w[1] == '\0' || (w[1] == '-' && w[2] == '\0'))
+		return false;		/* the filter separator */
+	return (opt == 's' || opt == 'm') && is_field_word(w + 1);
+}
+
+static bool add_arg(const char **list, int *n, const char *v, char opt, struct ra_err *err)
+{
+	char o[2] = { opt, 0 };
+
+	if (*n >= RA_MAX_ARGS)
+		return usage_err(err, "-%s: too many arguments", o);
+	list[(*n)++] = v;
+	return true;
+}
+
+static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
+{
+	long l;
+
+	switch (opt) {
+	case 'r':
+	case 'R':
+		if (o->ninputs >= RA_MAX_ARGS)
+			return usage_err(err, "-%s: too many inputs", opt == 'r' ? "r" : "R");
+		o->input_is_dir[o->ninputs] = opt == 'R';
+		o->inputs[o->ninputs++] = v;
+		return true;
+	case 'w': o->wfile = v; return true;
+	case 's': return add_arg(o->fields, &o->nfields, v, opt, err);
+	case 'm': return add_arg(o->keys, &o->nkeys, v, opt, err);
+	case 'S': return add_arg(o->servers, &o->nservers, v, opt, err);
+	case 'M':
+		if (strcmp(v, "json") == 0) {
+			o->pr.mode = OUT_JSON;
+			return true;
+		}
+		return add_arg(o->modes, &o->nmodes, v, opt, err);
+	case 't': {
+		struct timeval tv;
+		gettimeofday(&tv, NULL);
+		if (!ra_time_range_parse(v, (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec,
+					 o->pr.fmt.utc, &o->trange, err))
+			return false;
+		return true;
+	}
+	case 'c':
+		if (strlen(v) != 1)
+			return usage_err(err, "-c: the delimiter must be one character, not '%s'", v);
+		o->pr.mode = OUT_CSV;
+		o->pr.delim = v[0];
+		return true;
+	case 'L':
+		if (!parse_int(v, &l) || l < -1)
+			return usage_err(err, "-L: '%s' is not -1, 0 or a line count", v);
+		o->pr.labels = (int)l;
+		return true;
+	case 'N': return parse_count(o, v, err);
+	case 'F': o->rarc = v; return true;
+	case 'p':
+		if (!parse_int(v, &l) || l < 0 || l > 9)
+			return usage_err(err, "-p: '%s' is not a precision from 0 to 9", v);
+		o->pr.fmt.float_digits = (int)l;
+		return true;
+	}
+	return false;
+}
+
+static void defaults(struct ra_opts *o, const char *prog)
+{
+	memset(o, 0, sizeof(*o));
+	o->prog = prog;
+	o->pr.mode = OUT_TEXT;
+	o->pr.delim = ',';
+	o->pr.labels = 0;
+	fmt_opts_default(&o->pr.fmt);
+	snprintf(o->time_format, sizeof(o->time_format), "%s", o->pr.fmt.time_format);
+	o->pr.fmt.time_format = o->time_format;
+}
+
+/* First pass: -X and -F decide which rarc files apply before anything else. */
+static bool load_rarcs(struct ra_opts *o, int argc, char **argv, struct ra_err *err)
+{
+	const char *rarc = NULL;
+	bool skip = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 || strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-X") == 0)
+			skip = true;
+		else if (strcmp(argv[i], "-F") == 0 && i + 1 < argc)
+			rarc = argv[i + 1];
+		else if (strncmp(argv[i], "-F", 2) == 0 && argv[i][2])
+			rarc = argv[i] + 2;
+	}
+	if (!skip) {
+		const char *home = getenv("HOME");
+		char path[4096];
+		if (home && (size_t)snprintf(path, sizeof(path), "%s/.rarc", home) < sizeof(path) &&
+		    !ra_rarc_load(o, path, true, err))
+			return false;
+	}
+	return !rarc || ra_rarc_load(o, rarc, false, err);
+}
+
+int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int argc, char **argv,
+		  struct ra_err *err)
+{
+	const char *always = "rRwsnctLNFuzqpXhM";
+	size_t flen = 0;
+	int i, nnum = 0;
+
+	defaults(o, prog);
+	if (!load_rarcs(o, argc, argv, err))
+		return -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-") == 0 || strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-') {
+			ra_err_set(err, RA_ERR_USAGE,
+				   "unexpected argument '%s' (a filter goes after a lone '-')", a);
+			return -1;
+		}
+		if (strcmp(a, "--help") == 0)
+			return 1;
+		for (const char *p = a + 1; *p; p++) {
+			char opt = *p, name[2] = { *p, 0 };
+			const char *v;
+			if (!strchr(always, opt) && !strchr(allowed, opt)) {
+				ra_err_set(err, RA_ERR_USAGE, "unknown option -%c", opt);
+				return -1;
+			}
+			if (!strchr(arg_opts, opt)) {
+				switch (opt) {
+				case 'n': o->pr.fmt.numeric = ++nnum; break;
+				case 'u': o->pr.fmt.epoch = true; break;
+				case 'z': o->gzip = true; break;
+				case 'q': o->quiet = true; break;
+				case 'b': o->print_program = true; break;
+				case 'X': o->no_rarc = true; break;
+				case 'h': return 1;
+				default: break;	/* a tool's own flag: it looks at argv itself */
+				}
+				continue;
+			}
+			/* option with an argument: rest of this word or the next word */
+			if (p[1]) {
+				v = p + 1;
+			} else if (i + 1 < argc && (opt == 'L' || opt == 'N' || opt == 't' || opt == 'c' ||
+						      continues_list(opt, argv[i + 1]) ||
+						      (opt == 'r' && strcmp(argv[i + 1], "-") == 0) ||
+						      (opt == 'w' && strcmp(argv[i + 1], "-") == 0))) {
+				v = argv[++i];
+			} else {
+				ra_err_set(err, RA_ERR_USAGE, "option -%s needs an argument", name);
+				return -1;
+			}
+			if (!take(o, opt, v, err))
+				return -1;
+			/* list options take the following words too */
+			while (strchr(list_opts, opt) && i + 1 < argc && continues_list(opt, argv[i + 1]) &&
+			       strcmp(argv[i + 1], "-") != 0)
+				if (!take(o, opt, argv[++i], err))
+					return -1;
+			break;
+		}
+	}
+	for (int k = i; k < argc; k++)
+		flen += strlen(argv[k]) + 1;
+	o->filter = calloc(1, flen + 1);
+	if (!o->filter) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	for (int k = i, at = 0; k < argc; k++) {
+		size_t wl = strlen(argv[k]);
+		if (k > i)
+			o->filter[at++] = ' ';
+		memcpy(o->filter + at, argv[k], wl);	/* flen counted every word */
+		at += (int)wl;
+	}
+	return 0;
+}
+
+void ra_opts_free(struct ra_opts *o)
+{
+	free(o->filter);
+	o->filter = NULL;
+}
+
+/* "name", "name:width", "+name", "-name" */
+static bool split_field(const char *w, char *name, size_t cap, int *width, struct ra_err *err)
+{
+	const char *colon = strchr(w, ':');
+	size_t n = colon ? (size_t)(colon - w) : strlen(w);
+	long l;
+
+	*width = 0;
+	if (n == 0 || n >= cap)
+		return usage_err(err, "-s: '%s' is not a field", w);
+	memcpy(name, w, n);
+	name[n] = '\0';
+	if (colon) {
+		char wbuf[16];
+		const char *ws = colon + 1;
+		size_t wl = strcspn(ws, ":");
+		if (wl == 0 || wl >= sizeof(wbuf))
+			return usage_err(err, "-s: '%s' has a bad width", w);
+		memcpy(wbuf, ws, wl);
+		wbuf[wl] = '\0';
+		if (!parse_int(wbuf, &l) || l < 1 || l > 255)
+			return usage_err(err, "-s: '%s': width must be 1 to 255", w);
+		*width = (int)l;
+	}
+	return true;
+}
+
+int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, int ndefaults,
+		    struct column *cols, struct ra_err *err)
+{
+	int n = 0;
+	bool replaced = false;
+
+	for (int i = 0; i < ndefaults && n < RA_MAX_COLS; i++) {
+		const struct ra_field *fd = fld_lookup(defaults_list[i]);
+		if (fd) {
+			cols[n].fd = fd;
+			cols[n++].width = fd->width;
+		}
+	}
+	for (int i = 0; i < o->nfields; i++) {
+		const char *w = o->fields[i];
+		char mode = (w[0] == '+' || w[0] == '-') ? w[0] : '=';
+		char name[64];
+		int width, pos = -1;
+		const struct ra_field *fd;
+
+		if (mode != '=')
+			w++;
+		if (mode == '+' && w[0] >= '0' && w[0] <= '9') {	/* +N field: insert at position N */
+			pos = 0;
+			while (*w >= '0' && *w <= '9')
+				pos = pos * 10 + (*w++ - '0');
+		}
+		if (!split_field(w, name, sizeof(name), &width, err))
+			return -1;
+		fd = fld_lookup(name);
+		if (!fd) {
+			ra_err_set(err, RA_ERR_USAGE, "-s: unknown field '%s' (ra -h lists them)", name);
+			return -1;
+		}
+		if (mode == '=' && !replaced) {
+			n = 0;
+			replaced = true;
+		}
+		if (mode == '-') {
+			int k = 0;
+			for (int j = 0; j < n; j++)
+				if (cols[j].fd != fd)
+					cols[k++] = cols[j];
+			n = k;
+			continue;
+		}
+		if (n >= RA_MAX_COLS) {
+			ra_err_set(err, RA_ERR_USAGE, "-s: more than %d fields", RA_MAX_COLS);
+			return -1;
+		}
+		if (pos >= 1 && pos - 1 < n) {
+			memmove(&cols[pos], &cols[pos - 1], (size_t)(n - pos + 1) * sizeof(*cols));
+			pos -= 1;
+		} else {
+			pos = n;
+		}
+		cols[pos].fd = fd;
+		cols[pos].width = width ? width : fd->width;
+		n++;
+	}
+	return n;
+}

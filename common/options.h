@@ -1,0 +1,80 @@
+/*
+ * options.h - the command line every client shares, Argus's letters:
+ *
+ *   -r file...  -R dir...  -w file|-  -s fields  -m keys  -M modes  -t range
+ *   -n  -c char  -L n  -N n  -F rarc  -u  -z  -q  -b  -p digits  -X  -h
+ *   and a filter after a lone "-" or "--".
+ *
+ * Defaults come from ~/.rarc, then -F file, then the command line.
+ */
+#ifndef COMMON_OPTIONS_H
+#define COMMON_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "printer.h"
+
+#define RA_MAX_ARGS 256
+
+struct time_range {
+	bool set;
+	uint64_t start, end;		/* microseconds, [start, end) */
+};
+
+struct ra_opts {
+	const char *prog;
+	const char *inputs[RA_MAX_ARGS];
+	bool input_is_dir[RA_MAX_ARGS];
+	int ninputs;
+	const char *wfile;
+	bool gzip;
+	const char *fields[RA_MAX_ARGS];	/* -s words, as given */
+	int nfields;
+	const char *keys[RA_MAX_ARGS];		/* -m words */
+	int nkeys;
+	const char *modes[RA_MAX_ARGS];		/* -M words */
+	int nmodes;
+	const char *servers[RA_MAX_ARGS];	/* -S host[:port] */
+	int nservers;
+	struct time_range trange;
+	uint64_t first_record, max_records;	/* -N: skip first_record, then at most max */
+	bool quiet, print_program, no_rarc;
+	const char *rarc;
+	char *filter;				/* joined filter words; "" when none */
+	struct printer_opts pr;
+	char time_format[128];
+	char sep[2];
+	bool json;
+};
+
+/*
+ * Parse argv.  allowed: the option letters this tool takes beyond the ones
+ * every client takes ("rRwsnctLNFuzqpXhM" are always accepted).  Returns 0
+ * on success, 1 when -h was given (usage printed by the caller), -1 on a
+ * usage error (err filled).
+ */
+int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int argc, char **argv,
+		  struct ra_err *err);
+void ra_opts_free(struct ra_opts *o);
+
+/* Resolve -s words against the default columns into cols; returns the count or -1. */
+int ra_opts_columns(const struct ra_opts *o, const char *const *defaults, int ndefaults,
+		    struct column *cols, struct ra_err *err);
+
+/* rarc: apply one file's settings; missing file is not an error when optional. */
+bool ra_rarc_load(struct ra_opts *o, const char *path, bool optional, struct ra_err *err);
+
+/* Time ranges in Argus's forms (timerange.c).  now_us: "now" for relative forms. */
+bool ra_time_range_parse(const char *s, uint64_t now_us, bool utc, struct time_range *tr,
+			 struct ra_err *err);
+static inline bool ra_time_range_match(const struct time_range *tr, uint64_t stime, uint64_t ltime)
+{
+	return !tr->set || (ltime >= tr->start && stime < tr->end);
+}
+
+/* Shared messages for the usage text of every client. */
+extern const char ra_common_usage[];
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * printer.c - formats flows as aligned text, CSV or JSON lines into a big
+ * buffer and writes it out in blocks.
+ */
+#include "config.h"
+
+#include "printer.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUTBUF (1u << 18)
+#define VALBUF (4 * RA_PAYLOAD_MAX + 64)
+
+struct printer {
+	struct printer_opts o;
+	struct column cols[RA_MAX_COLS];
+	int ncols;
+	int fd;
+	struct fmt_cache *cache;
+	char *out;			/* OUTBUF + room for one long line */
+	size_t len, cap;
+	char *val;			/* one formatted value */
+	uint64_t lines;
+};
+
+struct printer *printer_new(const struct printer_opts *o, const struct column *cols, int ncols,
+			    int fd, struct ra_err *err)
+{
+	struct printer *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		goto nomem;
+	p->o = *o;
+	p->ncols = ncols > RA_MAX_COLS ? RA_MAX_COLS : ncols;
+	memcpy(p->cols, cols, (size_t)p->ncols * sizeof(*cols));
+	p->fd = fd;
+	p->cap = OUTBUF + 2 * VALBUF * 2;
+	p->out = malloc(p->cap);
+	p->val = malloc(VALBUF);
+	{
+		struct fmt_opts fo = o->fmt;
+		if (o->mode == OUT_JSON && fo.numeric < 1)
+			fo.numeric = 1;	/* JSON ports are numbers */
+		p->cache = fmt_cache_new(&fo);
+	}
+	if (!p->out || !p->val || !p->cache)
+		goto nomem;
+	return p;
+nomem:
+	if (p)
+		printer_free(p);
+	ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+	return NULL;
+}
+
+void printer_free(struct printer *p)
+{
+	if (!p)
+		return;
+	fmt_cache_free(p->cache);
+	free(p->out);
+	free(p->val);
+	free(p);
+}
+
+bool printer_flush(struct printer *p, struct ra_err *err)
+{
+	const char *s = p->out;
+	size_t n = p->len;
+
+	while (n > 0) {
+		ssize_t put = write(p->fd, s, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0) {
+			err->sys_errno = errno;
+			ra_err_set(err, RA_ERR_IO, "write: %s", strerror(errno));
+			return false;
+		}
+		s += put;
+		n -= (size_t)put;
+	}
+	p->len = 0;
+	return true;
+}
+
+/* Make sure n more bytes fit. */
+static bool room(struct printer *p, size_t n, struct ra_err *err)
+{
+	if (p->len + n <= p->cap)
+		return true;
+	if (!printer_flush(p, err))
+		return false;
+	if (n > p->cap) {
+		char *big = realloc(p->out, n);
+		if (!big) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			return false;
+		}
+		p->out = big;
+		p->cap = n;
+	}
+	return true;
+}
+
+static void put(struct printer *p, const char *s, size_t n)
+{
+	memcpy(p->out + p->len, s, n);
+	p->len += n;
+}
+
+static void pad(struct printer *p, size_t n)
+{
+	memset(p->out + p->len, ' ', n);
+	p->len += n;
+}
+
+/* One text cell: right-aligned unless the field is left-aligned; widens. */
+static void text_cell(struct printer *p, struct column *c, const char *s, size_t n, bool last)
+{
+	size_t w = (size_t)c->width;
+
+	if (n > w) {
+		c->width = (int)n;	/* widen from here on */
+		w = n;
+	}
+	if (c->fd->flags & FF_LEFT) {
+		put(p, s, n);
+		if (!last)
+			pad(p, w - n);
+	} else {
+		pad(p, w - n);
+		put(p, s, n);
+	}
+}
+
+static bool needs_quotes(const char *s, size_t n, char delim)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return true;
+	return false;
+}
+
+static void csv_cell(struct printer *p, const char *s, size_t n)
+{
+	if (!needs_quotes(s, n, p->o.delim)) {
+		put(p, s, n);
+		return;
+	}
+	p->out[p->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			p->out[p->len++] = '"';
+		p->out[p->len++] = s[i];
+	}
+	p->out[p->len++] = '"';
+}
+
+static void json_string(struct printer *p, const char *s, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	p->out[p->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\') {
+			p->out[p->len++] = '\\';
+			p->out[p->len++] = (char)ch;
+		} else if (ch < 0x20) {
+			put(p, "\\u00", 4);
+			p->out[p->len++] = hx[ch >> 4];
+			p->out[p->len++] = hx[ch & 15];
+		} else {
+			p->out[p->len++] = (char)ch;
+		}
+	}
+	p->out[p->len++] = '"';
+}
+
+static bool plain_number(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || (s[i] == '-' && i == 0)))
+			return false;
+	return n > 0;
+}
+
+static bool labels(struct printer *p, struct ra_err *err)
+{
+	if (!room(p, (size_t)p->ncols * 300 + 2, err))
+		return false;
+	for (int i = 0; i < p->ncols; i++) {
+		struct column *c = &p->cols[i];
+		const char *l = c->fd->label;
+		size_t n = strlen(l);
+		if (p->o.mode == OUT_CSV) {
+			if (i)
+				p->out[p->len++] = p->o.delim;
+			csv_cell(p, l, n);
+		} else {
+			if (i)
+				p->out[p->len++] = ' ';
+			text_cell(p, c, l, n, i == p->ncols - 1);
+		}
+	}
+	p->out[p->len++] = '\n';
+	return true;
+}
+
+bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err)
+{
+	if (p->o.mode != OUT_JSON && p->o.labels >= 0 &&
+	    (p->lines == 0 || (p->o.labels > 0 && p->lines % (uint64_t)p->o.labels == 0)) &&
+	    !labels(p, err))
+		return false;
+	p->lines++;
+	for (int i = 0; i < p->ncols; i++) {
+		struct column *c = &p->cols[i];
+		size_t n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+		/* worst case: JSON escapes of every byte, or a widened text cell */
+		if (!room(p, 6 * n + (size_t)c->width + 64, err))
+			return false;
+		switch (p->o.mode) {
+		case OUT_TEXT:
+			if (i)
+				p->out[p->len++] = ' ';
+			text_cell(p, c, p->val, n, i == p->ncols - 1);
+			break;
+		case OUT_CSV:
+			if (i)
+				p->out[p->len++] = p->o.delim;
+			csv_cell(p, p->val, n);
+			break;
+		case OUT_JSON:
+			p->out[p->len++] = i ? ',' : '{';
+			json_string(p, c->fd->name, strlen(c->fd->name));
+			p->out[p->len++] = ':';
+			if (n == 0 && fld_json_number(c->fd))
+				put(p, "null", 4);
+			else if (fld_json_number(c->fd) && plain_number(p->val, n))
+				put(p, p->val, n);
+			else
+				json_string(p, p->val, n);
+			break;
+		}
+	}
+	if (!room(p, 2, err))
+		return false;
+	if (p->o.mode == OUT_JSON)
+		p->out[p->len++] = p->ncols ? '}' : '{';
+	if (p->o.mode == OUT_JSON && !p->ncols)
+		p->out[p->len++] = '}';
+	p->out[p->len++] = '\n';
+	if (p->len >= OUTBUF)
+		return printer_flush(p, err);
+	return true;
+}
+
+bool printer_line(struct printer *p, const char *text, size_t len, struct ra_err *err)
+{
+	if (!room(p, len + 1, err))
+		return false;
+	put(p, text, len);
+	if (!len || text[len - 1] != '\n')
+		p->out[p->len++] = '\n';
+	return true;
+}

@@ -1,0 +1,43 @@
+/*
+ * printer.h - records as text for people: aligned columns, CSV or JSON lines.
+ *
+ * Lines are assembled in one large buffer and written in blocks; each
+ * value is formatted once by fld_format().  Text columns widen when a
+ * value does not fit (they never truncate with '*', as Argus does).
+ */
+#ifndef COMMON_PRINTER_H
+#define COMMON_PRINTER_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "field.h"
+#include "record.h"
+
+enum out_mode { OUT_TEXT, OUT_CSV, OUT_JSON };
+
+#define RA_MAX_COLS 128
+
+struct column {
+	const struct ra_field *fd;
+	int width;			/* text mode width */
+};
+
+struct printer_opts {
+	enum out_mode mode;
+	char delim;			/* CSV delimiter */
+	int labels;			/* -1 never, 0 once at the top, N every N lines */
+	struct fmt_opts fmt;
+};
+
+struct printer;
+
+struct printer *printer_new(const struct printer_opts *o, const struct column *cols, int ncols,
+			    int fd, struct ra_err *err);
+bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err);
+/* Write one free-form line (already terminated by the caller or not). */
+bool printer_line(struct printer *p, const char *text, size_t len, struct ra_err *err);
+bool printer_flush(struct printer *p, struct ra_err *err);
+void printer_free(struct printer *p);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * reader.c - reading record streams from files, stdin, .gz and directories.
+ *
+ * Input is read in 1 MiB blocks (inflated through zlib when the bytes
+ * start with the gzip magic, whatever the name), and records are handed
+ * out in place.  The reader checks framing only: type, length, the stream
+ * header at the start of every input and wherever one appears later.
+ */
+#include "config.h"
+
+#include "stream.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cursor.h"
+
+#define BLOCK (1u << 20)
+
+struct input {
+	char *path;
+};
+
+struct ra_reader {
+	struct input *inputs;
+	size_t ninputs, cap, next;	/* next input to open */
+
+	/* the input being read */
+	const char *path;		/* NULL when none is open */
+	int fd;
+	bool is_gzip, eof, gz_end;
+	z_stream zs;
+	uint8_t *zin;			/* compressed bytes, BLOCK */
+	size_t zin_len;
+	uint64_t file_off;		/* stream offset of buf[start] */
+	uint64_t recno;			/* data records handed out from this input */
+	bool first;			/* nothing framed yet in this input */
+
+	uint8_t *buf;			/* BLOCK + RA_REC_MAX */
+	size_t start, end;
+
+	/* the record just returned */
+	uint64_t rec_off;
+};
+
+struct ra_reader *ra_reader_new(void)
+{
+	struct ra_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->buf = malloc(BLOCK + RA_REC_MAX);
+	r->zin = malloc(BLOCK);
+	r->fd = -1;
+	if (!r->buf || !r->zin) {
+		ra_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void close_input(struct ra_reader *r)
+{
+	if (r->fd > 0)
+		close(r->fd);
+	if (r->is_gzip)
+		inflateEnd(&r->zs);
+	r->fd = -1;
+	r->path = NULL;
+	r->is_gzip = false;
+}
+
+void ra_reader_free(struct ra_reader *r)
+{
+	if (!r)
+		return;
+	close_input(r);
+	for (size_t i = 0; i < r->ninputs; i++)
+		free(r->inputs[i].path);
+	free(r->inputs);
+	free(r->buf);
+	free(r->zin);
+	free(r);
+}
+
+static bool push(struct ra_reader *r, const char *path, struct ra_err *err)
+{
+	if (r->ninputs == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 16;
+		struct input *n = realloc(r->inputs, ncap * sizeof(*n));
+		if (!n) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			return false;
+		}
+		r->inputs = n;
+		r->cap = ncap;
+	}
+	r->inputs[r->ninputs].path = strdup(path);
+	if (!r->inputs[r->ninputs].path) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	r->ninputs++;
+	return true;
+}
+
+static int name_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static bool walk(struct ra_reader *r, const char *dir, int depth, struct ra_err *err)
+{
+	struct dirent **names;
+	int n;
+	bool ok = true;
+
+	if (depth > 64) {
+		ra_err_where(err, dir, 0, 0);
+		err->has_offset = 0;
+		ra_err_set(err, RA_ERR_IO, "directories nested too deep");
+		return false;
+	}
+	n = scandir(dir, &names, NULL, name_order);
+	if (n < 0) {
+		ra_err_where(err, dir, 0, 0);
+		err->has_offset = 0;
+		err->sys_errno = errno;
+		ra_err_set(err, RA_ERR_IO, "%s", strerror(errno));
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct stat st;
+		if (ok && names[i]->d_name[0] != '.' &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) < sizeof(path) &&
+		    lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				ok = walk(r, path, depth + 1, err);
+			else if (S_ISREG(st.st_mode))
+				ok = push(r, path, err);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return ok;
+}
+
+bool ra_reader_add(struct ra_reader *r, const char *path, bool dir, struct ra_err *err)
+{
+	return dir ? walk(r, path, 0, err) : push(r, path, err);
+}
+
+/* ---- block input ---- */
+
+static bool fail_io(struct ra_reader *r, struct ra_err *err, const char *what)
+{
+	ra_err_where(err, r->path, r->file_off + (r->end - r->start), 0);
+	err->sys_errno = errno;
+	ra_err_set(err, RA_ERR_IO, "%s: %s", what, strerror(errno));
+	return false;
+}
+
+static ssize_t read_raw(int fd, uint8_t *dst, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, dst, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Append more bytes after buf[end]; sets eof when the input is done. */
+static bool fill(struct ra_reader *r, struct ra_err *err)
+{
+	size_t room;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	room = BLOCK + RA_REC_MAX - r->end;
+	if (!r->is_gzip) {
+		ssize_t got = read_raw(r->fd, r->buf + r->end, room);
+		if (got < 0)
+			return fail_io(r, err, "read");
+		if (got == 0)
+			r->eof = true;
+		r->end += (size_t)got;
+		return true;
+	}
+	while (room > 0) {
+		int rc;
+		if (r->zs.avail_in == 0) {
+			ssize_t got = read_raw(r->fd, r->zin, BLOCK);
+			if (got < 0)
+				return fail_io(r, err, "read");
+			if (got == 0) {
+				r->eof = true;
+				if (!r->gz_end) {
+					ra_err_where(err, r->path, r->file_off + (r->end - r->start), 0);
+					ra_err_set(err, RA_ERR_TRUNCATED, "gzip stream cut short");
+					return false;
+				}
+				return true;
+			}
+			r->zs.next_in = r->zin;
+			r->zs.avail_in = (uInt)got;
+		}
+		if (r->gz_end) {	/* another gzip member follows */
+			if (inflateReset(&r->zs) != Z_OK)
+				return fail_io(r, err, "gzip");
+			r->gz_end = false;
+		}
+		r->zs.next_out = r->buf + r->end;
+		r->zs.avail_out = (uInt)room;
+		rc = inflate(&r->zs, Z_NO_FLUSH);
+		r->end += room - r->zs.avail_out;
+		room = r->zs.avail_out;
+		if (rc == Z_STREAM_END) {
+			r->gz_end = true;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			ra_err_where(err, r->path, r->file_off + (r->end - r->start), 0);
+			ra_err_set(err, RA_ERR_FORMAT, "gzip data is corrupt (%s)",
+				   r->zs.msg ? r->zs.msg : "inflate failed");
+			r->eof = true;
+			return false;
+		}
+		if (r->end - r->start >= 4096)
+			break;	/* enough to go on with */
+	}
+	return true;
+}
+
+static bool open_next(struct ra_reader *r, struct ra_err *err)
+{
+	const char *path = r->inputs[r->next++].path;
+	ssize_t got;
+
+	r->path = path;
+	r->start = r->end = 0;
+	r->file_off = 0;
+	r->recno = 0;
+	r->eof = false;
+	r->first = true;
+	r->is_gzip = false;
+	r->gz_end = false;
+	if (strcmp(path, "-") == 0) {
+		r->fd = 0;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
+			ra_err_where(err, path, 0, 0);
+			err->has_offset = 0;
+			err->sys_errno = errno;
+			ra_err_set(err, RA_ERR_IO, "%s", strerror(errno));
+			r->path = NULL;
+			return false;
+		}
+	}
+	/* Look at the first bytes for the gzip magic. */
+	got = read_raw(r->fd, r->zin, BLOCK);
+	if (got < 0)
+		return fail_io(r, err, "read");
+	if (got >= 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
+		memset(&r->zs, 0, sizeof(r->zs));
+		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
+			return fail_io(r, err, "gzip");
+		r->is_gzip = true;
+		r->zs.next_in = r->zin;
+		r->zs.avail_in = (uInt)got;
+	} else {
+		memcpy(r->buf, r->zin, (size_t)got);
+		r->end = (size_t)got;
+		if (got == 0)
+			r->eof = true;
+	}
+	return true;
+}
+
+static const char *what_is_it(const uint8_t *p, size_t n)
+{
+	if (n >= 4) {
+		uint32_t m = ld_le32(p);
+		if (m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1)
+			return "a pcap capture, not a record stream (read captures with argus -r)";
+		if (m == 0x0a0d0d0a)
+			return "a pcapng capture, not a record stream (read captures with argus -r)";
+	}
+	if (n >= 1) {
+		size_t text = 0, k = n < 64 ? n : 64;
+		for (size_t i = 0; i < k; i++)
+			if ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] == '\r')
+				text++;
+		if (text == k)
+			return "text, not a record stream";
+	}
+	return "not a record stream (no stream header)";
+}
+
+static enum ra_read_result damaged(struct ra_reader *r, struct ra_err *err, enum ra_errcode code,
+				   const char *msg, unsigned a, unsigned b)
+{
+	ra_err_where(err, r->path, r->file_off, r->recno + 1);
+	ra_err_set(err, code, msg, a, b);
+	close_input(r);
+	return RA_READ_ERROR;
+}
+
+enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
+				   struct ra_err *err)
+{
+	for (;;) {
+		uint16_t type, rlen;
+		size_t have;
+
+		if (!r->path) {
+			if (r->next >= r->ninputs)
+				return RA_READ_END;
+			if (!open_next(r, err)) {
+				close_input(r);
+				return RA_READ_ERROR;
+			}
+		}
+		have = r->end - r->start;
+		if (have < 4 && !r->eof) {
+			if (!fill(r, err)) {
+				close_input(r);
+				return RA_READ_ERROR;
+			}
+			continue;
+		}
+		if (have == 0) {
+			if (r->first)
+				return damaged(r, err, RA_ERR_FORMAT, "empty input, not a record stream", 0, 0);
+			close_input(r);
+			continue;
+		}
+		if (have < 4)
+			return damaged(r, err, RA_ERR_TRUNCATED, "file ends inside a record header (%u of 4 bytes)", (unsigned)have, 0);
+		ra_frame(r->buf + r->start, &type, &rlen);
+		if (r->first && (type != RA_REC_STREAM || rlen < RA_STREAM_HDR_LEN ||
+				 (have >= 8 && memcmp(r->buf + r->start + 4, RA_STREAM_MAGIC, 4) != 0))) {
+			ra_err_where(err, r->path, 0, 0);
+			ra_err_set(err, RA_ERR_FORMAT, "%s", what_is_it(r->buf + r->start, have));
+			close_input(r);
+			return RA_READ_ERROR;
+		}
+		if (type == 0 || type > 0xff)
+			return damaged(r, err, RA_ERR_FORMAT, "bad record type 0x%04x", type, 0);
+		if (rlen < 8 || rlen % 8)
+			return damaged(r, err, RA_ERR_FORMAT, "bad record length %u (type %u)", rlen, type);
+		if (have < rlen) {
+			if (!r->eof) {
+				if (!fill(r, err)) {
+					close_input(r);
+					return RA_READ_ERROR;
+				}
+				continue;
+			}
+			return damaged(r, err, RA_ERR_TRUNCATED,
+				       "file ends inside a record (%u of %u bytes present)", (unsigned)have, rlen);
+		}
+		r->rec_off = r->file_off;
+		*rec = r->buf + r->start;
+		*len = rlen;
+		r->start += rlen;
+		r->file_off += rlen;
+		if (type == RA_REC_STREAM) {
+			struct ra_stream_hdr h;
+			r->first = false;
+			if (!ra_decode_stream_hdr(*rec, rlen, &h, err)) {
+				ra_err_where(err, r->path, r->rec_off, 0);
+				close_input(r);
+				return RA_READ_ERROR;
+			}
+			continue;
+		}
+		r->recno++;
+		return RA_READ_OK;
+	}
+}
+
+void ra_reader_abandon(struct ra_reader *r)
+{
+	close_input(r);
+}
+
+const char *ra_reader_path(const struct ra_reader *r) { return r->path ? r->path : ""; }
+uint64_t ra_reader_offset(const struct ra_reader *r) { return r->rec_off; }
+uint64_t ra_reader_recno(const struct ra_reader *r) { return r->recno; }

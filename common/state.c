@@ -1,0 +1,52 @@
+/* state.c - Argus's names for flow states, Dir symbols and record causes. */
+#include "config.h"
+
+#include "record.h"
+
+#include <strings.h>
+
+static const char *const state_names[RA_ST_COUNT] = {
+	[RA_ST_NONE] = "",
+	[RA_ST_REQ] = "REQ", [RA_ST_ACC] = "ACC", [RA_ST_CON] = "CON", [RA_ST_CLO] = "CLO",
+	[RA_ST_FIN] = "FIN", [RA_ST_RST] = "RST", [RA_ST_TIM] = "TIM", [RA_ST_EST] = "EST",
+	[RA_ST_STA] = "STA", [RA_ST_INT] = "INT", [RA_ST_DRP] = "DRP",
+	[RA_ST_ECO] = "ECO", [RA_ST_ECR] = "ECR", [RA_ST_SRC] = "SRC", [RA_ST_RED] = "RED",
+	[RA_ST_TXD] = "TXD", [RA_ST_PAR] = "PAR", [RA_ST_TST] = "TST", [RA_ST_TSR] = "TSR",
+	[RA_ST_IRQ] = "IRQ", [RA_ST_IRR] = "IRR", [RA_ST_MAS] = "MAS", [RA_ST_MSR] = "MSR",
+	[RA_ST_RTA] = "RTA", [RA_ST_RTS] = "RTS", [RA_ST_URN] = "URN", [RA_ST_URH] = "URH",
+	[RA_ST_URP] = "URP", [RA_ST_URPR] = "URPR", [RA_ST_URF] = "URF", [RA_ST_URS] = "URS",
+	[RA_ST_URNU] = "URNU", [RA_ST_URHU] = "URHU", [RA_ST_URAD] = "URAD", [RA_ST_UR] = "UR",
+	[RA_ST_MLQ] = "MLQ", [RA_ST_MLR] = "MLR", [RA_ST_NBS] = "NBS", [RA_ST_NBA] = "NBA",
+	[RA_ST_RDR] = "RDR", [RA_ST_PTB] = "PTB",
+};
+
+static const char *const dir_symbols[RA_DIR_COUNT] = {
+	[RA_DIR_NONE] = "", [RA_DIR_FWD] = "->", [RA_DIR_BOTH] = "<->", [RA_DIR_REV] = "<-",
+	[RA_DIR_FWD_UNK] = "?>", [RA_DIR_BOTH_UNK] = "<?>", [RA_DIR_REV_UNK] = "<?",
+	[RA_DIR_WHO] = "who",
+};
+
+static const char *const cause_names[4] = { "Start", "Status", "Stop", "Shutdown" };
+
+const char *ra_state_name(unsigned state)
+{
+	return state < RA_ST_COUNT && state_names[state] ? state_names[state] : "";
+}
+
+int ra_state_lookup(const char *name)
+{
+	for (int i = 1; i < RA_ST_COUNT; i++)
+		if (state_names[i] && strcasecmp(name, state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *ra_dir_symbol(unsigned dir)
+{
+	return dir < RA_DIR_COUNT ? dir_symbols[dir] : "";
+}
+
+const char *ra_cause_name(unsigned cause)
+{
+	return cause_names[cause & 3];
+}

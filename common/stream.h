@@ -1,0 +1,67 @@
+/*
+ * stream.h - reading and writing record streams.
+ *
+ * A reader walks a list of inputs (files, "-" for stdin, .gz through zlib,
+ * directories given with -R walked recursively in name order) and hands
+ * out one framed record at a time from a large block buffer.  A stream
+ * header is accepted wherever one appears, so "cat a b | ra" works.  On
+ * damage it reports the path, byte offset and record number, and every
+ * good record before the damage has already been handed out.
+ *
+ * A writer creates or truncates its file (never appends), writes "-" to
+ * stdout, refuses binary output to a terminal and can gzip.
+ */
+#ifndef COMMON_STREAM_H
+#define COMMON_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "record.h"
+
+struct ra_reader;
+
+struct ra_reader *ra_reader_new(void);
+void ra_reader_free(struct ra_reader *r);
+/* Queue an input: a path, "-" for stdin.  dir=true walks a directory
+ * recursively (files in name order, skipping dot files). */
+bool ra_reader_add(struct ra_reader *r, const char *path, bool dir, struct ra_err *err);
+
+enum ra_read_result {
+	RA_READ_OK = 1,		/* *rec points at one framed record */
+	RA_READ_END = 0,	/* every input consumed */
+	RA_READ_ERROR = -1,	/* err filled; the rest of this input is skipped */
+};
+
+/*
+ * Next record.  On RA_READ_OK, *rec and *len describe the framed bytes
+ * (valid until the next call) and the type is at rec[0..1].  Stream
+ * headers are checked and consumed here, never returned.  After an error
+ * the caller may call again to go on with the next input.
+ */
+enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
+				   struct ra_err *err);
+/* Give up on the rest of the current input (after damage found by a decoder). */
+void ra_reader_abandon(struct ra_reader *r);
+/* Where the record just returned came from. */
+const char *ra_reader_path(const struct ra_reader *r);
+uint64_t ra_reader_offset(const struct ra_reader *r);	/* byte offset of that record */
+uint64_t ra_reader_recno(const struct ra_reader *r);	/* its 1-based number in its file */
+
+struct ra_writer;
+
+/* path "-" is stdout.  gzip: compress with zlib.  force_tty: allow binary to a tty. */
+struct ra_writer *ra_writer_open(const char *path, bool gzip, bool force_tty, const char *producer,
+				 struct ra_err *err);
+/* Append one framed record (from ra_encode_* or a reader). */
+bool ra_writer_put(struct ra_writer *w, const uint8_t *rec, size_t len, struct ra_err *err);
+bool ra_writer_put_flow(struct ra_writer *w, const struct ra_flow *f, struct ra_err *err);
+bool ra_writer_put_status(struct ra_writer *w, const struct ra_status *st, struct ra_err *err);
+bool ra_writer_flush(struct ra_writer *w, struct ra_err *err);
+/* Close and reopen the same path (SIGHUP rotation). */
+bool ra_writer_reopen(struct ra_writer *w, struct ra_err *err);
+bool ra_writer_close(struct ra_writer *w, struct ra_err *err);
+
+#endif

@@ -1,0 +1,1 @@
+# racluster/local.mk - filled in by its owner

@@ -1,0 +1,1 @@
+# rasort/local.mk - filled in by its owner

@@ -1,0 +1,65 @@
+#!/bin/sh
+# setup.sh - install what the toolkit needs on Debian 12, build it, then
+#   sh setup.sh run    run the main job on the bundled sample capture
+#   sh setup.sh test   run every test (unit, command line, fuzz corpora, man lint),
+#                      once in a -Werror build and once under ASan/UBSan
+# Both are idempotent and work from a fresh clone (as root, or through sudo).
+set -eu
+cd "$(dirname "$0")"
+top=$(pwd)
+what=${1:-run}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1g-dev
+	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
+[ "$what" = test ] && packages="$packages tshark argus-server argus-client"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+	echo "setup: installing$missing"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+
+build() {	# build DIR configure-options...
+	dir=$1; shift
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ] || [ "$dir/config.status" -ot configure ]; then
+		(cd "$dir" && "$top/configure" -q "$@")
+	fi
+	make -s -C "$dir" -j"$jobs"
+}
+
+case "$what" in
+run)
+	build build --enable-werror
+	B=$top/build
+	sample=tests/data/sample.pcap
+	if [ -x "$B/argus/argus" ] && [ -x "$B/racluster/racluster" ] && [ -x "$B/rasort/rasort" ]; then
+		echo "== argus -r $sample | racluster -m proto dport | rasort -m bytes"
+		"$B/argus/argus" -r "$sample" -w - | "$B/racluster/racluster" -m proto dport -w - |
+			"$B/rasort/rasort" -m bytes -s proto dport spkts dpkts bytes
+	else
+		echo "== ra -r tests/data/sample-v1.argus"
+		"$B/ra/ra" -r tests/data/sample-v1.argus -N 20
+	fi
+	;;
+test)
+	build build --enable-werror
+	make -s -C build check -j"$jobs" || { cat build/test-suite.log; exit 1; }
+	build build-san --enable-werror --enable-sanitizers CC=clang
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		make -s -C build-san check -j"$jobs" || { cat build-san/test-suite.log; exit 1; }
+	echo "setup: all tests passed (gcc -Werror build and clang ASan/UBSan build)"
+	;;
+*)
+	echo "usage: sh setup.sh run|test" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,13 @@
+# test_helper.bash - loaded by every .bats suite: assertions, paths, a pinned environment.
+bats_require_minimum_version 1.5.0
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+: "${top_srcdir:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+DATA="$top_srcdir/tests/data"
+CORPUS="$top_srcdir/tests/corpus"
+export TZ=UTC LC_ALL=C
+export HOME="$BATS_TEST_TMPDIR"	# no user ~/.rarc leaks into a test
+unset RA_TIME_FORMAT RA_FIELD_DELIMITER RA_PRINT_LABELS RA_PRINT_NAMES RA_USEC_PRECISION
+PATH="$top_builddir/ra:$top_builddir/argus:$top_builddir/racluster:$top_builddir/rasort:$top_builddir/tests:$PATH"

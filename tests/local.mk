@@ -1,0 +1,25 @@
+# tests/local.mk - unit tests of common/, the fuzz replays, the ra suites, the man page lint.
+UNIT_LDADD = $(LIBCOMMON)
+
+check_PROGRAMS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
+	tests/unit/test_stream tests/unit/test_timerange tests/gen/ragen
+tests_unit_test_cursor_LDADD = $(UNIT_LDADD)
+tests_unit_test_record_LDADD = $(UNIT_LDADD)
+tests_unit_test_field_LDADD = $(UNIT_LDADD)
+tests_unit_test_stream_LDADD = $(UNIT_LDADD)
+tests_unit_test_timerange_LDADD = $(UNIT_LDADD)
+tests_gen_ragen_SOURCES = tests/gen/ragen.c
+tests_gen_ragen_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
+	tests/unit/test_stream tests/unit/test_timerange
+
+# Corpus replay: the reader harness over tests/corpus/reader/*.
+check_PROGRAMS += tests/fuzz/replay_reader
+tests_fuzz_replay_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/replay.c
+tests_fuzz_replay_reader_LDADD = $(UNIT_LDADD)
+TESTS += tests/fuzz/replay-reader.sh
+
+TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats
+EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
+	tests/cli/ra-errors.bats tests/cli/man.bats tests/fuzz/replay-reader.sh \
+	tests/data tests/corpus
