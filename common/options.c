@@ -342,7 +342,11 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 	int n = 0;
 	bool replaced = false;
 
-	for (int i = 0; i < ndefaults && n < RA_MAX_COLS; i++) {
+	/* any plain name means the list replaces the defaults; +/- then edit it in order */
+	for (int i = 0; i < o->nfields; i++)
+		if (o->fields[i][0] != '+' && o->fields[i][0] != '-')
+			replaced = true;
+	for (int i = 0; i < ndefaults && n < RA_MAX_COLS && !replaced; i++) {
 		const struct ra_field *fd = fld_lookup(defaults_list[i]);
 		if (fd) {
 			cols[n].fd = fd;
@@ -369,10 +373,6 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 		if (!fd) {
 			ra_err_set(err, RA_ERR_USAGE, "-s: unknown field '%s' (ra -h lists them)", name);
 			return -1;
-		}
-		if (mode == '=' && !replaced) {
-			n = 0;
-			replaced = true;
 		}
 		if (mode == '-') {
 			int k = 0;

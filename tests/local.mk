@@ -2,16 +2,17 @@
 UNIT_LDADD = $(LIBCOMMON)
 
 check_PROGRAMS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
-	tests/unit/test_stream tests/unit/test_timerange tests/gen/ragen
+	tests/unit/test_stream tests/unit/test_timerange tests/unit/test_options tests/gen/ragen
 tests_unit_test_cursor_LDADD = $(UNIT_LDADD)
 tests_unit_test_record_LDADD = $(UNIT_LDADD)
 tests_unit_test_field_LDADD = $(UNIT_LDADD)
 tests_unit_test_stream_LDADD = $(UNIT_LDADD)
 tests_unit_test_timerange_LDADD = $(UNIT_LDADD)
+tests_unit_test_options_LDADD = $(UNIT_LDADD)
 tests_gen_ragen_SOURCES = tests/gen/ragen.c
 tests_gen_ragen_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
-	tests/unit/test_stream tests/unit/test_timerange
+	tests/unit/test_stream tests/unit/test_timerange tests/unit/test_options
 
 # Corpus replay: the reader harness over tests/corpus/reader/*.
 check_PROGRAMS += tests/fuzz/replay_reader
@@ -19,7 +20,19 @@ tests_fuzz_replay_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/replay.c
 tests_fuzz_replay_reader_LDADD = $(UNIT_LDADD)
 TESTS += tests/fuzz/replay-reader.sh
 
-TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats
+TESTS += tests/banned.sh
+EXTRA_DIST += tests/banned.sh
+
+# libFuzzer binaries (./configure --enable-fuzzers CC=clang): tests/fuzz/fuzz_reader
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_reader
+tests_fuzz_fuzz_reader_SOURCES = tests/fuzz/fuzz_reader.c
+tests_fuzz_fuzz_reader_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_reader_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_reader_LDADD = $(UNIT_LDADD)
+endif
+
+TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats
 EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
-	tests/cli/ra-errors.bats tests/cli/man.bats tests/fuzz/replay-reader.sh \
+	tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/fuzz/replay-reader.sh \
 	tests/data tests/corpus
