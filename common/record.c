@@ -174,11 +174,17 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		st_le32(p + 20, f->dmpls);
 	}
 	if (RA_HAS(f, RA_BLK_TCP)) {
-		uint8_t *p = block_start(out, &off, RA_BLK_TCP, 36);
-		st_le32(p, f->sretrans); st_le32(p + 4, f->dretrans);
-		st_le32(p + 8, f->sooo); st_le32(p + 12, f->dooo);
-		st_le32(p + 16, f->swinshut); st_le32(p + 20, f->dwinshut);
-		st_le32(p + 24, f->synack); st_le32(p + 28, f->ackdat);
+		/* two halves, each written only when it holds something */
+		if (f->sretrans | f->dretrans | f->sooo | f->dooo | f->swinshut | f->dwinshut) {
+			uint8_t *p = block_start(out, &off, RA_BLK_TCP, 28);
+			st_le32(p, f->sretrans); st_le32(p + 4, f->dretrans);
+			st_le32(p + 8, f->sooo); st_le32(p + 12, f->dooo);
+			st_le32(p + 16, f->swinshut); st_le32(p + 20, f->dwinshut);
+		}
+		if (f->synack | f->ackdat) {
+			uint8_t *p = block_start(out, &off, RA_BLK_TCPRTT, 12);
+			st_le32(p, f->synack); st_le32(p + 4, f->ackdat);
+		}
 	}
 	if (RA_HAS(f, RA_BLK_TIMING)) {
 		uint8_t *p = block_start(out, &off, RA_BLK_TIMING, 20);
@@ -232,8 +238,8 @@ static bool decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, siz
 			 struct ra_err *err)
 {
 	static const uint8_t need[] = {
-		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 32, [RA_BLK_TIMING] = 16,
-		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4,
+		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
+		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
 	};
 
 	if (type < sizeof(need) && n < need[type])
@@ -270,7 +276,10 @@ static bool decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, siz
 		f->sretrans = ld_le32(p); f->dretrans = ld_le32(p + 4);
 		f->sooo = ld_le32(p + 8); f->dooo = ld_le32(p + 12);
 		f->swinshut = ld_le32(p + 16); f->dwinshut = ld_le32(p + 20);
-		f->synack = ld_le32(p + 24); f->ackdat = ld_le32(p + 28);
+		break;
+	case RA_BLK_TCPRTT:
+		f->synack = ld_le32(p); f->ackdat = ld_le32(p + 4);
+		type = RA_BLK_TCP;	/* one "present" bit for both halves */
 		break;
 	case RA_BLK_TIMING:
 		f->sjit = ld_le32(p); f->djit = ld_le32(p + 4);

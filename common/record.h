@@ -112,12 +112,14 @@ enum ra_block {
 	RA_BLK_PAYLOAD_DST = 2,	/* captured payload, destination to source */
 	RA_BLK_WIDE = 3,	/* high 32 bits of counters and duration */
 	RA_BLK_L2 = 4,		/* MACs, VLANs, MPLS labels */
-	RA_BLK_TCP = 5,		/* TCP performance: retrans, ooo, winshut, rtt */
+	RA_BLK_TCP = 5,		/* TCP: retrans, ooo, winshut (block 5, when any is set)
+				 * and synack, ackdat (block 11, when either is set) */
 	RA_BLK_TIMING = 6,	/* jitter and mean inter-packet time */
 	RA_BLK_ID = 7,		/* srcid, seq, sFlow sub-agent, rate, ifindex */
 	RA_BLK_AGG = 8,		/* trans and record-duration statistics */
 	RA_BLK_ICMP = 9,	/* ICMP error mapped onto this flow (inode) */
 	RA_BLK_SEQ = 10,	/* the daemon's flow sequence number (written when seq != 0) */
+	RA_BLK_TCPRTT = 11,	/* on disk only: the handshake half of RA_BLK_TCP */
 };
 #define RA_HAS(f, blk) (((f)->present >> (blk)) & 1u)
 #define RA_SET(f, blk) ((f)->present |= 1u << (blk))
