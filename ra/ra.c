@@ -133,12 +133,74 @@ static int run_inputs(struct run *r)
 	return status;
 }
 
+static void cleanup(struct run *r, char **args)
+{
+	printer_free(r->pr);
+	ra_reader_free(r->rd);
+	flt_free(r->flt);
+	ra_opts_free(&r->o);
+	free(args);
+}
+
+static int setup(struct run *r, struct column *cols, int *ncols)
+{
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	r->flt = flt_compile(r->o.filter, &err);
+	if (!r->flt) {
+		report_filter(r->o.filter, &err);
+		return 2;
+	}
+	if (r->o.print_program) {
+		char buf[65536];
+		size_t n = flt_dump(r->flt, buf, sizeof(buf));
+		fwrite(buf, 1, n, stdout);
+		return 0;
+	}
+	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
+				 cols, &err);
+	if (*ncols < 0) {
+		report(&err);
+		return 2;
+	}
+	r->rd = ra_reader_new();
+	if (!r->rd)
+		return 1;
+	if (r->o.ninputs == 0) {
+		if (isatty(0)) {
+			fprintf(stderr, "ra: no input: give -r file, -R dir, or pipe records in\n");
+			return 2;
+		}
+		r->o.inputs[r->o.ninputs++] = "-";
+	}
+	for (int i = 0; i < r->o.ninputs; i++)
+		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
+			report(&err);
+			return 1;
+		}
+	if (r->o.wfile && !r->validate) {
+		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "ra", &err);
+		if (!r->w) {
+			report(&err);
+			return err.code == RA_ERR_USAGE ? 2 : 1;
+		}
+	} else if (!r->o.quiet && !r->validate) {
+		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
+		if (!r->pr) {
+			report(&err);
+			return 1;
+		}
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r;
 	struct ra_err err;
 	struct column cols[RA_MAX_COLS];
-	int ncols, rc, status;
+	int ncols = 0, rc, status;
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	int nargs = 0;
 
@@ -153,58 +215,19 @@ int main(int argc, char **argv)
 			args[nargs++] = argv[i];
 	}
 	rc = ra_opts_parse(&r.o, "ra", "b", nargs, args, &err);
-	if (rc == 1) {
-		usage(stdout);
-		return 0;
-	}
-	if (rc < 0) {
-		report(&err);
-		return 2;
-	}
-	r.flt = flt_compile(r.o.filter, &err);
-	if (!r.flt) {
-		report_filter(r.o.filter, &err);
-		return 2;
-	}
-	if (r.o.print_program) {
-		char buf[65536];
-		size_t n = flt_dump(r.flt, buf, sizeof(buf));
-		fwrite(buf, 1, n, stdout);
-		return 0;
-	}
-	ncols = ra_opts_columns(&r.o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
-				cols, &err);
-	if (ncols < 0) {
-		report(&err);
-		return 2;
-	}
-	r.rd = ra_reader_new();
-	if (!r.rd)
-		return 1;
-	if (r.o.ninputs == 0) {
-		if (isatty(0)) {
-			fprintf(stderr, "ra: no input: give -r file, -R dir, or pipe records in\n");
-			return 2;
-		}
-		r.o.inputs[r.o.ninputs++] = "-";
-	}
-	for (int i = 0; i < r.o.ninputs; i++)
-		if (!ra_reader_add(r.rd, r.o.inputs[i], r.o.input_is_dir[i], &err)) {
+	if (rc != 0) {
+		if (rc == 1)
+			usage(stdout);
+		else
 			report(&err);
-			return 1;
-		}
-	if (r.o.wfile && !r.validate) {
-		r.w = ra_writer_open(r.o.wfile, r.o.gzip, false, "ra", &err);
-		if (!r.w) {
-			report(&err);
-			return err.code == RA_ERR_USAGE ? 2 : 1;
-		}
-	} else if (!r.o.quiet && !r.validate) {
-		r.pr = printer_new(&r.o.pr, cols, ncols, 1, &err);
-		if (!r.pr) {
-			report(&err);
-			return 1;
-		}
+		cleanup(&r, args);
+		return rc == 1 ? 0 : 2;
+	}
+	status = setup(&r, cols, &ncols);
+	if (status >= 0) {
+		ra_writer_close(r.w, &err);
+		cleanup(&r, args);
+		return status;
 	}
 	status = run_inputs(&r);
 	if (r.pr && !printer_flush(r.pr, &err)) {
@@ -217,10 +240,6 @@ int main(int argc, char **argv)
 	}
 	if (r.validate && status == 0)
 		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.seen);
-	printer_free(r.pr);
-	ra_reader_free(r.rd);
-	flt_free(r.flt);
-	ra_opts_free(&r.o);
-	free(args);
+	cleanup(&r, args);
 	return status;
 }
