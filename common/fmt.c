@@ -143,6 +143,57 @@ static size_t fmt_hex(char *out, uint64_t v, int min_digits)
 	return n;
 }
 
+/* RFC 5952 text, as glibc's inet_ntop writes it (IPv4-mapped and -compatible
+ * addresses end in a dotted quad), without its sprintf per group. */
+static size_t fmt_ip6(char *out, const uint8_t *b)
+{
+	static const char hx[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			if (++cur_len > best_len)
+				best = cur, best_len = cur_len;
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			out[n++] = ':';
+			if (i == 0)
+				out[n++] = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+			union ra_addr v4;
+			v4.v4 = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15];
+			return n + fmt_addr(out + n, RA_AF_INET, &v4);
+		}
+		{
+			int started = 0;
+			for (int k = 12; k >= 0; k -= 4) {
+				unsigned d = (w[i] >> k) & 15;
+				if (d || started || k == 0) {
+					out[n++] = hx[d];
+					started = 1;
+				}
+			}
+		}
+		if (i < 7)
+			out[n++] = ':';
+	}
+	return n;
+}
+
 size_t fmt_addr(char *out, unsigned family, const union ra_addr *a)
 {
 	static const char hx[] = "0123456789abcdef";
@@ -152,19 +203,19 @@ size_t fmt_addr(char *out, unsigned family, const union ra_addr *a)
 	case RA_AF_INET:
 	case RA_AF_ARP:
 		for (int i = 3; i >= 0; i--) {
-			n += fmt_u64(out + n, (a->v4 >> (8 * i)) & 0xff);
-			if (i)
-				out[n++] = '.';
+			unsigned b = (a->v4 >> (8 * i)) & 0xff;
+			if (b >= 100) {
+				out[n++] = (char)('0' + b / 100);
+				out[n++] = (char)('0' + b / 10 % 10);
+			} else if (b >= 10) {
+				out[n++] = (char)('0' + b / 10);
+			}
+			out[n++] = (char)('0' + b % 10);
+			out[n++] = '.';
 		}
-		return n;
-	case RA_AF_INET6: {
-		char buf[INET6_ADDRSTRLEN];
-		if (!inet_ntop(AF_INET6, a->v6, buf, sizeof(buf)))
-			return 0;
-		n = strlen(buf);
-		memcpy(out, buf, n);
-		return n;
-	}
+		return n - 1;
+	case RA_AF_INET6:
+		return fmt_ip6(out, a->v6);
 	case RA_AF_ETHER:
 		for (int i = 0; i < 6; i++) {
 			out[n++] = hx[a->mac[i] >> 4];
