@@ -24,7 +24,7 @@ int main(void)
 	union ra_addr a;
 	int dup = 0;
 
-	tap_plan(31);
+	tap_plan(32);
 	for (unsigned i = 0; i < F_COUNT; i++) {
 		if (ra_fields[i].id != i || !ra_fields[i].name || !ra_fields[i].label)
 			dup++;
