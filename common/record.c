@@ -191,7 +191,8 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		st_le32(p, f->sjit); st_le32(p + 4, f->djit);
 		st_le32(p + 8, f->sintpkt); st_le32(p + 12, f->dintpkt);
 	}
-	if (RA_HAS(f, RA_BLK_ID)) {
+	if (RA_HAS(f, RA_BLK_ID) &&
+	    (f->srcid_family | f->subagent | f->rate | f->inif | f->outif) != 0) {
 		uint8_t *p = block_start(out, &off, RA_BLK_ID, 44);
 		p[0] = f->srcid_family;
 		/* p + 4: reserved (seq has its own block) */
