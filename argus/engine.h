@@ -58,4 +58,18 @@ void engine_tick(struct engine *e, uint64_t now_us);
 /* Added by the daemon: true when engine_packet() decodes this link type. */
 bool engine_dlt_supported(int dlt);
 
+/*
+ * Added by the daemon: several captured packets of one link type at once
+ * (weight 1, no origin), in time order.  The same as calling
+ * engine_packet() for each, but the engine decodes a batch first and
+ * fetches the flows' memory for all of them before it updates any, so
+ * cache misses overlap.  Used by the pcap file reader.
+ */
+struct engine_frame {
+	uint64_t ts_us;
+	const uint8_t *bytes;
+	uint32_t caplen, wirelen;
+};
+void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, unsigned n);
+
 #endif

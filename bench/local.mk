@@ -1,1 +1,14 @@
-# bench/local.mk - filled in by its owner
+# bench/local.mk - benchmark programs and scripts (run by hand, not by make check).
+EXTRA_DIST += bench/common.sh bench/bench-ra.sh
+# The capture daemon's benchmark: a deterministic pcap generator and the script timing
+# our argus against Debian's on the same file (bench/bench-argus.sh).
+noinst_PROGRAMS += bench/gen-pcap
+bench_gen_pcap_SOURCES = bench/gen-pcap.c
+EXTRA_DIST += bench/bench-argus.sh
+# The filter's benchmarks (bench/bench-filter.sh); bench-filter times flt_match alone.
+noinst_PROGRAMS += bench/bench-filter
+bench_bench_filter_SOURCES = bench/bench-filter.c
+bench_bench_filter_LDADD = $(LIBCOMMON)
+EXTRA_DIST += bench/bench-filter.sh
+# racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
+EXTRA_DIST += bench/bench-cluster.sh

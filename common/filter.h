@@ -23,7 +23,8 @@ struct ra_filter;
 struct ra_filter *flt_compile(const char *expr, struct ra_err *err);
 /* True when the flow passes.  Non-flow records never pass a non-empty filter. */
 bool flt_match(const struct ra_filter *flt, const struct ra_flow *f);
-/* Print the compiled program, one node a line, for -b. */
+/* Print the compiled program, one node a line, for -b.  Returns the length
+ * the whole text needs (as snprintf does); cut to fit when that is >= cap. */
 size_t flt_dump(const struct ra_filter *flt, char *buf, size_t cap);
 void flt_free(struct ra_filter *flt);
 

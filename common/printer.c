@@ -24,6 +24,7 @@ struct printer {
 	size_t len, cap;
 	char *val;			/* one formatted value */
 	uint64_t lines;
+	bool special[256];		/* bytes that make a CSV value need quotes */
 };
 
 struct printer *printer_new(const struct printer_opts *o, const struct column *cols, int ncols,
@@ -37,6 +38,7 @@ struct printer *printer_new(const struct printer_opts *o, const struct column *c
 	p->ncols = ncols > RA_MAX_COLS ? RA_MAX_COLS : ncols;
 	memcpy(p->cols, cols, (size_t)p->ncols * sizeof(*cols));
 	p->fd = fd;
+	p->special[(unsigned char)o->delim] = p->special['"'] = p->special['\n'] = p->special['\r'] = true;
 	p->cap = OUTBUF + 2 * VALBUF * 2;
 	p->out = malloc(p->cap);
 	p->val = malloc(VALBUF);
@@ -137,17 +139,17 @@ static void text_cell(struct printer *p, struct column *c, const char *s, size_t
 	}
 }
 
-static bool needs_quotes(const char *s, size_t n, char delim)
+static bool needs_quotes(const struct printer *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+		if (p->special[(unsigned char)s[i]])
 			return true;
 	return false;
 }
 
 static void csv_cell(struct printer *p, const char *s, size_t n)
 {
-	if (!needs_quotes(s, n, p->o.delim)) {
+	if (!needs_quotes(p, s, n)) {
 		put(p, s, n);
 		return;
 	}
@@ -211,7 +213,43 @@ static bool labels(struct printer *p, struct ra_err *err)
 	return true;
 }
 
+/* Is field id set in a two-word bitmask? */
+static bool mask_has(const uint64_t m[2], unsigned id)
+{
+	return m && id < 128 && (m[id >> 6] >> (id & 63)) & 1u;
+}
+
+/* Append "/len" to a formatted address when a prefix length is given. */
+static size_t with_prefix(char *val, size_t n, const uint8_t prefix[2], unsigned id)
+{
+	uint8_t len = 255;
+
+	if (prefix && id == F_SADDR)
+		len = prefix[0];
+	else if (prefix && id == F_DADDR)
+		len = prefix[1];
+	if (len == 255 || n == 0)
+		return n;
+	val[n++] = '/';
+	return n + fmt_u64(val + n, len);
+}
+
+static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+		      const uint8_t prefix[2], struct ra_err *err);
+
 bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err)
+{
+	return flow_line(p, f, NULL, NULL, err);
+}
+
+bool printer_flow_masked(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+			 const uint8_t prefix[2], struct ra_err *err)
+{
+	return flow_line(p, f, blank, prefix, err);
+}
+
+static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+		      const uint8_t prefix[2], struct ra_err *err)
 {
 	if (p->o.mode != OUT_JSON && p->o.labels >= 0 &&
 	    (p->lines == 0 || (p->o.labels > 0 && p->lines % (uint64_t)p->o.labels == 0)) &&
@@ -220,7 +258,12 @@ bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err
 	p->lines++;
 	for (int i = 0; i < p->ncols; i++) {
 		struct column *c = &p->cols[i];
-		size_t n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+		size_t n = 0;
+		if (!mask_has(blank, c->fd->id)) {
+			n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+			if (prefix)
+				n = with_prefix(p->val, n, prefix, c->fd->id);
+		}
 		/* worst case: JSON escapes of every byte, or a widened text cell */
 		if (!room(p, 6 * n + (size_t)c->width + 64, err))
 			return false;

@@ -35,6 +35,14 @@ struct printer;
 struct printer *printer_new(const struct printer_opts *o, const struct column *cols, int ncols,
 			    int fd, struct ra_err *err);
 bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err);
+/*
+ * The same, for merged records (racluster): fields whose id is set in
+ * blank (bit id of blank[id / 64]) print empty, and saddr/daddr print as
+ * "addr/len" with len = prefix[0] / prefix[1] unless that is 255.
+ * Either pointer may be NULL.
+ */
+bool printer_flow_masked(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+			 const uint8_t prefix[2], struct ra_err *err);
 /* Write one free-form line (already terminated by the caller or not). */
 bool printer_line(struct printer *p, const char *text, size_t len, struct ra_err *err);
 bool printer_flush(struct printer *p, struct ra_err *err);

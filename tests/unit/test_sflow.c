@@ -418,6 +418,25 @@ static void test_synthetic(void)
 	is_int(st.packets, 1, "allow: 192.168.0.1 is refused");
 	is_int(feed.agents->denied, 1, "allow: and counted");
 
+	/* A sampled IPv6 record (no raw header) becomes an observation, weighted. */
+	fresh();
+	header(&d, 0x0a000001, 7, 1, 1);
+	w32(&d, 1); w32(&d, 32 + 8 + 56);
+	w32(&d, 1); w32(&d, 5); w32(&d, 100); w32(&d, 0); w32(&d, 0); w32(&d, 1); w32(&d, 2); w32(&d, 1);
+	w32(&d, 4); w32(&d, 56);
+	w32(&d, 1280); w32(&d, 17);
+	w32(&d, 0x20010db8); w32(&d, 0); w32(&d, 0); w32(&d, 1);
+	w32(&d, 0x20010db8); w32(&d, 0); w32(&d, 0); w32(&d, 2);
+	w32(&d, 5353); w32(&d, 53); w32(&d, 0); w32(&d, 0);
+	feed_dg(&d);
+	is_int(st.observations, 1, "sampled IPv6: one observation");
+	is_int(st.obs[0].family, RA_AF_INET6, "sampled IPv6: family");
+	is_int(st.obs[0].spkts, 100, "sampled IPv6: packets = rate");
+	is_int(st.obs[0].sbytes, 128000, "sampled IPv6: bytes = length x rate");
+	is_int(st.obs[0].dport, 53, "sampled IPv6: destination port");
+	is_int(st.obs[0].daddr.v6[15], 2, "sampled IPv6: destination address");
+	is_int(st.obs_origin[0].subagent, 7, "sampled IPv6: sub-agent in the origin");
+
 	/* Broken datagrams: every truncation of a good one decodes without harm. */
 	fresh();
 	header(&d, 0x0a000001, 0, 1, 2);
@@ -471,14 +490,55 @@ static void test_synthetic(void)
 	is_int(malformed("sflow_agent_type"), 1, "agent type 3 refused");
 }
 
+/* The pcap side: tagged Ethernet, IPv6 extension headers, fragments. */
+static void test_udp(void)
+{
+	uint8_t f[128];
+	struct sflow_udp u;
+	size_t n = 0;
+
+	memset(f, 0, sizeof(f));
+	/* Ethernet, 802.1ad + 802.1Q tags, IPv4 (total 32), UDP 40000 -> 6343, 4 payload bytes */
+	memcpy(f + 12, "\x88\xa8\x00\x0a\x81\x00\x00\x14\x08\x00", 10);
+	n = 22;
+	memcpy(f + n, "\x45\x00\x00\x20\x00\x00\x00\x00\x40\x11\x00\x00\x0a\x00\x00\x01"
+		      "\x0a\x00\x00\x02\x9c\x40\x18\xc7\x00\x0c\x00\x00\x00\x00\x00\x05", 32);
+	n += 32;
+	is_int(sflow_udp_payload(DLT_EN10MB, f, n + 6, SFLOW_PORT, &u), SFLOW_UDP_OK,
+	       "udp: two VLAN tags, IPv4, Ethernet padding");
+	is_int(u.len, 4, "udp: payload bounded by the UDP length");
+	is_int(u.src.v4, 0x0a000001, "udp: sender 10.0.0.1");
+	is_int(sflow_udp_payload(DLT_EN10MB, f, n, 9999, &u), SFLOW_UDP_OTHER, "udp: other port");
+	is_int(sflow_udp_payload(DLT_EN10MB, f, n - 1, SFLOW_PORT, &u), SFLOW_UDP_TRUNCATED,
+	       "udp: cut short");
+	f[22 + 6] = 0x20;	/* more fragments */
+	is_int(sflow_udp_payload(DLT_EN10MB, f, n, SFLOW_PORT, &u), SFLOW_UDP_FRAGMENT,
+	       "udp: IPv4 fragment");
+
+	/* raw IPv6, hop-by-hop options (8 bytes), UDP to 6343, 4 payload bytes */
+	memset(f, 0, sizeof(f));
+	f[0] = 0x60; f[5] = 8 + 8 + 4; f[6] = 0; f[7] = 64;
+	f[8] = 0x20; f[9] = 0x01; f[23] = 1;
+	f[40] = 17; f[41] = 0;
+	f[48] = 0x9c; f[49] = 0x40; f[50] = 0x18; f[51] = 0xc7; f[53] = 12;
+	is_int(sflow_udp_payload(DLT_RAW, f, 60, SFLOW_PORT, &u), SFLOW_UDP_OK,
+	       "udp: raw IPv6 with a hop-by-hop header");
+	is_int(u.src_family, RA_AF_INET6, "udp: IPv6 sender");
+	is_int(u.len, 4, "udp: IPv6 payload length");
+	f[6] = 44;	/* fragment header */
+	is_int(sflow_udp_payload(DLT_RAW, f, 60, SFLOW_PORT, &u), SFLOW_UDP_FRAGMENT,
+	       "udp: IPv6 fragment");
+}
+
 int main(void)
 {
-	tap_plan(110);
+	tap_plan(127);
 	test_ndpi();
 	test_expanded();
 	test_v6();
 	test_counters30();
 	test_synthetic();
+	test_udp();
 	sflow_feed_free(&feed);
 	return tap_done();
 }

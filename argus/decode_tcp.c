@@ -1,0 +1,213 @@
+/*
+ * decode_tcp.c - TCP (RFC 9293): the header, and Argus's TCP state machine
+ * with its performance counters (retransmissions, window shut, handshake
+ * round trips).
+ *
+ *    0                   1                   2                   3
+ *    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |          Source Port          |       Destination Port        |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |                        Sequence Number                        |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |                    Acknowledgment Number                      |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |  Data |       |C|E|U|A|P|R|S|F|                               |
+ *   | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |           Checksum            |         Urgent Pointer        |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * States, as Argus names them: REQ (SYN from the source only), ACC (the
+ * SYN was answered by SYN-ACK), CON (connected, or traffic without a
+ * handshake), FIN (a FIN was seen, one way or both), RST (reset).
+ * A flow that closed (FINs both ways, or RST) and then sees a new SYN is
+ * a new connection on the same ports: the old flow ends there.
+ */
+#include "engine_int.h"
+
+#include "cursor.h"
+
+enum {
+	TS_SYN = 1 << 0,	/* SYN from the source */
+	TS_SYNACK = 1 << 1,	/* SYN-ACK from the destination */
+	TS_EST = 1 << 2,	/* ACK from the source after the SYN-ACK */
+	TS_FIN_S = 1 << 3,
+	TS_FIN_D = 1 << 4,
+	TS_RST = 1 << 5,
+	TS_ACKDAT = 1 << 6,	/* ackdat measured */
+};
+
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+
+bool decode_tcp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t paylen)
+{
+	struct cursor c = cur_make(bytes, len);
+	uint16_t sport = 0, dport = 0, win = 0;
+	uint32_t seq = 0, ack = 0;
+	uint8_t off = 0, flags = 0;
+
+	if (!cur_be16(&c, &sport) || !cur_be16(&c, &dport) || !cur_be32(&c, &seq) ||
+	    !cur_be32(&c, &ack) || !cur_u8(&c, &off) || !cur_u8(&c, &flags) || !cur_be16(&c, &win)) {
+		engine_malformed(e, MAL_TCP_SHORT);
+		return false;
+	}
+	uint32_t hlen = (off >> 4) * 4u;
+	if (hlen < 20 || hlen > paylen) {
+		engine_malformed(e, MAL_TCP_BADOFF);
+		return false;
+	}
+	p->key.sport = sport;
+	p->key.dport = dport;
+	p->key.portdir = 1;
+	p->tcpflags = flags;
+	p->seq = seq;
+	p->ack = ack;
+	p->win = win;
+	p->applen = paylen - hlen;
+	if (len > hlen) {
+		p->payload = bytes + hlen;
+		p->paycap = len - hlen;
+	}
+	return true;
+}
+
+bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev)
+{
+	(void)rev;
+	return f->closed && (p->tcpflags & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN;
+}
+
+/*
+ * Retransmission or out of order?  A segment that jumps ahead of the
+ * highest sequence number seen opens a hole.  A segment that fills part of
+ * the hole sooner than a retransmission could (half the handshake's round
+ * trip, or 3 ms when it is not known) arrived out of order; anything else
+ * below the highest sequence number seen is a retransmission.
+ */
+static uint64_t ooo_window(const struct flow *f)
+{
+	uint64_t rtt = (uint64_t)f->rec.synack + f->rec.ackdat;
+	return rtt ? (rtt / 2 < 100000 ? rtt / 2 : 100000) : 3000;
+}
+
+static void track_seq(struct flow *f, const struct pkt *p, unsigned d)
+{
+	struct tcp_dir *t = &f->tcp[d];
+	uint32_t len = p->applen + ((p->tcpflags & RA_TCP_SYN) ? 1 : 0) + ((p->tcpflags & RA_TCP_FIN) ? 1 : 0);
+	uint32_t end = p->seq + len;
+
+	if (p->tcpflags & RA_TCP_RST)
+		return;
+	if (!t->seen) {
+		t->seen = true;
+		t->seq_base = p->seq;
+		t->max_seq = end;
+		return;
+	}
+	if (len == 0)
+		return;
+	if (!SEQ_LT(p->seq, t->max_seq)) {
+		if (SEQ_GT(p->seq, t->max_seq) && (p->seq - t->max_seq) < 0x40000000u) {
+			t->hole_lo = t->max_seq;
+			t->hole_hi = p->seq;
+			t->hole_ts = p->ts ? p->ts : 1;
+		}
+		t->max_seq = end;
+		return;
+	}
+	bool in_hole = t->hole_ts && !SEQ_LT(p->seq, t->hole_lo) && SEQ_LEQ(end, t->hole_hi);
+	if (in_hole && p->ts - t->hole_ts < ooo_window(f)) {
+		if (d == 0)
+			f->rec.sooo++;
+		else
+			f->rec.dooo++;
+		if (p->seq == t->hole_lo)
+			t->hole_lo = end;
+		if (!SEQ_LT(t->hole_lo, t->hole_hi))
+			t->hole_ts = 0;
+		return;
+	}
+	if (d == 0)
+		f->rec.sretrans++;
+	else
+		f->rec.dretrans++;
+	if (SEQ_GT(end, t->max_seq))
+		t->max_seq = end;
+}
+
+void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
+{
+	uint8_t fl = p->tcpflags;
+	unsigned d = rev ? 1 : 0;
+
+	(void)e;
+	if (rev)
+		f->rec.dtcpflags |= fl;
+	else
+		f->rec.stcpflags |= fl;
+
+	if ((fl & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN && !rev) {
+		if (!(f->tcpstate & TS_SYN))
+			f->syn_ts = p->ts;
+		f->tcpstate |= TS_SYN;
+	} else if ((fl & (RA_TCP_SYN | RA_TCP_ACK)) == (RA_TCP_SYN | RA_TCP_ACK) && rev) {
+		if (!(f->tcpstate & TS_SYNACK)) {
+			f->synack_ts = p->ts;
+			if (f->tcpstate & TS_SYN)
+				f->rec.synack = (uint32_t)(p->ts - f->syn_ts);
+		}
+		f->tcpstate |= TS_SYNACK;
+	} else if ((fl & RA_TCP_ACK) && !rev && (f->tcpstate & TS_SYNACK) && !(f->tcpstate & TS_ACKDAT)) {
+		f->rec.ackdat = (uint32_t)(p->ts - f->synack_ts);
+		f->tcpstate |= TS_ACKDAT | TS_EST;
+	}
+	if (fl & RA_TCP_FIN)
+		f->tcpstate |= rev ? TS_FIN_D : TS_FIN_S;
+	if (fl & RA_TCP_RST)
+		f->tcpstate |= TS_RST;
+	if ((f->tcpstate & TS_RST) || (f->tcpstate & (TS_FIN_S | TS_FIN_D)) == (TS_FIN_S | TS_FIN_D))
+		f->closed = 1;
+
+	track_seq(f, p, d);
+	if (p->win == 0 && !(fl & (RA_TCP_RST | RA_TCP_SYN | RA_TCP_FIN))) {
+		if (rev)
+			f->rec.dwinshut++;
+		else
+			f->rec.swinshut++;
+	}
+	RA_SET(&f->rec, RA_BLK_TCP);
+}
+
+/* State word and Dir symbol for a TCP flow's record (engine.c calls this at emit). */
+void tcp_finish(struct flow *f)
+{
+	struct ra_flow *r = &f->rec;
+	unsigned st = f->tcpstate;
+	bool hs = st & (TS_SYN | TS_SYNACK);
+
+	if (st & TS_RST)
+		r->state = RA_ST_RST;
+	else if (st & (TS_FIN_S | TS_FIN_D))
+		r->state = RA_ST_FIN;	/* Argus says FIN for a closed connection too */
+	else if (st & TS_EST)
+		r->state = RA_ST_CON;
+	else if (st & TS_SYNACK)
+		r->state = RA_ST_ACC;
+	else if (st & TS_SYN)
+		r->state = RA_ST_REQ;
+	else
+		r->state = RA_ST_CON;
+
+	/* As Argus: "->" when the source is known to have opened the
+	 * connection, "?>" for one-way traffic seen in mid-stream, "<?>" for
+	 * the rest of what was seen in mid-stream. */
+	if (hs)
+		r->dir = RA_DIR_FWD;
+	else if (f->tcp[0].seen && !f->tcp[1].seen)
+		r->dir = RA_DIR_FWD_UNK;
+	else
+		r->dir = RA_DIR_BOTH_UNK;
+}

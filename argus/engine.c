@@ -1,0 +1,688 @@
+/*
+ * engine.c - the daemon core: from decoded packets to flow records.
+ *
+ * engine_packet() moves the engine clock to the packet's time (expiring
+ * idle flows and reporting records whose status interval has run out,
+ * exactly and reproducibly from packet time), decodes the frame layer by
+ * layer (decode_*.c) and folds it into its flow here.  Records go to the
+ * writer as they are made; status records about the daemon itself go
+ * into the same stream (output.c).
+ */
+#include "engine_int.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint64_t FRAG_CHECK_US = 1000000;
+static const uint64_t TICK_US = 1000;
+
+struct engine *engine_new(const struct engine_config *cfg, struct ra_writer *out)
+{
+	struct engine *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	if (e->cfg.payload > RA_PAYLOAD_MAX)
+		e->cfg.payload = RA_PAYLOAD_MAX;
+	e->out = out;
+	e->next_seq = 1;
+	e->ft = ft_new(4096);
+	e->frags = frag_new();
+	if (!e->ft || !e->frags) {
+		ft_free(e->ft);
+		frag_free(e->frags);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	ft_free(e->ft);
+	frag_free(e->frags);
+	free(e);
+}
+
+void engine_malformed(struct engine *e, enum mal_reason r)
+{
+	e->mal[r]++;
+}
+
+void engine_unsupported_dlt(struct engine *e, int dlt)
+{
+	e->mal[MAL_LINK_UNSUPPORTED]++;
+	for (unsigned i = 0; i < e->n_unsupported; i++)
+		if (e->unsupported_dlt[i] == (uint64_t)dlt)
+			return;
+	if (e->n_unsupported < 8)
+		e->unsupported_dlt[e->n_unsupported++] = (uint64_t)dlt;
+	/* The input said so when it opened (with its name); the status
+	 * record lists the DLT numbers seen. */
+}
+
+void engine_count_malformed(struct engine *e, const char *reason)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n_other; i++)
+		if (strncmp(e->other_reason[i], reason, sizeof e->other_reason[i] - 1) == 0)
+			break;
+	if (i == e->n_other) {
+		if (e->n_other == 8) {
+			e->mal[MAL_OTHER]++;
+			return;
+		}
+		snprintf(e->other_reason[i], sizeof e->other_reason[i], "%s", reason);
+		e->n_other++;
+	}
+	e->other_count[i]++;
+	e->mal[MAL_OTHER]++;
+}
+
+static unsigned timeout_class(const struct flow_key *k)
+{
+	if (k->family != RA_AF_INET && k->family != RA_AF_INET6)
+		return TC_OTHER;
+	switch (k->proto) {
+	case 6: return TC_TCP;
+	case 17: return TC_UDP;
+	case 1: case 58: return TC_ICMP;
+	default: return TC_OTHER;
+	}
+}
+
+/* The identity part of a record, from the flow's key. */
+static void init_record(struct engine *e, struct flow *f, const struct pkt_origin *o)
+{
+	struct ra_flow *r = &f->rec;
+	uint8_t *pay = f->pay;
+
+	ra_flow_init(r);
+	r->family = f->key.family;
+	r->proto = f->key.proto;
+	r->saddr = f->key.saddr;
+	r->daddr = f->key.daddr;
+	r->sport = f->key.sport;
+	r->dport = f->key.dport;
+	r->etype = f->key.etype;
+	r->seq = f->seq;
+	RA_SET(r, RA_BLK_ID);
+	if (o && o->agent_family) {
+		r->srcid_family = o->agent_family;
+		r->srcid = o->agent;
+		r->subagent = o->subagent;
+		r->rate = o->rate;
+		r->inif = o->inif;
+		r->outif = o->outif;
+		r->flgs |= RA_FL_SAMPLED;
+	} else if (e->cfg.srcid_family) {
+		r->srcid_family = e->cfg.srcid_family;
+		r->srcid = e->cfg.srcid;
+	}
+	f->pay = pay;
+	f->spaylen = f->dpaylen = 0;
+	f->sint_sum = f->dint_sum = f->sint_sq = f->dint_sq = 0;
+	f->sint_n = f->dint_n = 0;
+}
+
+static void finish_record(struct engine *e, struct flow *f)
+{
+	struct ra_flow *r = &f->rec;
+
+	if (f->key.family == RA_AF_INET || f->key.family == RA_AF_INET6) {
+		if (f->key.proto == 6) {
+			tcp_finish(f);
+			goto timing;
+		}
+	}
+	if (f->key.family == RA_AF_ARP && f->arp_who)
+		r->dir = RA_DIR_WHO;
+	else if (r->spkts && r->dpkts)
+		r->dir = RA_DIR_BOTH;
+	else if (r->spkts)
+		r->dir = RA_DIR_FWD;
+	else
+		r->dir = RA_DIR_REV;
+	if (f->icmp_state)
+		r->state = f->icmp_state;
+	else
+		r->state = (r->spkts && r->dpkts) ? RA_ST_CON : RA_ST_INT;
+timing:
+	if (f->sint_n || f->dint_n) {
+		if (f->sint_n) {
+			double m = f->sint_sum / f->sint_n;
+			double v = f->sint_sq / f->sint_n - m * m;
+			r->sintpkt = (uint32_t)m;
+			r->sjit = (uint32_t)(v > 0 ? sqrt(v) : 0);
+		}
+		if (f->dint_n) {
+			double m = f->dint_sum / f->dint_n;
+			double v = f->dint_sq / f->dint_n - m * m;
+			r->dintpkt = (uint32_t)m;
+			r->djit = (uint32_t)(v > 0 ? sqrt(v) : 0);
+		}
+		RA_SET(r, RA_BLK_TIMING);
+	}
+	if (f->spaylen) {
+		r->spayload = f->pay;
+		r->spaylen = f->spaylen;
+		RA_SET(r, RA_BLK_PAYLOAD_SRC);
+	}
+	if (f->dpaylen) {
+		r->dpayload = f->pay + e->cfg.payload;
+		r->dpaylen = f->dpaylen;
+		RA_SET(r, RA_BLK_PAYLOAD_DST);
+	}
+}
+
+void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
+{
+	struct ra_flow *r = &f->rec;
+
+	if (!f->rec_start)
+		return;
+	finish_record(e, f);
+	if (cause == RA_CAUSE_STATUS && f->records == 0)
+		cause = RA_CAUSE_START;
+	r->cause = (uint8_t)cause;
+	if (e->out && !e->write_failed) {
+		struct ra_err err;
+		ra_err_clear(&err);
+		if (!ra_writer_put_flow(e->out, r, &err)) {
+			char buf[600];
+			e->write_failed = true;
+			if (e->warn)
+				e->warn("%s", ra_err_string(&err, buf, sizeof buf));
+		}
+	}
+	e->records_written++;
+	if (f->records < 255)
+		f->records++;
+
+	/* Start an empty record: identity kept, counters cleared. */
+	struct pkt_origin o;
+	memset(&o, 0, sizeof o);
+	if (r->flgs & RA_FL_SAMPLED) {
+		o.agent_family = r->srcid_family;
+		o.agent = r->srcid;
+		o.subagent = r->subagent;
+		o.rate = r->rate;
+		o.inif = r->inif;
+		o.outif = r->outif;
+	}
+	ft_status_del(e->ft, f);
+	f->rec_start = 0;
+	init_record(e, f, o.agent_family ? &o : NULL);
+}
+
+static void origin_key(struct pkt *p)
+{
+	const struct pkt_origin *o = p->origin;
+	uint32_t h = 2166136261u;
+
+	if (!o || !o->agent_family)
+		return;
+	for (unsigned i = 0; i < 16; i++)
+		h = (h ^ o->agent.v6[i]) * 16777619u;
+	h = (h ^ o->subagent) * 16777619u;
+	p->key.agent_hash = h | 1;
+}
+
+static void payload_copy(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
+{
+	uint16_t *have = rev ? &f->dpaylen : &f->spaylen;
+	unsigned cap = e->cfg.payload;
+
+	if (*have >= cap || !p->paycap || !p->applen)
+		return;
+	if (!f->pay) {
+		f->pay = malloc(2 * (size_t)cap);	/* once per table slot, reused */
+		if (!f->pay)
+			return;
+	}
+	uint32_t n = p->paycap < p->applen ? p->paycap : p->applen;
+	if (n > cap - *have)
+		n = cap - *have;
+	memcpy(f->pay + (rev ? cap : 0) + *have, p->payload, n);
+	*have = (uint16_t)(*have + n);
+}
+
+/* Count a packet (or a folded fragment) in its flow's current record. */
+void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
+{
+	struct ra_flow *r = &f->rec;
+	uint64_t w = p->weight ? p->weight : 1;
+
+	if (!f->rec_start) {
+		f->rec_start = p->ts;
+		r->stime = p->ts;
+		ft_status_add(e->ft, f);
+	}
+	if (!rev) {
+		if (f->slast && p->ts >= f->slast) {
+			double d = (double)(p->ts - f->slast);
+			f->sint_sum += d;
+			f->sint_sq += d * d;
+			f->sint_n++;
+		}
+		f->slast = p->ts;
+		r->spkts += w;
+		r->sbytes += (uint64_t)p->wirelen * w;
+		r->sappbytes += (uint64_t)p->applen * w;
+		r->sttl = p->ttl;
+		r->stos = p->tos;
+		if (p->vlan)
+			r->svlan = p->vlan;
+		if (p->mpls)
+			r->smpls = p->mpls;
+	} else {
+		if (f->dlast && p->ts >= f->dlast) {
+			double d = (double)(p->ts - f->dlast);
+			f->dint_sum += d;
+			f->dint_sq += d * d;
+			f->dint_n++;
+		}
+		f->dlast = p->ts;
+		r->dpkts += w;
+		r->dbytes += (uint64_t)p->wirelen * w;
+		r->dappbytes += (uint64_t)p->applen * w;
+		r->dttl = p->ttl;
+		r->dtos = p->tos;
+		if (p->vlan)
+			r->dvlan = p->vlan;
+		if (p->mpls)
+			r->dmpls = p->mpls;
+	}
+	r->flgs |= p->flgs;
+	if (p->have_mac && e->cfg.mac) {
+		const uint8_t *sm = rev ? p->dmac : p->smac, *dm = rev ? p->smac : p->dmac;
+		if (!RA_HAS(r, RA_BLK_L2)) {
+			memcpy(r->smac, sm, 6);
+			memcpy(r->dmac, dm, 6);
+			RA_SET(r, RA_BLK_L2);
+		} else if (memcmp(r->smac, sm, 6) || memcmp(r->dmac, dm, 6))
+			r->flgs |= RA_FL_MULTIMAC;
+	}
+	if (p->ts > r->ltime)
+		r->ltime = p->ts;
+	if (p->ts < r->stime)
+		r->stime = p->ts;	/* a packet out of time order */
+	if (p->ts > f->last_ts)
+		f->last_ts = p->ts;
+	if (e->cfg.payload)
+		payload_copy(e, f, p, rev);
+}
+
+/* An ICMP error refers to another flow: mark it, as Argus does. */
+static void icmp_map(struct engine *e, const struct pkt *p)
+{
+	struct flow_key k = p->ikey;
+	bool rev;
+
+	k.agent_hash = p->key.agent_hash;
+	struct flow *g = ft_find(e->ft, &k, &rev);
+	if (!g)
+		return;
+	g->rec.flgs |= RA_FL_ICMP_MAP;
+	g->rec.inode = p->key.saddr;
+	g->rec.inode_family = p->key.family;
+	g->rec.icmp_type = p->icmp_type;
+	g->rec.icmp_code = p->icmp_code;
+	RA_SET(&g->rec, RA_BLK_ICMP);
+	if (g->key.proto == 1 || g->key.proto == 58)	/* an echo that met an error says so (URH ...) */
+		g->icmp_state = (uint8_t)icmp_state(p->icmp_type, p->icmp_code, p->key.proto == 58);
+}
+
+/*
+ * Who started it?  The packet that creates a flow is normally sent by the
+ * source.  Not so for a SYN-ACK (the SYN's sender is the source), an ICMP
+ * reply (the requester is), or a TCP packet without SYN from a well-known
+ * port to an ephemeral one (a connection seen in mid-stream: the client is
+ * the source, as Argus decides).
+ */
+static bool initiator_is_destination(const struct pkt *p)
+{
+	if (p->key.family != RA_AF_INET && p->key.family != RA_AF_INET6)
+		return false;
+	switch (p->key.proto) {
+	case 6:
+		if ((p->tcpflags & (RA_TCP_SYN | RA_TCP_ACK)) == (RA_TCP_SYN | RA_TCP_ACK))
+			return true;
+		if (p->tcpflags & RA_TCP_SYN)
+			return false;
+		return p->key.sport < 1024 && p->key.dport >= 1024;
+	case 1:
+	case 58:
+		return p->icmp_reply;
+	default:
+		return false;
+	}
+}
+
+struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
+{
+	struct flow *f = p->hash ? ft_find_hashed(e->ft, &p->key, p->hash, rev) : ft_find(e->ft, &p->key, rev);
+	bool tcp = p->key.proto == 6 && (p->key.family == RA_AF_INET || p->key.family == RA_AF_INET6);
+
+	if (f && f->last_ts + e->cfg.timeout[f->tclass] <= p->ts) {
+		/* Idle for its timeout: it ended, whether or not the idle list
+		 * got to it yet.  This packet starts a new flow. */
+		engine_emit_flow(e, f, RA_CAUSE_STOP);
+		ft_remove(e->ft, f);
+		e->flows_expired++;
+		f = NULL;
+	}
+	if (f && e->cfg.status_interval && f->rec_start && f->rec_start + e->cfg.status_interval <= p->ts)
+		/* Its status report is due: the record ends before this packet,
+		 * whether or not the clock got to it yet. */
+		engine_emit_flow(e, f, f->closed ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
+	if (f && tcp && tcp_restarts(f, p, *rev)) {
+		engine_emit_flow(e, f, RA_CAUSE_STOP);
+		ft_remove(e->ft, f);
+		e->flows_expired++;
+		f = NULL;
+	}
+	if (p->key.portdir == 2)
+		*rev = p->force_rev;
+	if (f)
+		return f;
+	struct flow_key k = p->key;
+	*rev = false;
+	if (p->key.portdir == 2)
+		*rev = p->force_rev;	/* the decoder oriented the key */
+	else if (initiator_is_destination(p)) {
+		key_reverse(&p->key, &k);
+		*rev = true;
+	}
+	if (e->cfg.max_flows && ft_count(e->ft) >= e->cfg.max_flows) {
+		e->flows_refused++;
+		return NULL;
+	}
+	f = ft_create(e->ft, &k, timeout_class(&k), p->ts);
+	if (!f) {
+		e->flows_refused++;
+		return NULL;
+	}
+	f->seq = e->next_seq++;
+	init_record(e, f, p->origin);
+	e->flows_created++;
+	return f;
+}
+
+/* A decoded packet: to its flow now, or after the batch is decoded. */
+static void process(struct engine *e, struct pkt *p);
+
+void engine_flow_packet(struct engine *e, struct pkt *p)
+{
+	origin_key(p);
+	if (e->batching && p == &e->batch[e->nbatch]) {
+		/* Decoded in place into the batch (engine_packets). */
+		e->nbatch++;
+		p->hash = ft_hash(&p->key);
+		if (!p->frag_later)
+			ft_prefetch_slot(e->ft, p->hash);
+		return;
+	}
+	process(e, p);
+}
+
+static void process(struct engine *e, struct pkt *p)
+{
+	bool rev;
+
+	if (p->frag_later) {
+		frag_later(e, p);
+		return;
+	}
+	struct flow *f = engine_find_or_create(e, p, &rev);
+	if (!f)
+		return;
+	engine_account(e, f, p, rev);
+	if (p->key.family == RA_AF_INET || p->key.family == RA_AF_INET6) {
+		switch (p->key.proto) {
+		case 6:
+			if (!p->no_l4)
+				tcp_update(e, f, p, rev);
+			if (f->closed && f->tclass == TC_TCP)
+				ft_set_class(e->ft, f, TC_CLOSED, p->ts);
+			break;
+		case 1:
+		case 58: {
+			if (p->no_l4)
+				break;
+			bool v6 = p->key.proto == 58;
+			unsigned st = icmp_state(p->icmp_type, p->icmp_code, v6);
+			/* A reply seen makes an echo flow ECR only if no request came. */
+			if (!f->icmp_state || (st != RA_ST_ECR && st != RA_ST_NONE))
+				f->icmp_state = (uint8_t)st;
+			if (p->icmp_error)
+				icmp_map(e, p);
+			break;
+		}
+		default:
+			break;
+		}
+	} else if (p->key.family == RA_AF_ARP) {
+		if (p->arp_op == 1 || p->arp_op == 3)
+			f->arp_who = 1;
+	}
+	if (p->frag_first) {
+		f->rec.flgs |= RA_FL_FRAG;
+		frag_first(e, p, ft_index(e->ft, f));
+	}
+}
+
+void engine_packet(struct engine *e, int dlt, uint64_t ts_us, const uint8_t *bytes, uint32_t caplen,
+		   uint32_t wirelen, uint32_t weight, const struct pkt_origin *origin)
+{
+	struct pkt p;
+
+	if (ts_us > e->now)
+		engine_tick(e, ts_us);	/* the clock never runs backwards; records keep true times */
+	e->pkts += weight ? weight : 1;
+	e->bytes += (uint64_t)wirelen * (weight ? weight : 1);
+	memset(&p, 0, sizeof p);
+	p.ts = ts_us;
+	p.caplen = caplen;
+	p.wirelen = wirelen < caplen ? caplen : wirelen;
+	p.weight = weight ? weight : 1;
+	p.origin = origin;
+	decode_link(e, dlt, &p, bytes);
+}
+
+/* Batch stage 1: decode frames; keys are hashed and their slots fetched. */
+static void decode_batch(struct engine *e, int dlt, const struct engine_frame *fr, unsigned m, unsigned r)
+{
+	e->batching = true;
+	e->batch = e->ring[r];
+	e->nbatch = 0;
+	for (unsigned i = 0; i < m; i++) {
+		struct pkt *p = &e->batch[e->nbatch];
+		memset(p, 0, offsetof(struct pkt, ikey));
+		p->ts = fr[i].ts_us;
+		p->caplen = fr[i].caplen;
+		p->wirelen = fr[i].wirelen < fr[i].caplen ? fr[i].caplen : fr[i].wirelen;
+		p->weight = 1;
+		e->pkts++;
+		e->bytes += p->wirelen;
+		decode_link(e, dlt, p, fr[i].bytes);
+	}
+	e->ring_n[r] = e->nbatch;
+	e->batching = false;
+}
+
+/* Stage 2: fetch the flows the slots name. */
+static void prefetch_batch(struct engine *e, unsigned r)
+{
+	for (unsigned j = 0; j < e->ring_n[r]; j++)
+		if (!e->ring[r][j].frag_later)
+			ft_prefetch_flow(e->ft, e->ring[r][j].hash);
+}
+
+/* Stage 3: account them, in order, the clock moving with them. */
+static void process_batch(struct engine *e, unsigned r)
+{
+	for (unsigned j = 0; j < e->ring_n[r]; j++) {
+		struct pkt *p = &e->ring[r][j];
+		if (p->ts > e->now)
+			engine_tick(e, p->ts);
+		process(e, p);
+	}
+	e->ring_n[r] = 0;
+}
+
+/*
+ * A software pipeline over batches: while batch k is decoded (its slots
+ * being fetched), the flows of batch k-1 are fetched and batch k-2 is
+ * accounted, so memory latency overlaps with work.  Packets are still
+ * accounted strictly in order.
+ */
+void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, unsigned n)
+{
+	unsigned nb = (n + ENGINE_BATCH - 1) / ENGINE_BATCH;
+
+	if (!n)
+		return;
+	for (unsigned k = 0; k < nb + 2; k++) {
+		if (k < nb) {
+			unsigned m = n - k * ENGINE_BATCH < ENGINE_BATCH ? n - k * ENGINE_BATCH : ENGINE_BATCH;
+			decode_batch(e, dlt, fr + k * ENGINE_BATCH, m, k % 3);
+		}
+		if (k >= 1 && k - 1 < nb)
+			prefetch_batch(e, (k - 1) % 3);
+		if (k >= 2)
+			process_batch(e, (k - 2) % 3);
+	}
+	if (fr[n - 1].ts_us > e->now)
+		engine_tick(e, fr[n - 1].ts_us);
+}
+
+void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *obs,
+			const struct pkt_origin *origin)
+{
+	struct pkt p;
+
+	if (ts_us > e->now)
+		engine_tick(e, ts_us);
+	memset(&p, 0, sizeof p);
+	p.ts = ts_us;
+	p.origin = origin;
+	p.key.family = obs->family;
+	p.key.proto = obs->proto;
+	p.key.saddr = obs->saddr;
+	p.key.daddr = obs->daddr;
+	p.key.sport = obs->sport;
+	p.key.dport = obs->dport;
+	p.key.etype = obs->etype;
+	p.key.portdir = (obs->proto == 6 || obs->proto == 17);
+	p.tos = obs->stos;
+	p.ttl = obs->sttl;
+	p.flgs = obs->flgs;
+	origin_key(&p);
+	bool rev;
+	struct flow *f = engine_find_or_create(e, &p, &rev);
+	if (!f)
+		return;
+	/* Counts come weighted: account one "packet" then fix the totals. */
+	p.weight = 1;
+	p.wirelen = 0;
+	engine_account(e, f, &p, rev);
+	struct ra_flow *r = &f->rec;
+	if (!rev) {
+		r->spkts += obs->spkts - 1;
+		r->sbytes += obs->sbytes;
+		r->sappbytes += obs->sappbytes;
+		r->stcpflags |= obs->stcpflags;
+	} else {
+		r->dpkts += obs->spkts - 1;
+		r->dbytes += obs->sbytes;
+		r->dappbytes += obs->sappbytes;
+		r->dtcpflags |= obs->stcpflags;
+	}
+	e->pkts += obs->spkts;
+	e->bytes += obs->sbytes;
+}
+
+void engine_emit_status(struct engine *e, const struct ra_status *st)
+{
+	if (e->out && !e->write_failed) {
+		struct ra_err err;
+		ra_err_clear(&err);
+		if (!ra_writer_put_status(e->out, st, &err)) {
+			char buf[600];
+			e->write_failed = true;
+			if (e->warn)
+				e->warn("%s", ra_err_string(&err, buf, sizeof buf));
+		}
+	}
+}
+
+void engine_tick(struct engine *e, uint64_t now)
+{
+	struct flow *f;
+
+	if (now <= e->now)
+		return;
+	if (!e->start_time)
+		e->start_time = now;
+	e->now = now;
+	/* The lists are looked at every TICK_US of packet time; a packet that
+	 * finds its flow checks that flow's deadlines itself, so records and
+	 * expiry stay exact in between. */
+	if (now < e->next_tick)
+		return;
+	e->next_tick = now + TICK_US;
+	if (e->cfg.status_interval)
+		while ((f = ft_status_head(e->ft)) && f->rec_start + e->cfg.status_interval <= now)
+			engine_emit_flow(e, f, f->closed ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
+	for (unsigned c = 0; c < TC_COUNT; c++)
+		while ((f = ft_idle_head(e->ft, c)) && f->enq_ts + e->cfg.timeout[c] <= now) {
+			if (f->last_ts + e->cfg.timeout[c] > now) {
+				ft_idle_requeue(e->ft, f, f->last_ts);
+				continue;
+			}
+			engine_emit_flow(e, f, RA_CAUSE_STOP);
+			ft_remove(e->ft, f);
+			e->flows_expired++;
+		}
+	if (now >= e->next_frag_check) {
+		frag_expire(e, now, false);
+		e->next_frag_check = now + FRAG_CHECK_US;
+	}
+	if (e->cfg.daemon_status_interval) {
+		if (!e->next_daemon_status)
+			e->next_daemon_status = now + e->cfg.daemon_status_interval;
+		else if (now >= e->next_daemon_status) {
+			output_daemon_status(e, now);
+			e->next_daemon_status += e->cfg.daemon_status_interval;
+			if (e->next_daemon_status <= now)
+				e->next_daemon_status = now + e->cfg.daemon_status_interval;
+		}
+	}
+}
+
+static void flush_one(struct flow *f, void *arg)
+{
+	struct engine *e = arg;
+
+	engine_emit_flow(e, f, RA_CAUSE_SHUTDOWN);
+	ft_remove(e->ft, f);
+}
+
+void engine_flush(struct engine *e)
+{
+	frag_expire(e, e->now, true);
+	/* Records in the order they started, then what is left. */
+	struct flow *f;
+	while ((f = ft_status_head(e->ft)))
+		engine_emit_flow(e, f, RA_CAUSE_SHUTDOWN);
+	ft_foreach(e->ft, flush_one, e);
+	output_daemon_status(e, e->now);
+}

@@ -1,0 +1,270 @@
+/*
+ * engine_int.h - the daemon core's internal types, shared by the decoders,
+ * the flow table and the outputs (not by capture inputs: they use engine.h).
+ *
+ * A packet is decoded into a struct pkt: the flow key (family, protocol,
+ * addresses, ports, DNS transaction id), the link-layer facts (MACs, VLAN,
+ * MPLS, encapsulation flags) and what the transport layer says (TCP flags
+ * and sequence numbers, ICMP type and code, payload).  The flow table
+ * finds or creates the struct flow for the key and the per-protocol
+ * update functions fold the packet into it.
+ */
+#ifndef ARGUS_ENGINE_INT_H
+#define ARGUS_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "record.h"
+#include "stream.h"
+
+/* Malformed-packet reasons, counted per reason in the status record. */
+enum mal_reason {
+	MAL_LINK_SHORT,		/* link header cut short */
+	MAL_LINK_UNSUPPORTED,	/* unsupported link type */
+	MAL_IP_SHORT,		/* IPv4 header cut short */
+	MAL_IP_BADHDR,		/* IPv4 version or header length wrong */
+	MAL_IP_BADLEN,		/* IPv4 total length smaller than the header */
+	MAL_IP6_SHORT,		/* IPv6 header or extension header cut short */
+	MAL_TCP_SHORT,
+	MAL_TCP_BADOFF,		/* TCP data offset < 5 or beyond the packet */
+	MAL_UDP_SHORT,
+	MAL_ICMP_SHORT,
+	MAL_ARP_SHORT,
+	MAL_TRUNCATED,		/* caplen < wirelen: counted, still decoded */
+	MAL_OTHER,		/* reasons named by other inputs (sFlow ...) */
+	MAL_COUNT
+};
+
+/* Flow key.  Addresses as in struct ra_flow (IPv4 host order in .v4). */
+struct flow_key {
+	union ra_addr saddr, daddr;
+	uint16_t sport, dport;
+	uint16_t etype;		/* RA_AF_ETHER */
+	uint16_t xid;		/* DNS transaction id on port 53, 0 otherwise */
+	uint8_t family, proto;
+	uint8_t portdir;	/* 1: ports swap with addresses (TCP, UDP ...);
+				 * 2: never matched reversed (ARP: the decoder orients) */
+	uint8_t pad;
+	uint32_t agent_hash;	/* sFlow origin mixed in (0 when captured here) */
+};
+
+/* One decoded packet. */
+struct pkt {
+	uint64_t ts;			/* microseconds */
+	uint32_t wirelen, caplen, weight;
+	const struct pkt_origin *origin;
+	struct flow_key key;
+	uint32_t flgs;			/* RA_FL_ETHER, 8021Q, MPLS, SLL, PPP, FRAG ... */
+	bool have_mac;
+	uint8_t smac[6], dmac[6];
+	uint16_t vlan;
+	uint32_t mpls;
+	uint8_t ttl, tos;
+	/* transport */
+	bool no_l4;			/* transport header missing or malformed */
+	uint8_t tcpflags;
+	uint32_t seq, ack;
+	uint16_t win;
+	uint32_t applen;		/* payload bytes the packet claims */
+	const uint8_t *payload;		/* captured part of it */
+	uint32_t paycap;
+	uint8_t icmp_type, icmp_code;
+	bool icmp_error;		/* ICMP error: inner key in ikey */
+	bool icmp_reply;		/* a reply: its flow's source is the requester */
+	bool force_rev;			/* key.portdir == 2: the decoder says the direction */
+	uint8_t arp_op;
+	uint32_t hash;			/* of key, set when the engine batches packets */
+	/* fragments */
+	bool frag_later;		/* fragment with offset > 0 (no transport header) */
+	bool frag_first;		/* offset 0, more fragments follow */
+	bool frag_more;			/* a later fragment that is not the last */
+	uint32_t frag_id;
+	/* Last, not cleared per packet (read only when icmp_error is set): */
+	struct flow_key ikey;		/* the flow an ICMP error refers to */
+};
+
+/* Per-direction TCP tracking. */
+struct tcp_dir {
+	uint32_t seq_base, max_seq;
+	uint32_t hole_lo, hole_hi;	/* sequence space skipped by a jump ahead */
+	uint64_t hole_ts;		/* when the hole opened, 0 = none */
+	bool seen;
+};
+
+/* A flow in the table. */
+struct flow {
+	/* Hot: what every packet reads or writes, first (key, times, state). */
+	struct flow_key key;		/* as the source sent it */
+	uint64_t last_ts;
+	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
+	uint64_t slast, dlast;		/* last packet per direction (intpkt) */
+	uint8_t tclass;			/* timeout class */
+	uint8_t tcpstate;		/* internal TCP progress, see decode_tcp.c */
+	uint8_t closed;			/* 1 FIN both ways or RST: record may end */
+	uint8_t in_use;
+	uint8_t records;		/* records written so far (cause Start/Status) */
+	uint8_t arp_who;		/* an ARP request was seen */
+	uint8_t icmp_state;		/* ICMP state word so far */
+	uint32_t sint_n, dint_n;
+	double sint_sum, dint_sum, sint_sq, dint_sq;
+	struct tcp_dir tcp[2];
+	struct ra_flow rec;		/* the record being built */
+	/* Cold. */
+	uint64_t first_ts;		/* first packet of the flow (not of the record) */
+	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
+	uint64_t syn_ts, synack_ts;
+	uint32_t seq;			/* sequence number of the flow */
+	uint32_t idle_prev, idle_next;	/* idle list of its timeout class */
+	uint32_t stat_prev, stat_next;	/* status list, by rec_start */
+	uint32_t hslot;			/* slot in the hash table */
+	uint8_t *pay;			/* 2 * payload bytes (-U), NULL until needed */
+	uint16_t spaylen, dpaylen;
+};
+
+/* Timeout classes. */
+enum { TC_TCP, TC_UDP, TC_ICMP, TC_OTHER, TC_CLOSED, TC_COUNT };	/* TC_CLOSED: TCP after FIN/RST */
+
+#define FLOW_NIL 0xffffffffu
+#define ENGINE_BATCH 32
+
+struct engine_config {
+	uint64_t status_interval;	/* microseconds; 0 = no status records for flows */
+	uint64_t timeout[TC_COUNT];	/* microseconds */
+	uint64_t daemon_status_interval;	/* status records about the daemon */
+	unsigned payload;		/* -U bytes per direction */
+	bool mac;			/* -m: L2 block */
+	bool dns_xid;			/* key DNS on port 53 by transaction id */
+	bool timing;			/* jitter and intpkt (-J) */
+	uint8_t srcid_family;
+	union ra_addr srcid;
+	uint32_t max_flows;		/* 0 = unbounded */
+};
+
+struct flowtab;
+struct fragtab;
+
+struct engine {
+	struct engine_config cfg;
+	struct flowtab *ft;
+	struct fragtab *frags;
+	struct ra_writer *out;
+	bool write_failed;
+	uint64_t now;			/* engine clock, microseconds */
+	uint64_t next_daemon_status;
+	uint64_t next_frag_check;
+	uint64_t next_tick;		/* engine_tick() looks at its lists from then on */
+	uint64_t start_time;
+	uint32_t next_seq;
+	/* counters */
+	uint64_t pkts, bytes, flows_created, flows_expired, records_written;
+	uint64_t flows_refused;		/* table full (max_flows) or out of memory */
+	uint64_t frag_pending, frag_orphans;
+	uint64_t mal[MAL_COUNT];
+	uint64_t unsupported_dlt[8];	/* DLTs warned about */
+	unsigned n_unsupported;
+	char other_reason[8][32];
+	uint64_t other_count[8];
+	unsigned n_other;
+	uint64_t input_received, input_dropped, input_ifdropped;
+	/* engine_packets(): decoded packets waiting for their flows */
+	bool batching;
+	unsigned nbatch;		/* packets in *batch */
+	struct pkt *batch;		/* the ring entry being decoded into */
+	struct pkt ring[3][ENGINE_BATCH];
+	unsigned ring_n[3];
+	uint64_t closed_received, closed_dropped;	/* from inputs already closed */
+	/* Called before a daemon status record to refresh input_* (main.c). */
+	void (*refresh)(struct engine *e, void *arg);
+	void *refresh_arg;
+	void (*warn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+};
+
+/* decode_link.c: from a link-layer frame to pkt and engine_flow_packet(). */
+void decode_link(struct engine *e, int dlt, struct pkt *p, const uint8_t *bytes);
+/* Decoders after the link layer; each fills p and calls engine_flow_packet(). */
+void decode_ethertype(struct engine *e, struct pkt *p, uint16_t etype, const uint8_t *bytes,
+		      uint32_t off);
+void decode_ip(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len);
+void decode_ip6(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len);
+void decode_arp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len);
+/* decode_ip.c: after the network layer, by p->key.proto (used by IPv6 too). */
+void decode_transport(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len,
+		      uint32_t paylen);
+/* Transport decoders: fill the key's ports and transport facts.  false = malformed. */
+bool decode_tcp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen);
+bool decode_udp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen);
+bool decode_icmp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen,
+		 bool v6);
+
+/* engine.c */
+struct engine *engine_new(const struct engine_config *cfg, struct ra_writer *out);
+void engine_free(struct engine *e);
+/* End of input or a signal: every active flow is written (cause Shutdown). */
+void engine_flush(struct engine *e);
+struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev);
+void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev);
+void engine_malformed(struct engine *e, enum mal_reason r);
+/* A frame of a link type we do not decode: counted, warned about once. */
+void engine_unsupported_dlt(struct engine *e, int dlt);
+/* Account a decoded packet to its flow (finds or creates it). */
+void engine_flow_packet(struct engine *e, struct pkt *p);
+/* Write the flow's current record (cause given) and start an empty one. */
+void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause);
+/* output.c: the daemon's own status record (keys in argus(8)). */
+void output_daemon_status(struct engine *e, uint64_t now);
+uint64_t frag_memory(void);
+
+/* decode_tcp.c: the TCP state machine. */
+void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev);
+/* Is this packet the start of a new connection on a closed flow's key? */
+bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev);
+/* Set the record's state word and Dir before it is written. */
+void tcp_finish(struct flow *f);
+/* decode_icmp.c: ICMP state words. */
+unsigned icmp_state(uint8_t type, uint8_t code, bool v6);
+
+/* frag.c: IPv4/IPv6 fragment folding. */
+struct fragtab *frag_new(void);
+void frag_free(struct fragtab *t);
+/* A first fragment (offset 0, with ports) was accounted to flow index fi. */
+void frag_first(struct engine *e, const struct pkt *p, uint32_t fi);
+/* A later fragment: fold into the parent flow or keep it pending. */
+void frag_later(struct engine *e, struct pkt *p);
+/* Emit pending orphans older than the fragment timeout (all when force). */
+void frag_expire(struct engine *e, uint64_t now, bool force);
+
+/* flowtab.c */
+struct flowtab *ft_new(uint32_t hint);
+void ft_free(struct flowtab *t);
+/* Find the flow for key; *rev = true when the packet goes destination to source. */
+struct flow *ft_find(struct flowtab *t, const struct flow_key *k, bool *rev);
+/* The same with the key's hash known, and cache warm-up for a later find. */
+uint32_t ft_hash(const struct flow_key *k);
+struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, bool *rev);
+void ft_prefetch_slot(const struct flowtab *t, uint32_t h);
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h);
+struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tclass, uint64_t now);
+void ft_remove(struct flowtab *t, struct flow *f);
+struct flow *ft_get(struct flowtab *t, uint32_t idx);
+uint32_t ft_index(struct flowtab *t, const struct flow *f);
+/* Queue the flow again at the tail of its idle list (enq_ts = now). */
+void ft_idle_requeue(struct flowtab *t, struct flow *f, uint64_t now);
+/* Move the flow to another timeout class's list (a TCP connection closed). */
+void ft_set_class(struct flowtab *t, struct flow *f, unsigned tclass, uint64_t now);
+/* The record got its first packet at f->rec_start: append to the status list. */
+void ft_status_add(struct flowtab *t, struct flow *f);
+void ft_status_del(struct flowtab *t, struct flow *f);
+/* Oldest flow of an idle class / of the status list, NULL if none. */
+struct flow *ft_idle_head(struct flowtab *t, unsigned tclass);
+struct flow *ft_status_head(struct flowtab *t);
+uint32_t ft_count(const struct flowtab *t);
+uint64_t ft_memory(const struct flowtab *t);
+/* Visit every flow (flush): the callback may remove the flow it gets. */
+void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg);
+
+/* Key helpers (flowtab.c). */
+void key_reverse(const struct flow_key *k, struct flow_key *r);
+
+#endif

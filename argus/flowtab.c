@@ -1,0 +1,418 @@
+/*
+ * flowtab.c - the daemon's flow table: an open-addressing hash over flows
+ * kept in an arena, with ordered lists for idle timeouts and status reports.
+ *
+ * Flows live in fixed chunks of FT_CHUNK entries that are never moved or
+ * freed until the table is (a flow is named by its index); freed entries go
+ * on a free list, so the table allocates only when the number of active
+ * flows reaches a new high, never per packet.  The hash is linear probing
+ * over (hash, index) slots at most half full, with backward-shift deletion
+ * (no tombstones).  The key hash is symmetric, so a packet finds its flow
+ * in either direction with one probe sequence.
+ *
+ * Timeouts: every flow of a timeout class (TCP, UDP, ICMP, other) has the
+ * same idle timeout.  A list per class holds its flows in the order they
+ * were queued (enq_ts); a packet only updates last_ts, so it touches no
+ * list.  The engine looks at the head when head->enq_ts + timeout has
+ * passed: a flow idle for the timeout ends, any other is queued again at
+ * the tail.  The engine also checks a flow's idle time when a packet finds
+ * it, so expiry is exact whenever the list gets to it.  The status list holds flows whose
+ * current record is not empty, in the order the records started, so the
+ * records due for a status report are found at its head.
+ */
+#include "engine_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define FT_CHUNK_BITS 12
+#define FT_CHUNK (1u << FT_CHUNK_BITS)
+#define FT_MAX_CHUNKS 4096u	/* 16M flows */
+
+struct slot {
+	uint32_t hash;
+	uint32_t idx;		/* FLOW_NIL = empty */
+};
+
+struct list {
+	uint32_t head, tail;
+};
+
+struct flowtab {
+	struct flow *chunks[FT_MAX_CHUNKS];
+	uint32_t nchunks;
+	uint32_t free_head;
+	uint32_t count;
+	struct slot *slots;
+	uint32_t mask;		/* slots - 1 */
+	struct list idle[TC_COUNT];
+	struct list status;
+};
+
+/* Big tables on transparent huge pages where the kernel allows it: with
+ * hundreds of thousands of flows, TLB misses cost as much as cache misses. */
+#define HUGE_ALIGN ((size_t)2 << 20)
+static void *alloc_huge(size_t n, bool zero)
+{
+	size_t len = (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+	void *p = aligned_alloc(HUGE_ALIGN, len);
+
+	if (!p)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, len, MADV_HUGEPAGE);
+#endif
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
+
+static inline struct flow *at(const struct flowtab *t, uint32_t idx)
+{
+	return &t->chunks[idx >> FT_CHUNK_BITS][idx & (FT_CHUNK - 1)];
+}
+
+struct flow *ft_get(struct flowtab *t, uint32_t idx) { return at(t, idx); }
+
+static inline uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static inline uint64_t addr_hash(const union ra_addr *a)
+{
+	uint64_t x, y;
+	memcpy(&x, a->v6, 8);
+	memcpy(&y, a->v6 + 8, 8);
+	return fmix64(x ^ (y * 0x9e3779b97f4a7c15ULL));
+}
+
+static uint32_t key_hash(const struct flow_key *k)
+{
+	uint64_t h = addr_hash(&k->saddr) + addr_hash(&k->daddr);
+	uint64_t ports = k->portdir ? (uint64_t)k->sport + k->dport
+				    : ((uint64_t)k->sport << 16 | k->dport) << 20;
+	h ^= (ports << 24) ^ ((uint64_t)k->proto << 8) ^ k->family ^ ((uint64_t)k->etype << 40) ^
+	     ((uint64_t)k->xid << 48) ^ ((uint64_t)k->agent_hash << 17);
+	return (uint32_t)fmix64(h) | 1;	/* never 0: 0 means "not computed" */
+}
+
+void key_reverse(const struct flow_key *k, struct flow_key *r)
+{
+	*r = *k;
+	r->saddr = k->daddr;
+	r->daddr = k->saddr;
+	if (k->portdir) {
+		r->sport = k->dport;
+		r->dport = k->sport;
+	}
+}
+
+static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+struct flowtab *ft_new(uint32_t hint)
+{
+	struct flowtab *t = calloc(1, sizeof *t);
+	uint32_t n = 1024;
+
+	if (!t)
+		return NULL;
+	while (n < hint * 2 && n < (1u << 30))
+		n <<= 1;
+	t->slots = alloc_huge(sizeof *t->slots * n, false);
+	if (!t->slots) {
+		free(t);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		t->slots[i].idx = FLOW_NIL;
+	t->mask = n - 1;
+	t->free_head = FLOW_NIL;
+	for (unsigned c = 0; c < TC_COUNT; c++)
+		t->idle[c].head = t->idle[c].tail = FLOW_NIL;
+	t->status.head = t->status.tail = FLOW_NIL;
+	return t;
+}
+
+void ft_free(struct flowtab *t)
+{
+	if (!t)
+		return;
+	for (uint32_t c = 0; c < t->nchunks; c++) {
+		for (uint32_t i = 0; i < FT_CHUNK; i++)
+			free(t->chunks[c][i].pay);
+		free(t->chunks[c]);
+	}
+	free(t->slots);
+	free(t);
+}
+
+uint32_t ft_count(const struct flowtab *t) { return t->count; }
+
+uint64_t ft_memory(const struct flowtab *t)
+{
+	return sizeof *t + (uint64_t)t->nchunks * FT_CHUNK * sizeof(struct flow) +
+	       ((uint64_t)t->mask + 1) * sizeof(struct slot);
+}
+
+uint32_t ft_index(struct flowtab *t, const struct flow *f)
+{
+	(void)t;
+	return t->slots[f->hslot].idx;
+}
+
+uint32_t ft_hash(const struct flow_key *k) { return key_hash(k); }
+
+void ft_prefetch_slot(const struct flowtab *t, uint32_t h)
+{
+	__builtin_prefetch(&t->slots[h & t->mask]);
+}
+
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h)
+{
+	const struct slot *s = &t->slots[h & t->mask];
+
+	if (s->idx != FLOW_NIL) {
+		const char *f = (const char *)at(t, s->idx);
+		for (unsigned off = 0; off < 320; off += 64)
+			__builtin_prefetch(f + off);
+	}
+}
+
+struct flow *ft_find(struct flowtab *t, const struct flow_key *k, bool *rev)
+{
+	return ft_find_hashed(t, k, key_hash(k), rev);
+}
+
+struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, bool *rev)
+{
+	struct flow_key r;
+	bool have_r = false;
+
+	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		struct slot *s = &t->slots[i];
+		if (s->idx == FLOW_NIL)
+			return NULL;
+		if (s->hash != h)
+			continue;
+		struct flow *f = at(t, s->idx);
+		if (key_eq(&f->key, k)) {
+			*rev = false;
+			return f;
+		}
+		if (k->portdir == 2)
+			continue;
+		if (!have_r) {
+			key_reverse(k, &r);
+			have_r = true;
+		}
+		if (key_eq(&f->key, &r)) {
+			*rev = true;
+			return f;
+		}
+	}
+}
+
+static bool grow_slots(struct flowtab *t)
+{
+	uint32_t n = (t->mask + 1) * 2;
+	struct slot *ns = alloc_huge(sizeof *ns * n, false);
+
+	if (!ns)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		ns[i].idx = FLOW_NIL;
+	for (uint32_t i = 0; i <= t->mask; i++) {
+		struct slot s = t->slots[i];
+		if (s.idx == FLOW_NIL)
+			continue;
+		uint32_t j = s.hash & (n - 1);
+		while (ns[j].idx != FLOW_NIL)
+			j = (j + 1) & (n - 1);
+		ns[j] = s;
+		at(t, s.idx)->hslot = j;
+	}
+	free(t->slots);
+	t->slots = ns;
+	t->mask = n - 1;
+	return true;
+}
+
+static bool grow_arena(struct flowtab *t)
+{
+	if (t->nchunks >= FT_MAX_CHUNKS)
+		return false;
+	struct flow *c = calloc(FT_CHUNK, sizeof *c);
+	if (!c)
+		return false;
+	uint32_t base = t->nchunks << FT_CHUNK_BITS;
+	t->chunks[t->nchunks++] = c;
+	for (uint32_t i = FT_CHUNK; i-- > 0;) {
+		c[i].idle_next = t->free_head;
+		t->free_head = base + i;
+	}
+	return true;
+}
+
+static void list_append(struct flowtab *t, struct list *l, uint32_t idx, bool status)
+{
+	struct flow *f = at(t, idx);
+	uint32_t *prev = status ? &f->stat_prev : &f->idle_prev;
+	uint32_t *next = status ? &f->stat_next : &f->idle_next;
+
+	*prev = l->tail;
+	*next = FLOW_NIL;
+	if (l->tail != FLOW_NIL) {
+		struct flow *tl = at(t, l->tail);
+		if (status)
+			tl->stat_next = idx;
+		else
+			tl->idle_next = idx;
+	} else
+		l->head = idx;
+	l->tail = idx;
+}
+
+static void list_unlink(struct flowtab *t, struct list *l, uint32_t idx, bool status)
+{
+	struct flow *f = at(t, idx);
+	uint32_t prev = status ? f->stat_prev : f->idle_prev;
+	uint32_t next = status ? f->stat_next : f->idle_next;
+
+	if (prev != FLOW_NIL) {
+		if (status)
+			at(t, prev)->stat_next = next;
+		else
+			at(t, prev)->idle_next = next;
+	} else
+		l->head = next;
+	if (next != FLOW_NIL) {
+		if (status)
+			at(t, next)->stat_prev = prev;
+		else
+			at(t, next)->idle_prev = prev;
+	} else
+		l->tail = prev;
+}
+
+struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tclass, uint64_t now)
+{
+	if ((t->count + 1) * 2 > t->mask + 1 && !grow_slots(t))
+		return NULL;
+	if (t->free_head == FLOW_NIL && !grow_arena(t))
+		return NULL;
+	uint32_t idx = t->free_head;
+	struct flow *f = at(t, idx);
+	t->free_head = f->idle_next;
+
+	uint8_t *pay = f->pay;
+	memset(f, 0, sizeof *f);
+	f->pay = pay;
+	f->key = *k;
+	f->tclass = (uint8_t)tclass;
+	f->in_use = 1;
+	f->first_ts = f->last_ts = f->enq_ts = now;
+	f->stat_prev = f->stat_next = FLOW_NIL;
+
+	uint32_t h = key_hash(k);
+	uint32_t i = h & t->mask;
+	while (t->slots[i].idx != FLOW_NIL)
+		i = (i + 1) & t->mask;
+	t->slots[i].hash = h;
+	t->slots[i].idx = idx;
+	f->hslot = i;
+	t->count++;
+	list_append(t, &t->idle[tclass], idx, false);
+	return f;
+}
+
+void ft_remove(struct flowtab *t, struct flow *f)
+{
+	uint32_t i = f->hslot;
+	uint32_t idx = t->slots[i].idx;
+
+	list_unlink(t, &t->idle[f->tclass], idx, false);
+	if (f->rec_start)
+		ft_status_del(t, f);
+	/* Backward-shift deletion. */
+	for (uint32_t j = (i + 1) & t->mask;; j = (j + 1) & t->mask) {
+		struct slot s = t->slots[j];
+		if (s.idx == FLOW_NIL)
+			break;
+		uint32_t home = s.hash & t->mask;
+		/* Can s move to i?  Yes if home is not in (i, j]. */
+		bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (between)
+			continue;
+		t->slots[i] = s;
+		at(t, s.idx)->hslot = i;
+		i = j;
+	}
+	t->slots[i].idx = FLOW_NIL;
+	f->in_use = 0;
+	f->idle_next = t->free_head;
+	t->free_head = idx;
+	t->count--;
+}
+
+void ft_idle_requeue(struct flowtab *t, struct flow *f, uint64_t now)
+{
+	uint32_t idx = t->slots[f->hslot].idx;
+	struct list *l = &t->idle[f->tclass];
+
+	f->enq_ts = now;
+	if (l->tail == idx)
+		return;
+	list_unlink(t, l, idx, false);
+	list_append(t, l, idx, false);
+}
+
+void ft_set_class(struct flowtab *t, struct flow *f, unsigned tclass, uint64_t now)
+{
+	uint32_t idx = t->slots[f->hslot].idx;
+
+	list_unlink(t, &t->idle[f->tclass], idx, false);
+	f->tclass = (uint8_t)tclass;
+	f->enq_ts = now;
+	list_append(t, &t->idle[tclass], idx, false);
+}
+
+void ft_status_add(struct flowtab *t, struct flow *f)
+{
+	list_append(t, &t->status, t->slots[f->hslot].idx, true);
+}
+
+void ft_status_del(struct flowtab *t, struct flow *f)
+{
+	list_unlink(t, &t->status, t->slots[f->hslot].idx, true);
+	f->stat_prev = f->stat_next = FLOW_NIL;
+}
+
+struct flow *ft_idle_head(struct flowtab *t, unsigned tclass)
+{
+	uint32_t h = t->idle[tclass].head;
+	return h == FLOW_NIL ? NULL : at(t, h);
+}
+
+struct flow *ft_status_head(struct flowtab *t)
+{
+	uint32_t h = t->status.head;
+	return h == FLOW_NIL ? NULL : at(t, h);
+}
+
+void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg)
+{
+	for (uint32_t c = 0; c < t->nchunks; c++)
+		for (uint32_t i = 0; i < FT_CHUNK; i++)
+			if (t->chunks[c][i].in_use)
+				fn(&t->chunks[c][i], arg);
+}

@@ -1,0 +1,84 @@
+/*
+ * cluster.h - racluster's aggregation: -m keys compiled once, a hash table
+ * of groups (open addressing, groups stored in an arena), and the merge of
+ * a flow into its group the way Argus merges.
+ */
+#ifndef RACLUSTER_CLUSTER_H
+#define RACLUSTER_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "field.h"
+#include "record.h"
+
+#define CL_MAX_KEYS 32
+#define CL_NO_PREFIX 255	/* address printed whole, no "/len" */
+
+/* One -m word, compiled. */
+struct cl_keyitem {
+	uint8_t field;		/* enum fld_id */
+	uint8_t masklen;	/* addresses: prefix length, CL_NO_PREFIX when none */
+	uint16_t offset;	/* where its bytes go in the key */
+};
+
+struct cl_spec {
+	int nitems;
+	struct cl_keyitem items[CL_MAX_KEYS];
+	bool flow;		/* no -m: the flow's own identity, with direction correction */
+	bool matrix;		/* unordered address pair */
+	uint8_t matrix_len;	/* its mask, CL_NO_PREFIX when none */
+	bool rmon;		/* -M rmon: each record once per address, as its source */
+	uint64_t keyed[2];	/* field ids the key fixes: never "differs" */
+	size_t keylen;		/* bytes, a multiple of 8 */
+};
+
+/*
+ * Compile -m words ("saddr/24", "proto", "matrix/16", "none" ...).  n == 0
+ * gives the flow key.  Returns false with err (RA_ERR_USAGE) on an
+ * unknown word, a field that is not an identity, or a bad mask.
+ */
+bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon,
+		   struct ra_err *err);
+
+/* A group: the merged record and what printing it needs; its key is kept
+ * apart, so that lookups touch only keys. */
+struct cl_group {
+	struct ra_flow f;	/* merged record; differing identities zeroed */
+	uint64_t blank[2];	/* field ids that differ across the group: print empty */
+	uint8_t prefix[2];	/* saddr, daddr common-prefix length or CL_NO_PREFIX */
+	uint8_t live;		/* 0: slot on the free list */
+	uint8_t dir_mixed;	/* members disagreed on Dir: derived from counts */
+	uint32_t hash;		/* of its key (kept beside it); free list link when not live */
+};
+
+struct cl_table;
+
+struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err);
+void cl_table_free(struct cl_table *t);
+
+#define CL_BATCH 32
+
+/* Merge one flow (its group is created on first sight). */
+bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);
+/* Merge n <= CL_BATCH flows in order; faster: memory is fetched ahead. */
+bool cl_add_batch(struct cl_table *t, const struct ra_flow *const *fs, int n, struct ra_err *err);
+
+/* Called for each group emitted; return false to stop (error already reported). */
+typedef bool (*cl_emit_fn)(void *ctx, struct cl_group *g);
+
+/* Emit every group, in the order first seen, and empty the table. */
+bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx);
+/* Emit and drop the groups whose last time is before `before` (microseconds). */
+bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx);
+
+size_t cl_count(const struct cl_table *t);	/* live groups */
+size_t cl_memory(const struct cl_table *t);	/* bytes held by arena and index */
+
+/* Helpers shared with the unit test. */
+unsigned cl_common_prefix(const uint8_t *a, const uint8_t *b, unsigned bits);
+void cl_swap_flow(struct ra_flow *f);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * racluster.c - merge flow records that share the -m keys, then print the
+ * groups or write them on as records.
+ *
+ *   racluster -r day.argus                      join each flow's status records
+ *   racluster -r day.argus -m saddr -s saddr bytes load
+ *   racluster -r day.argus -m proto dport -w - | rasort -m bytes
+ *   racluster -r month/ -M idle=3600 -w joined.argus   bounded memory
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "filter.h"
+#include "options.h"
+#include "printer.h"
+#include "stream.h"
+
+static const char *const default_fields[] = {
+	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: racluster [options] [-m key ...] [-r file ...] [- filter]\n"
+		"Merge flow records that share keys; with no -m, join each flow's records.\n%s"
+		"  -m key ...      keys: identity fields, saddr/len daddr/len (or /m.a.s.k),\n"
+		"                  matrix[/len] (the unordered address pair), none\n"
+		"  -M rmon         count each record for its source and for its destination\n"
+		"  -M idle=SECS    emit and forget groups idle that long (s, m, h, d suffixes)\n"
+		"  -M nocorrect    with no -m, do not join a flow's reverse direction\n"
+		"Keys for -m:", ra_common_usage);
+	for (unsigned i = 0, n = 0; i < F_COUNT; i++)
+		if (ra_fields[i].flags & FF_KEY)
+			fprintf(fp, "%s%s", n++ % 10 ? " " : "\n   ", ra_fields[i].name);
+	fprintf(fp, " matrix none\nFields for -s:");
+	for (unsigned i = 0; i < F_COUNT; i++)
+		fprintf(fp, "%s%s", i % 10 ? " " : "\n   ", ra_fields[i].name);
+	fputc('\n', fp);
+}
+
+static void report(const struct ra_err *e)
+{
+	char buf[700];
+	fprintf(stderr, "racluster: %s\n", ra_err_string(e, buf, sizeof(buf)));
+}
+
+static void report_filter(const char *expr, const struct ra_err *e)
+{
+	size_t col = e->offset ? (size_t)e->offset : 1;
+	fprintf(stderr, "racluster: filter: %s\n  %s\n  %*s^\n", e->msg, expr, (int)(col - 1), "");
+}
+
+struct run {
+	struct ra_opts o;
+	struct cl_spec spec;
+	struct cl_table *t;
+	struct ra_filter *flt;
+	struct printer *pr;
+	struct ra_writer *w;
+	struct ra_reader *rd;
+	uint64_t idle;			/* microseconds; 0 = hold everything */
+	uint64_t now, next_check;	/* stream time: the latest last time seen */
+	uint64_t emitted, written;
+	bool failed;
+	struct ra_flow batch[CL_BATCH];	/* decoded, waiting to be merged */
+	const struct ra_flow *pending[CL_BATCH];
+	int npending;
+};
+
+/* One group out: to the writer or the printer, within -N. */
+static bool emit(void *ctx, struct cl_group *g)
+{
+	struct run *r = ctx;
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (r->emitted++ < r->o.first_record)
+		return true;
+	if (r->o.max_records && r->written >= r->o.max_records)
+		return true;
+	r->written++;
+	if (r->w && !ra_writer_put_flow(r->w, &g->f, &err))
+		goto fail;
+	if (r->pr && !printer_flow_masked(r->pr, &g->f, g->blank, g->prefix, &err))
+		goto fail;
+	return true;
+fail:
+	report(&err);
+	r->failed = true;
+	return false;
+}
+
+/* "300", "5m", "2h", "1d" */
+static bool parse_idle(const char *s, uint64_t *us)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	default: return false;
+	}
+	if (*end && end[1])
+		return false;
+	if (v == 0 || v > 100ull * 365 * 86400 / mult)
+		return false;
+	*us = v * mult * 1000000ull;
+	return true;
+}
+
+static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
+{
+	for (int i = 0; i < r->o.nmodes; i++) {
+		const char *m = r->o.modes[i];
+		if (strcmp(m, "rmon") == 0) {
+			*rmon = true;
+		} else if (strcmp(m, "nocorrect") == 0) {
+			*nocorrect = true;
+		} else if (strncmp(m, "idle=", 5) == 0) {
+			if (!parse_idle(m + 5, &r->idle)) {
+				fprintf(stderr, "racluster: -M: '%s': idle time must be a positive count of "
+					"seconds, optionally with s, m, h or d\n", m);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "racluster: -M: unknown mode '%s' (modes: rmon, idle=SECS, "
+				"nocorrect, json)\n", m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Merge the waiting flows, then let idle groups go. */
+static bool merge_pending(struct run *r)
+{
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (r->npending && !cl_add_batch(r->t, r->pending, r->npending, &err)) {
+		report(&err);
+		return false;
+	}
+	for (int i = 0; i < r->npending && r->idle; i++)
+		if (r->pending[i]->ltime > r->now)
+			r->now = r->pending[i]->ltime;
+	r->npending = 0;
+	if (!r->idle)
+		return true;
+	if (!r->next_check)
+		r->next_check = r->now + r->idle / 4 + 1;
+	if (r->now >= r->next_check) {
+		if (r->now > r->idle && !cl_evict_idle(r->t, r->now - r->idle, emit, r))
+			return false;
+		r->next_check = r->now + r->idle / 4 + 1;
+	}
+	return true;
+}
+
+/* One framed record; returns false on a fatal error. */
+static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
+{
+	struct ra_flow *f = &r->batch[r->npending];
+	struct ra_err err;
+	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+
+	ra_err_clear(&err);
+	if (type != RA_REC_FLOW) {
+		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, &err)) {
+			report(&err);
+			return false;
+		}
+		return true;
+	}
+	if (!ra_decode_flow(rec, len, f, &err)) {
+		ra_err_where(&err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		report(&err);
+		ra_reader_abandon(r->rd);
+		*status = 1;
+		return true;
+	}
+	if (!ra_time_range_match(&r->o.trange, f->stime, f->ltime))
+		return true;
+	if (r->o.filter[0] && !flt_match(r->flt, f))
+		return true;
+	r->pending[r->npending++] = f;
+	return r->npending < CL_BATCH || merge_pending(r);
+}
+
+static int run_inputs(struct run *r)
+{
+	int status = 0;
+
+	for (int i = 0; i < CL_BATCH; i++)
+		ra_flow_init(&r->batch[i]);
+	for (;;) {
+		const uint8_t *rec;
+		size_t len;
+		struct ra_err err;
+		enum ra_read_result rr;
+
+		ra_err_clear(&err);
+		rr = ra_reader_next(r->rd, &rec, &len, &err);
+		if (rr == RA_READ_END)
+			break;
+		if (rr == RA_READ_ERROR) {
+			report(&err);
+			status = 1;
+			continue;
+		}
+		if (!one(r, rec, len, &status))
+			return 1;
+	}
+	if (!merge_pending(r) || !cl_flush(r->t, emit, r))
+		return 1;
+	return status;
+}
+
+static int setup(struct run *r, struct column *cols, int *ncols)
+{
+	struct ra_err err;
+	bool rmon = false, nocorrect = false;
+
+	ra_err_clear(&err);
+	if (parse_modes(r, &rmon, &nocorrect) < 0)
+		return 2;
+	if (!cl_spec_parse(&r->spec, r->o.keys, r->o.nkeys, rmon, &err)) {
+		report(&err);
+		return 2;
+	}
+	if (nocorrect)
+		r->spec.flow = false;
+	r->flt = flt_compile(r->o.filter, &err);
+	if (!r->flt) {
+		report_filter(r->o.filter, &err);
+		return 2;
+	}
+	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
+				 cols, &err);
+	if (*ncols < 0) {
+		report(&err);
+		return 2;
+	}
+	r->t = cl_table_new(&r->spec, &err);
+	r->rd = ra_reader_new();
+	if (!r->t || !r->rd) {
+		report(&err);
+		return 1;
+	}
+	if (r->o.ninputs == 0) {
+		if (isatty(0)) {
+			fprintf(stderr, "racluster: no input: give -r file, -R dir, or pipe records in\n");
+			return 2;
+		}
+		r->o.inputs[r->o.ninputs++] = "-";
+	}
+	for (int i = 0; i < r->o.ninputs; i++)
+		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
+			report(&err);
+			return 1;
+		}
+	if (r->o.wfile) {
+		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "racluster", &err);
+		if (!r->w) {
+			report(&err);
+			return err.code == RA_ERR_USAGE ? 2 : 1;
+		}
+	} else if (!r->o.quiet) {
+		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
+		if (!r->pr) {
+			report(&err);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	struct ra_err err;
+	struct column cols[RA_MAX_COLS];
+	int ncols = 0, rc, status;
+
+	memset(&r, 0, sizeof(r));
+	ra_err_clear(&err);
+	rc = ra_opts_parse(&r.o, "racluster", "m", argc, argv, &err);
+	if (rc == 1) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		report(&err);
+		return 2;
+	}
+	status = setup(&r, cols, &ncols);
+	if (status == 0)
+		status = run_inputs(&r);
+	if (r.pr && !printer_flush(r.pr, &err)) {
+		report(&err);
+		status = 1;
+	}
+	if (r.w && !ra_writer_close(r.w, &err)) {
+		report(&err);
+		status = 1;
+	}
+	if (r.failed && !status)
+		status = 1;
+	printer_free(r.pr);
+	ra_reader_free(r.rd);
+	cl_table_free(r.t);
+	flt_free(r.flt);
+	ra_opts_free(&r.o);
+	return status;
+}

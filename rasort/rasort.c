@@ -1,0 +1,302 @@
+/*
+ * rasort.c - order flow records by -m fields, then print them or write
+ * them on.
+ *
+ *   rasort -r day.argus -m bytes -N 10            the ten biggest flows
+ *   rasort -r day.argus -m saddr dport:asc stime  several keys
+ *   racluster -m saddr -w - | rasort -m bytes -s saddr bytes load
+ *   rasort -R month/ -M mem=2G -w sorted.argus    spills sorted runs to $TMPDIR
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "options.h"
+#include "printer.h"
+#include "store.h"
+#include "stream.h"
+
+static const char *const default_fields[] = {
+	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
+};
+
+#define DEFAULT_MEM ((size_t)1 << 30)
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: rasort [options] [-m field[:asc|:desc] ...] [-r file ...] [- filter]\n"
+		"Sort flow records by fields; equal keys keep their input order.\n%s"
+		"  -m field ...    sort keys, most significant first (default stime); counters\n"
+		"                  and rates descend unless :asc, others ascend unless :desc;\n"
+		"                  addresses take /len\n"
+		"  -M mem=SIZE     memory for records before sorted runs go to $TMPDIR\n"
+		"                  (K, M, G suffixes; default 1G)\n"
+		"Fields for -m and -s:", ra_common_usage);
+	for (unsigned i = 0; i < F_COUNT; i++)
+		fprintf(fp, "%s%s", i % 10 ? " " : "\n   ", ra_fields[i].name);
+	fputc('\n', fp);
+}
+
+static void report(const struct ra_err *e)
+{
+	char buf[700];
+	fprintf(stderr, "rasort: %s\n", ra_err_string(e, buf, sizeof(buf)));
+}
+
+static void report_filter(const char *expr, const struct ra_err *e)
+{
+	size_t col = e->offset ? (size_t)e->offset : 1;
+	fprintf(stderr, "rasort: filter: %s\n  %s\n  %*s^\n", e->msg, expr, (int)(col - 1), "");
+}
+
+struct run {
+	struct ra_opts o;
+	struct sk_spec spec;
+	struct store *st;
+	struct ra_filter *flt;
+	struct printer *pr;
+	struct ra_writer *w;
+	struct ra_reader *rd;
+	size_t mem;
+	uint64_t emitted, written;
+	bool failed;
+};
+
+static bool emit(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow *f)
+{
+	struct run *r = ctx;
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (r->emitted++ < r->o.first_record)
+		return true;
+	if (r->o.max_records && r->written >= r->o.max_records)
+		return false;
+	r->written++;
+	if (r->w && !ra_writer_put(r->w, rec, len, &err))
+		goto fail;
+	if (r->pr && !printer_flow(r->pr, f, &err))
+		goto fail;
+	return true;
+fail:
+	report(&err);
+	r->failed = true;
+	return false;
+}
+
+/* "512M", "2G", "1048576" */
+static bool parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	default: return false;
+	}
+	if (*end && end[1])
+		return false;
+	if (v == 0 || v > (SIZE_MAX >> shift))
+		return false;
+	*out = (size_t)v << shift;
+	return true;
+}
+
+static int parse_modes(struct run *r)
+{
+	r->mem = DEFAULT_MEM;
+	for (int i = 0; i < r->o.nmodes; i++) {
+		const char *m = r->o.modes[i];
+		if (strncmp(m, "mem=", 4) == 0) {
+			if (!parse_size(m + 4, &r->mem)) {
+				fprintf(stderr, "rasort: -M: '%s': memory must be a size like 512M or 2G\n", m);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json)\n", m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
+{
+	struct ra_err err;
+	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+
+	ra_err_clear(&err);
+	if (type != RA_REC_FLOW) {
+		/* status records go ahead of the sorted flows when writing */
+		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, &err)) {
+			report(&err);
+			return false;
+		}
+		return true;
+	}
+	if (!ra_decode_flow(rec, len, f, &err)) {
+		ra_err_where(&err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		report(&err);
+		ra_reader_abandon(r->rd);
+		*status = 1;
+		return true;
+	}
+	if (!ra_time_range_match(&r->o.trange, f->stime, f->ltime))
+		return true;
+	if (r->o.filter[0] && !flt_match(r->flt, f))
+		return true;
+	if (!store_add(r->st, rec, len, f, &err)) {
+		report(&err);
+		return false;
+	}
+	return true;
+}
+
+static int run_inputs(struct run *r)
+{
+	struct ra_flow flow;
+	struct ra_err err;
+	int status = 0;
+
+	ra_flow_init(&flow);
+	for (;;) {
+		const uint8_t *rec;
+		size_t len;
+		enum ra_read_result rr;
+
+		ra_err_clear(&err);
+		rr = ra_reader_next(r->rd, &rec, &len, &err);
+		if (rr == RA_READ_END)
+			break;
+		if (rr == RA_READ_ERROR) {
+			report(&err);
+			status = 1;
+			continue;
+		}
+		if (!one(r, rec, len, &flow, &status))
+			return 1;
+	}
+	ra_err_clear(&err);
+	if (!store_finish(r->st, emit, r, r->pr != NULL, &err)) {
+		report(&err);
+		return 1;
+	}
+	if (getenv("RASORT_DEBUG"))
+		fprintf(stderr, "rasort: %llu runs spilled, at most %zu bytes held\n",
+			(unsigned long long)store_runs(r->st), store_peak(r->st));
+	return status;
+}
+
+static int setup(struct run *r, struct column *cols, int *ncols)
+{
+	struct ra_err err;
+	const char *tmpdir = getenv("TMPDIR");
+	uint64_t keep = 0;
+
+	ra_err_clear(&err);
+	if (parse_modes(r) < 0)
+		return 2;
+	if (!sk_spec_parse(&r->spec, r->o.keys, r->o.nkeys, &err)) {
+		report(&err);
+		return 2;
+	}
+	r->flt = flt_compile(r->o.filter, &err);
+	if (!r->flt) {
+		report_filter(r->o.filter, &err);
+		return 2;
+	}
+	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
+				 cols, &err);
+	if (*ncols < 0) {
+		report(&err);
+		return 2;
+	}
+	if (r->o.max_records)
+		keep = r->o.first_record + r->o.max_records;
+	r->st = store_new(&r->spec, r->mem, keep, tmpdir && *tmpdir ? tmpdir : "/tmp", &err);
+	r->rd = ra_reader_new();
+	if (!r->st || !r->rd) {
+		report(&err);
+		return 1;
+	}
+	if (r->o.ninputs == 0) {
+		if (isatty(0)) {
+			fprintf(stderr, "rasort: no input: give -r file, -R dir, or pipe records in\n");
+			return 2;
+		}
+		r->o.inputs[r->o.ninputs++] = "-";
+	}
+	for (int i = 0; i < r->o.ninputs; i++)
+		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
+			report(&err);
+			return 1;
+		}
+	if (r->o.wfile) {
+		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "rasort", &err);
+		if (!r->w) {
+			report(&err);
+			return err.code == RA_ERR_USAGE ? 2 : 1;
+		}
+	} else if (!r->o.quiet) {
+		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
+		if (!r->pr) {
+			report(&err);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	struct ra_err err;
+	struct column cols[RA_MAX_COLS];
+	int ncols = 0, rc, status;
+
+	memset(&r, 0, sizeof(r));
+	ra_err_clear(&err);
+	rc = ra_opts_parse(&r.o, "rasort", "m", argc, argv, &err);
+	if (rc == 1) {
+		usage(stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		report(&err);
+		return 2;
+	}
+	status = setup(&r, cols, &ncols);
+	if (status == 0)
+		status = run_inputs(&r);
+	if (r.pr && !printer_flush(r.pr, &err)) {
+		report(&err);
+		status = 1;
+	}
+	if (r.w && !ra_writer_close(r.w, &err)) {
+		report(&err);
+		status = 1;
+	}
+	if (r.failed && !status)
+		status = 1;
+	printer_free(r.pr);
+	ra_reader_free(r.rd);
+	store_free(r.st);
+	flt_free(r.flt);
+	ra_opts_free(&r.o);
+	return status;
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# racluster.bats - racluster's keys, merge, output and fidelity to Argus.
+load test_helper
+
+S="$DATA/sample-v1.argus"
+C="$DATA/cluster-compat"
+
+# sum of spkts dpkts sbytes dbytes per key column(s), from ra's own records:
+# the reference the merged totals are checked against.
+sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
+	awk -v k="$1" '{key = $1; for (i = 2; i <= k; i++) key = key " " $i
+		s[key] += $(k+1); d[key] += $(k+2); sb[key] += $(k+3); db[key] += $(k+4); n[key]++ }
+		END { for (x in s) print x, s[x], d[x], sb[x], db[x], n[x] }' | LC_ALL=C sort
+}
+
+@test "with no -m, a flow's records join into one: counts add, trans counts them" {
+	cat "$S" "$S" > "$BATS_TEST_TMPDIR/twice.argus"
+	run -0 ra -r "$S" -L -1 -n -c ' ' -s saddr sport daddr dport pkts bytes
+	one="$output"
+	run -0 racluster -r "$BATS_TEST_TMPDIR/twice.argus" -L -1 -n -c ' ' -s saddr sport daddr dport pkts bytes trans
+	assert_equal "${#lines[@]}" "$(printf '%s\n' "$one" | wc -l)"
+	want=$(printf '%s\n' "$one" | awk '{print $1, $2, $3, $4, 2 * $5, 2 * $6, 2}')
+	assert_equal "$output" "$want"
+}
+
+@test "the duration statistics of a group: equal members have stddev 0" {
+	cat "$S" "$S" > "$BATS_TEST_TMPDIR/twice.argus"
+	run -0 racluster -r "$BATS_TEST_TMPDIR/twice.argus" -L -1 -c ' ' -s dur mean min max stddev trans
+	while read -r dur mean min max sd trans; do
+		[ "$dur" = "$mean" ] && [ "$min" = "$dur" ] && [ "$max" = "$dur" ] && [ "$sd" = 0.000000 ] &&
+			[ "$trans" = 2 ] || { echo "bad line: $dur $mean $min $max $sd $trans"; false; }
+	done <<< "$output"
+}
+
+@test "-m saddr: one group per source, with the totals of its records" {
+	want=$(ra -r "$S" -L -1 -n -c ' ' -s saddr spkts dpkts sbytes dbytes | sums 1)
+	run -0 racluster -r "$S" -m saddr -L -1 -n -c ' ' -s saddr spkts dpkts sbytes dbytes trans
+	assert_equal "$(printf '%s\n' "$output" | LC_ALL=C sort)" "$want"
+}
+
+@test "-m proto dport: totals per service" {
+	want=$(ra -r "$S" -L -1 -nn -c ' ' -s proto dport spkts dpkts sbytes dbytes | sums 2)
+	run -0 racluster -r "$S" -m proto dport -L -1 -nn -c ' ' -s proto dport spkts dpkts sbytes dbytes trans
+	assert_equal "$(printf '%s\n' "$output" | LC_ALL=C sort)" "$want"
+}
+
+@test "fields that differ print empty, addresses as their common prefix" {
+	# 10.0.x.y sources to many destinations: by proto and dport, the sources
+	# of the https group differ (IPv4 and IPv6 mixed: empty); by saddr/16
+	# the destination is a prefix
+	run -0 racluster -r "$S" -m proto dport -L -1 -n -c , -s proto dport sport saddr - tcp and dst port 443
+	assert_output --regexp '^tcp,443,,$'
+	run -0 racluster -r "$S" -m saddr/16 -L -1 -n -c , -s saddr daddr sport - src net 10.0.0.0/16
+	assert_output '10.0.0.0/16,0.0.0.0/0,'
+	run -0 racluster -r "$S" -m saddr/16 -L -1 -n -c , -s saddr daddr - src net 10.0.0.0/16 and dst net 192.168.0.0/16
+	assert_output '10.0.0.0/16,192.168.0.0/23'
+}
+
+@test "a protocol that differs prints as ip, as in Argus" {
+	run -0 racluster -r "$S" -m saddr/8 -L -1 -nn -c , -s saddr proto - src net 10.0.0.0/8
+	assert_output '10.0.0.0/8,0'
+	run -0 racluster -r "$S" -m saddr/8 -L -1 -c , -s proto - src net 10.0.0.0/8
+	assert_output 'ip'
+}
+
+@test "JSON: a field that differs is null" {
+	run -0 racluster -r "$S" -m saddr/8 -M json -s saddr dport pkts - src net 10.0.0.0/8
+	assert_output --regexp '^\{"saddr":"10\.0\.0\.0/8","dport":null,"pkts":[0-9]+\}$'
+}
+
+@test "matrix: both directions of a conversation in one group, smaller address first" {
+	# the daemon's records of the AFS capture hold both directions of
+	# 131.151.1.59 <-> 131.151.32.21: the group is the sum over both
+	# orientations, counted from the smaller address
+	argus -X -r "$DATA/tcpdump-afs.pcap" -w "$BATS_TEST_TMPDIR/afs.argus" 3>&-
+	want=$(ra -r "$BATS_TEST_TMPDIR/afs.argus" -L -1 -n -c ' ' -s saddr daddr spkts dpkts sbytes dbytes |
+		awk '{ if ($1 == "131.151.1.59" && $2 == "131.151.32.21") { s += $3; d += $4; sb += $5; db += $6 }
+		       if ($2 == "131.151.1.59" && $1 == "131.151.32.21") { s += $4; d += $3; sb += $6; db += $5 } }
+		     END { print "131.151.1.59 131.151.32.21", s, d, sb, db }')
+	run -0 racluster -r "$BATS_TEST_TMPDIR/afs.argus" -m matrix -L -1 -n -c ' ' -s saddr daddr spkts dpkts sbytes dbytes
+	assert_line "$want"
+	refute_line --regexp '^131\.151\.32\.21 131\.151\.1\.59 '
+}
+
+@test "-M rmon: every record counted for its source and its destination" {
+	total=$(ra -r "$S" -L -1 -c ' ' -s spkts dpkts | awk '{s += $1; d += $2} END {print s + d}')
+	run -0 racluster -r "$S" -M rmon -m saddr -L -1 -c ' ' -s saddr spkts dpkts
+	got=$(printf '%s\n' "$output" | awk '{s += $2; d += $3} END {print s, d}')
+	assert_equal "$got" "$total $total"
+	# a host that only ever received shows up with what it received as dpkts
+	run -0 ra -r "$S" -L -1 -n -c ' ' -s daddr dpkts spkts - dst host 10.1.0.147
+	want=$(printf '%s\n' "$output" | awk '{s += $2; d += $3} END {print "10.1.0.147", s, d}')
+	run -0 racluster -r "$S" -M rmon -m saddr -L -1 -n -c ' ' -s saddr spkts dpkts - host 10.1.0.147
+	assert_line "$want"
+}
+
+@test "-w - writes merged records that ra and rasort read back" {
+	run -0 bash -c "racluster -r '$S' -m proto dport -w - | ra -L -1 -nn -c ' ' -s proto dport pkts bytes trans"
+	via_pipe="$output"
+	run -0 racluster -r "$S" -m proto dport -L -1 -nn -c ' ' -s proto dport pkts bytes trans
+	assert_equal "$via_pipe" "$output"
+	run -0 bash -c "racluster -r '$S' -m saddr/8 -w - - src net 10.0.0.0/8 | ra -L -1 -c , -s saddr trans"
+	n=$(ra -r "$S" -L -1 -s saddr - src net 10.0.0.0/8 | wc -l)
+	assert_output "10.0.0.0,$n"
+}
+
+@test "the cron reports of the manual: top talkers and top ports" {
+	run -0 bash -c "racluster -r '$S' -m saddr -w - - 'src net 10.0.0.0/8' | rasort -m bytes -s saddr bytes load -N 10"
+	assert_equal "${#lines[@]}" 11
+	assert_line -n 0 --regexp '^ +SrcAddr +TotBytes +Load$'
+	# the reference: per-source byte totals from ra, biggest first
+	want=$(ra -r "$S" -L -1 -n -c ' ' -s saddr bytes - src net 10.0.0.0/8 |
+		awk '{b[$1] += $2} END {for (s in b) print b[s], s}' | sort -s -k1,1nr | head -10 | awk '{print $2, $1}')
+	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $1, $2}')
+	assert_equal "$got" "$want"
+	run -0 bash -c "racluster -r '$S' -m proto dport -w - | rasort -m bytes -n -s dport bytes load"
+	want=$(ra -r "$S" -L -1 -nn -c ' ' -s proto dport bytes |
+		awk '{b[$1 " " $2] += $3} END {for (k in b) print b[k], k}' | sort -s -k1,1nr | awk '{print $1}')
+	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $2}')
+	assert_equal "$got" "$want"
+}
+
+@test "-M idle: groups idle that long are emitted early; totals do not change" {
+	"$top_builddir/tests/gen/ragen" -n 3000 -s 7 -w "$BATS_TEST_TMPDIR/g.argus"
+	run -0 racluster -r "$BATS_TEST_TMPDIR/g.argus" -m daddr -L -1 -c ' ' -s pkts bytes
+	whole=$(printf '%s\n' "$output" | awk '{p += $1; b += $2} END {print p, b, NR}')
+	run -0 racluster -r "$BATS_TEST_TMPDIR/g.argus" -m daddr -M idle=1 -L -1 -c ' ' -s pkts bytes
+	split=$(printf '%s\n' "$output" | awk '{p += $1; b += $2} END {print p, b, NR}')
+	assert_equal "${split% *}" "${whole% *}"
+	[ "${split##* }" -gt "${whole##* }" ]
+}
+
+@test "status records: copied by -w, not printed" {
+	argus -X -M 1 -r "$DATA/tcpdump-afs.pcap" -w "$BATS_TEST_TMPDIR/afs.argus" 3>&-
+	flows=$(ra -r "$BATS_TEST_TMPDIR/afs.argus" -L -1 -s trans | wc -l)
+	run -0 --separate-stderr ra --validate -r "$BATS_TEST_TMPDIR/afs.argus"
+	all=$(printf '%s\n' "$stderr" | awk '{print $2}')
+	[ "$all" -gt "$flows" ] || skip "the daemon wrote no status records"
+	racluster -r "$BATS_TEST_TMPDIR/afs.argus" -m none -w "$BATS_TEST_TMPDIR/one.argus"
+	run -0 --separate-stderr ra --validate -r "$BATS_TEST_TMPDIR/one.argus"
+	assert_equal "$(printf '%s\n' "$stderr" | awk '{print $2}')" "$((all - flows + 1))"
+	run -0 racluster -r "$BATS_TEST_TMPDIR/afs.argus" -m none -L -1 -s trans
+	assert_output --regexp "^ *$flows\$"
+}
+
+@test "usage errors: unknown key, counter as key, bad mask, unknown mode" {
+	run -2 --separate-stderr racluster -r "$S" -m soui nosuch
+	assert_equal "$stderr" "racluster: -m: unknown key 'nosuch' (racluster -h lists them)"
+	run -2 --separate-stderr racluster -r "$S" -m bytes
+	assert_equal "$stderr" "racluster: -m: 'bytes' is not an identity field: counters and times are merged, not keyed"
+	run -2 --separate-stderr racluster -r "$S" -m saddr/33x
+	[[ "$stderr" == *"the mask must be"* ]]
+	run -2 --separate-stderr racluster -r "$S" -m proto/8
+	assert_equal "$stderr" "racluster: -m: 'proto' takes no mask"
+	run -2 --separate-stderr racluster -r "$S" -M norep
+	[[ "$stderr" == *"unknown mode 'norep'"* ]]
+	run -0 racluster -r "$S" -m soui doui -L -1 -s soui
+}
+
+@test "fidelity: racluster -m saddr and -m proto dport give Debian's groups and totals" {
+	n=0
+	for exp in "$C"/*.saddr.expected "$C"/*.dport.expected; do
+		base=$(basename "$exp" .expected)
+		cap=${base%.*}
+		key=${base##*.}
+		case $key in saddr) m="saddr"; cols="saddr" ;; dport) m="proto dport"; cols="proto dport" ;; esac
+		argus -X -r "$DATA/$cap.pcap" -w "$BATS_TEST_TMPDIR/o.argus" 3>&-
+		racluster -r "$BATS_TEST_TMPDIR/o.argus" -nn -m $m -c ' ' -s $cols spkts dpkts sbytes dbytes |
+			sh "$C/normalize.sh" > "$BATS_TEST_TMPDIR/ours"
+		got=$( { comm -23 "$exp" "$BATS_TEST_TMPDIR/ours" | sed "s/^/$cap $key deb /"
+			 comm -13 "$exp" "$BATS_TEST_TMPDIR/ours" | sed "s/^/$cap $key ours /"; } )
+		want=$(grep "^$cap $key " "$C/exceptions.txt" || true)
+		[ "$got" = "$want" ] || { echo "$cap -m $m differs from Debian's racluster:"; echo "$got"; false; }
+		n=$((n + 1))
+	done
+	[ "$n" -ge 20 ]
+}

@@ -1,0 +1,162 @@
+/* test_cluster.c - racluster's keys and merge, rasort's key strings and sorts. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../racluster/cluster.h"
+#include "../rasort/sortkey.h"
+#include "../tests/unit/tap.h"
+
+static int ngroups;
+
+static bool collect(void *ctx, struct cl_group *g)
+{
+	struct cl_group *out = ctx;
+	out[ngroups++] = *g;
+	return true;
+}
+
+static void flow(struct ra_flow *f, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp, uint64_t t0, uint64_t dur)
+{
+	ra_flow_init(f);
+	f->family = RA_AF_INET;
+	f->proto = 17;
+	f->saddr.v4 = s;
+	f->daddr.v4 = d;
+	f->sport = sp;
+	f->dport = dp;
+	f->stime = t0;
+	f->ltime = t0 + dur;
+	f->spkts = 2;
+	f->dpkts = 1;
+	f->sbytes = 200;
+	f->dbytes = 100;
+	f->dir = RA_DIR_BOTH;
+	f->state = RA_ST_CON;
+}
+
+static bool has(const uint64_t m[2], unsigned id) { return (m[id >> 6] >> (id & 63)) & 1u; }
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct sk_entry *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+int main(void)
+{
+	struct cl_spec spec;
+	struct cl_table *t;
+	struct ra_err err;
+	struct ra_flow a, b, c;
+	static struct cl_group out[16];
+	const char *keys_saddr[] = { "saddr" };
+	const char *bad[] = { "bytes" };
+	const char *unknown[] = { "nosuch" };
+	const char *masked[] = { "saddr/255.255.0.0" };
+	const char *badmask[] = { "proto/8" };
+
+	tap_plan(26);
+
+	/* key compilation */
+	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
+	   "a dotted netmask is a prefix length");
+	ok(!cl_spec_parse(&spec, bad, 1, false, &err) && err.code == RA_ERR_USAGE, "a counter is not a key");
+	ok(!cl_spec_parse(&spec, unknown, 1, false, &err), "an unknown key is an error");
+	ok(!cl_spec_parse(&spec, badmask, 1, false, &err), "only addresses take masks");
+	is_int(cl_common_prefix((const uint8_t *)"\x0a\x01\x02\x03", (const uint8_t *)"\x0a\x01\x03\x03", 32), 23,
+	       "common prefix of 10.1.2.3 and 10.1.3.3");
+
+	/* merge by saddr: sums, times, differing ports blank, daddr common prefix */
+	ra_err_clear(&err);
+	cl_spec_parse(&spec, keys_saddr, 1, false, &err);
+	t = cl_table_new(&spec, &err);
+	flow(&a, 0x0a000001, 0xc0a80101, 1000, 53, 1000000, 2000000);
+	flow(&b, 0x0a000001, 0xc0a80181, 1001, 53, 500000, 1000000);
+	b.state = RA_ST_INT;
+	flow(&c, 0x0a000002, 0xc0a80101, 1000, 53, 0, 0);
+	ok(cl_add(t, &a, &err) && cl_add(t, &b, &err) && cl_add(t, &c, &err), "three flows merge");
+	is_int(cl_count(t), 2, "two sources, two groups");
+	ngroups = 0;
+	cl_flush(t, collect, out);
+	is_int(ngroups, 2, "flush emits both");
+	is_int(out[0].f.spkts, 4, "source packets add up");
+	is_int(out[0].f.dbytes, 200, "destination bytes add up");
+	is_int(out[0].f.stime, 500000, "earliest start");
+	is_int(out[0].f.ltime, 3000000, "latest last time");
+	is_int(out[0].f.state, RA_ST_CON, "state of the record that ended last");
+	is_int(out[0].f.trans, 2, "trans counts the records");
+	ok(has(out[0].blank, F_SPORT) && !has(out[0].blank, F_DPORT), "sport differs, dport does not");
+	is_int(out[0].prefix[1], 24, "192.168.1.1 and 192.168.1.129 share 24 bits");
+	is_int(out[0].prefix[0], CL_NO_PREFIX, "the keyed address prints whole");
+	is_int(fld_uint(F_MIN, &out[0].f), 1000000, "min duration");
+	is_int(fld_uint(F_MAX, &out[0].f), 2000000, "max duration");
+	is_int(fld_uint(F_MEAN, &out[0].f), 1500000, "mean duration");
+	is_int(fld_uint(F_STDDEV, &out[0].f), 500000, "stddev of 1 s and 2 s");
+	cl_table_free(t);
+
+	/* rmon: every record once per address */
+	cl_spec_parse(&spec, keys_saddr, 1, true, &err);
+	t = cl_table_new(&spec, &err);
+	cl_add(t, &a, &err);
+	ngroups = 0;
+	cl_flush(t, collect, out);
+	ok(ngroups == 2 && out[1].f.saddr.v4 == 0xc0a80101 && out[1].f.spkts == 1 && out[1].f.dpkts == 2,
+	   "rmon counts the destination as a source with directions swapped");
+	cl_table_free(t);
+
+	/* rasort keys: doubles order, descending inverts */
+	{
+		struct sk_spec ss;
+		const char *k1[] = { "load:asc" }, *k2[] = { "bytes" };
+		uint8_t x[8], y[8];
+		ra_flow_init(&a);
+		a.stime = 0;
+		a.ltime = 1000000;
+		a.spkts = 10;
+		a.sbytes = 1000;
+		b = a;
+		b.sbytes = 2000;
+		sk_spec_parse(&ss, k1, 1, &err);
+		sk_extract(&ss, &a, x);
+		sk_extract(&ss, &b, y);
+		ok(memcmp(x, y, 8) < 0, "load ascending: smaller load sorts first");
+		sk_spec_parse(&ss, k2, 1, &err);
+		sk_extract(&ss, &a, x);
+		sk_extract(&ss, &b, y);
+		ok(memcmp(x, y, 8) > 0 && ss.items[0].desc, "bytes descend by default");
+	}
+
+	/* the radix sort agrees with qsort on (key, ref), many ties */
+	{
+		size_t n = 100000;
+		struct sk_entry *e = malloc(n * sizeof(*e)), *r = malloc(n * sizeof(*r));
+		uint64_t seed = 42;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			e[i].key = (seed >> 33) % 5000 + ((i % 7 == 0) ? (1ull << 40) : 0);
+			e[i].ref = i * 3;
+		}
+		memcpy(r, e, n * sizeof(*e));
+		sk_sort_entries(e, n);
+		qsort(r, n, sizeof(*r), entry_cmp);
+		ok(memcmp(e, r, n * sizeof(*e)) == 0, "radix sort equals the reference, ties in input order");
+		free(e);
+		free(r);
+	}
+	/* the long-key merge sort is stable */
+	{
+		uint8_t keys[6 * 9];
+		uint32_t idx[6] = { 0, 1, 2, 3, 4, 5 };
+		const char *ks[6] = { "bbbbbbbbb", "aaaaaaaaa", "bbbbbbbbb", "aaaaaaaaa", "ccccccccc", "aaaaaaaaa" };
+		for (int i = 0; i < 6; i++)
+			memcpy(keys + 9 * i, ks[i], 9);
+		sk_sort_index(idx, 6, keys, 9);
+		ok(idx[0] == 1 && idx[1] == 3 && idx[2] == 5 && idx[3] == 0 && idx[4] == 2 && idx[5] == 4,
+		   "long keys: stable merge sort");
+	}
+	return tap_done();
+}
