@@ -334,6 +334,8 @@ int main(int argc, char **argv)
 		if (key && !settings_set(&s, key, optarg, &err))
 			return fail_usage(err.msg, NULL);
 	}
+	if (optind < argc && strcmp(argv[optind], "-") == 0)
+		optind++;	/* "argus -r f -w o - tcp": the filter after a lone '-', as in ra */
 	if (optind < argc) {
 		size_t len = 0;
 		for (int i = optind; i < argc; i++)
@@ -373,16 +375,22 @@ int main(int argc, char **argv)
 	e->warn = log_warn;
 	e->refresh = refresh_stats;
 	e->refresh_arg = &inputs;
-	for (unsigned i = 0; i < s.nr; i++)
-		if (!open_input(s.rfiles[i], true, &s, e, &inputs, &err)) {
-			log_warn("%s: %s", s.rfiles[i], ra_err_string(&err, ebuf, sizeof ebuf));
-			return err.code == RA_ERR_USAGE ? 2 : 1;
+	for (unsigned i = 0; i < s.nr + s.ni; i++) {
+		const char *spec = i < s.nr ? s.rfiles[i] : s.ifaces[i - s.nr];
+		if (!open_input(spec, i < s.nr, &s, e, &inputs, &err)) {
+			int code = err.code == RA_ERR_USAGE ? 2 : 1;
+			if (err.path[0] || strncmp(err.msg, spec, strlen(spec)) == 0)
+				log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
+			else
+				log_warn("%s: %s", spec, ra_err_string(&err, ebuf, sizeof ebuf));
+			for (unsigned k = 0; k < inputs.n; k++)
+				close_input(e, &inputs, k);
+			engine_free(e);
+			ra_writer_close(w, &err);
+			free((char *)s.filter);
+			return code;
 		}
-	for (unsigned i = 0; i < s.ni; i++)
-		if (!open_input(s.ifaces[i], false, &s, e, &inputs, &err)) {
-			log_warn("%s: %s", s.ifaces[i], ra_err_string(&err, ebuf, sizeof ebuf));
-			return err.code == RA_ERR_USAGE ? 2 : 1;
-		}
+	}
 	if (!daemon_signals()) {
 		log_warn("cannot install signal handlers");
 		return 1;
@@ -412,5 +420,6 @@ int main(int argc, char **argv)
 		ok = false;
 	}
 	daemon_remove_pidfile(s.pidfile);
+	free((char *)s.filter);
 	return ok ? 0 : 1;
 }
