@@ -13,6 +13,7 @@
 #define ARGUS_ENGINE_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -93,10 +94,15 @@ struct tcp_dir {
 	bool seen;
 };
 
-/* A flow in the table. */
+/*
+ * A flow in the table.  Flows are 64-byte aligned; what a packet reads or
+ * writes (the header up to rec, and rec up to its timing block) comes
+ * first and is fetched ahead of the packet (FLOW_HOT_BYTES); the rest is
+ * touched once per record.
+ */
 struct flow {
 	/* Hot: what every packet reads or writes, first (key, times, state). */
-	struct flow_key key;		/* as the source sent it */
+	_Alignas(64) struct flow_key key;	/* as the source sent it */
 	uint64_t last_ts;
 	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
 	uint64_t slast, dlast;		/* last packet per direction (intpkt) */
@@ -110,18 +116,19 @@ struct flow {
 	uint32_t sint_n, dint_n;
 	double sint_sum, dint_sum, sint_sq, dint_sq;
 	struct tcp_dir tcp[2];
-	struct ra_flow rec;		/* the record being built */
+	struct ra_flow rec;		/* the record being built (hot up to sjit) */
 	/* Cold. */
 	uint64_t first_ts;		/* first packet of the flow (not of the record) */
 	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
 	uint64_t syn_ts, synack_ts;
 	uint32_t seq;			/* sequence number of the flow */
-	uint32_t idle_prev, idle_next;	/* idle list of its timeout class */
-	uint32_t stat_prev, stat_next;	/* status list, by rec_start */
 	uint32_t hslot;			/* slot in the hash table */
 	uint8_t *pay;			/* 2 * payload bytes (-U), NULL until needed */
 	uint16_t spaylen, dpaylen;
 };
+
+/* The bytes of a flow a packet touches (fetched ahead in a batch). */
+#define FLOW_HOT_BYTES ((offsetof(struct flow, rec) + offsetof(struct ra_flow, sjit) + 63) & ~(size_t)63)
 
 /* Timeout classes. */
 enum { TC_TCP, TC_UDP, TC_ICMP, TC_OTHER, TC_CLOSED, TC_COUNT };	/* TC_CLOSED: TCP after FIN/RST */

@@ -20,19 +20,29 @@
  * current record is not empty, in the order the records started, so the
  * records due for a status report are found at its head.
  */
+#include "config.h"
+
 #include "engine_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#define FT_CHUNK_BITS 12
+#define FT_CHUNK_BITS 14
 #define FT_CHUNK (1u << FT_CHUNK_BITS)
-#define FT_MAX_CHUNKS 4096u	/* 16M flows */
+#define FT_MAX_CHUNKS 1024u	/* 16M flows */
 
 struct slot {
-	uint32_t hash;
+	uint32_t hash;		/* the key's hash: most probes stop here */
 	uint32_t idx;		/* FLOW_NIL = empty */
+};
+
+/* A flow's places on the lists, apart from the flow: unlinking touches
+ * the neighbours' links (16 bytes, a dense array that stays in cache),
+ * not the neighbours' flows. */
+struct link {
+	uint32_t idle_prev, idle_next;	/* idle list of its timeout class; free list */
+	uint32_t stat_prev, stat_next;	/* status list, by rec_start */
 };
 
 struct list {
@@ -41,7 +51,9 @@ struct list {
 
 struct flowtab {
 	struct flow *chunks[FT_MAX_CHUNKS];
+	struct link *links[FT_MAX_CHUNKS];
 	uint32_t nchunks;
+	uint32_t fresh;		/* indexes below this were handed out at least once */
 	uint32_t free_head;
 	uint32_t count;
 	struct slot *slots;
@@ -53,9 +65,14 @@ struct flowtab {
 /* Big tables on transparent huge pages where the kernel allows it: with
  * hundreds of thousands of flows, TLB misses cost as much as cache misses. */
 #define HUGE_ALIGN ((size_t)2 << 20)
+static size_t huge_len(size_t n)
+{
+	return (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+}
+
 static void *alloc_huge(size_t n, bool zero)
 {
-	size_t len = (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
+	size_t len = huge_len(n);
 	void *p = aligned_alloc(HUGE_ALIGN, len);
 
 	if (!p)
@@ -68,9 +85,27 @@ static void *alloc_huge(size_t n, bool zero)
 	return p;
 }
 
+/* Zeroed memory that costs nothing until touched (arena chunks). */
+static void *map_zeroed(size_t n)
+{
+	void *p = mmap(NULL, huge_len(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, huge_len(n), MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 static inline struct flow *at(const struct flowtab *t, uint32_t idx)
 {
 	return &t->chunks[idx >> FT_CHUNK_BITS][idx & (FT_CHUNK - 1)];
+}
+
+static inline struct link *ln(const struct flowtab *t, uint32_t idx)
+{
+	return &t->links[idx >> FT_CHUNK_BITS][idx & (FT_CHUNK - 1)];
 }
 
 struct flow *ft_get(struct flowtab *t, uint32_t idx) { return at(t, idx); }
@@ -147,10 +182,11 @@ void ft_free(struct flowtab *t)
 {
 	if (!t)
 		return;
+	for (uint32_t i = 0; i < t->fresh; i++)
+		free(at(t, i)->pay);
 	for (uint32_t c = 0; c < t->nchunks; c++) {
-		for (uint32_t i = 0; i < FT_CHUNK; i++)
-			free(t->chunks[c][i].pay);
-		free(t->chunks[c]);
+		munmap(t->chunks[c], huge_len(FT_CHUNK * sizeof(struct flow)));
+		free(t->links[c]);
 	}
 	free(t->slots);
 	free(t);
@@ -158,9 +194,11 @@ void ft_free(struct flowtab *t)
 
 uint32_t ft_count(const struct flowtab *t) { return t->count; }
 
+/* Bytes in use: every flow entry handed out so far (the arena keeps its
+ * high-water mark) with its links, and the hash index. */
 uint64_t ft_memory(const struct flowtab *t)
 {
-	return sizeof *t + (uint64_t)t->nchunks * FT_CHUNK * sizeof(struct flow) +
+	return sizeof *t + (uint64_t)t->fresh * (sizeof(struct flow) + sizeof(struct link)) +
 	       ((uint64_t)t->mask + 1) * sizeof(struct slot);
 }
 
@@ -177,14 +215,20 @@ void ft_prefetch_slot(const struct flowtab *t, uint32_t h)
 	__builtin_prefetch(&t->slots[h & t->mask]);
 }
 
+/* The slot's line was fetched a batch ago: find the flow the hash names
+ * (not only the home slot's) and fetch its hot lines. */
 void ft_prefetch_flow(const struct flowtab *t, uint32_t h)
 {
-	const struct slot *s = &t->slots[h & t->mask];
-
-	if (s->idx != FLOW_NIL) {
-		const char *f = (const char *)at(t, s->idx);
-		for (unsigned off = 0; off < 320; off += 64)
-			__builtin_prefetch(f + off);
+	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		const struct slot *s = &t->slots[i];
+		if (s->idx == FLOW_NIL)
+			return;
+		if (s->hash == h) {
+			const char *f = (const char *)at(t, s->idx);
+			for (unsigned off = 0; off < FLOW_HOT_BYTES; off += 64)
+				__builtin_prefetch(f + off, 1);
+			return;
+		}
 	}
 }
 
@@ -251,28 +295,45 @@ static bool grow_arena(struct flowtab *t)
 {
 	if (t->nchunks >= FT_MAX_CHUNKS)
 		return false;
-	struct flow *c = calloc(FT_CHUNK, sizeof *c);
+	struct flow *c = map_zeroed(FT_CHUNK * sizeof *c);
 	if (!c)
 		return false;
-	uint32_t base = t->nchunks << FT_CHUNK_BITS;
-	t->chunks[t->nchunks++] = c;
-	for (uint32_t i = FT_CHUNK; i-- > 0;) {
-		c[i].idle_next = t->free_head;
-		t->free_head = base + i;
+	struct link *l = malloc(FT_CHUNK * sizeof *l);	/* small: no huge page for it */
+	if (!l) {
+		munmap(c, huge_len(FT_CHUNK * sizeof *c));
+		return false;
 	}
+	t->chunks[t->nchunks] = c;
+	t->links[t->nchunks] = l;
+	t->nchunks++;
 	return true;
+}
+
+/* An unused entry: the last one freed (its memory is likely in cache), or
+ * the next never used one. */
+static uint32_t take_entry(struct flowtab *t)
+{
+	uint32_t idx = t->free_head;
+
+	if (idx != FLOW_NIL) {
+		t->free_head = ln(t, idx)->idle_next;
+		return idx;
+	}
+	if (t->fresh == t->nchunks * FT_CHUNK && !grow_arena(t))
+		return FLOW_NIL;
+	return t->fresh++;
 }
 
 static void list_append(struct flowtab *t, struct list *l, uint32_t idx, bool status)
 {
-	struct flow *f = at(t, idx);
+	struct link *f = ln(t, idx);
 	uint32_t *prev = status ? &f->stat_prev : &f->idle_prev;
 	uint32_t *next = status ? &f->stat_next : &f->idle_next;
 
 	*prev = l->tail;
 	*next = FLOW_NIL;
 	if (l->tail != FLOW_NIL) {
-		struct flow *tl = at(t, l->tail);
+		struct link *tl = ln(t, l->tail);
 		if (status)
 			tl->stat_next = idx;
 		else
@@ -284,22 +345,22 @@ static void list_append(struct flowtab *t, struct list *l, uint32_t idx, bool st
 
 static void list_unlink(struct flowtab *t, struct list *l, uint32_t idx, bool status)
 {
-	struct flow *f = at(t, idx);
+	struct link *f = ln(t, idx);
 	uint32_t prev = status ? f->stat_prev : f->idle_prev;
 	uint32_t next = status ? f->stat_next : f->idle_next;
 
 	if (prev != FLOW_NIL) {
 		if (status)
-			at(t, prev)->stat_next = next;
+			ln(t, prev)->stat_next = next;
 		else
-			at(t, prev)->idle_next = next;
+			ln(t, prev)->idle_next = next;
 	} else
 		l->head = next;
 	if (next != FLOW_NIL) {
 		if (status)
-			at(t, next)->stat_prev = prev;
+			ln(t, next)->stat_prev = prev;
 		else
-			at(t, next)->idle_prev = prev;
+			ln(t, next)->idle_prev = prev;
 	} else
 		l->tail = prev;
 }
@@ -308,11 +369,10 @@ struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tcl
 {
 	if ((t->count + 1) * 2 > t->mask + 1 && !grow_slots(t))
 		return NULL;
-	if (t->free_head == FLOW_NIL && !grow_arena(t))
+	uint32_t idx = take_entry(t);
+	if (idx == FLOW_NIL)
 		return NULL;
-	uint32_t idx = t->free_head;
 	struct flow *f = at(t, idx);
-	t->free_head = f->idle_next;
 
 	uint8_t *pay = f->pay;
 	memset(f, 0, sizeof *f);
@@ -321,7 +381,7 @@ struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tcl
 	f->tclass = (uint8_t)tclass;
 	f->in_use = 1;
 	f->first_ts = f->last_ts = f->enq_ts = now;
-	f->stat_prev = f->stat_next = FLOW_NIL;
+	ln(t, idx)->stat_prev = ln(t, idx)->stat_next = FLOW_NIL;
 
 	uint32_t h = key_hash(k);
 	uint32_t i = h & t->mask;
@@ -359,7 +419,7 @@ void ft_remove(struct flowtab *t, struct flow *f)
 	}
 	t->slots[i].idx = FLOW_NIL;
 	f->in_use = 0;
-	f->idle_next = t->free_head;
+	ln(t, idx)->idle_next = t->free_head;
 	t->free_head = idx;
 	t->count--;
 }
@@ -393,8 +453,10 @@ void ft_status_add(struct flowtab *t, struct flow *f)
 
 void ft_status_del(struct flowtab *t, struct flow *f)
 {
-	list_unlink(t, &t->status, t->slots[f->hslot].idx, true);
-	f->stat_prev = f->stat_next = FLOW_NIL;
+	uint32_t idx = t->slots[f->hslot].idx;
+
+	list_unlink(t, &t->status, idx, true);
+	ln(t, idx)->stat_prev = ln(t, idx)->stat_next = FLOW_NIL;
 }
 
 struct flow *ft_idle_head(struct flowtab *t, unsigned tclass)
@@ -411,8 +473,7 @@ struct flow *ft_status_head(struct flowtab *t)
 
 void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg)
 {
-	for (uint32_t c = 0; c < t->nchunks; c++)
-		for (uint32_t i = 0; i < FT_CHUNK; i++)
-			if (t->chunks[c][i].in_use)
-				fn(&t->chunks[c][i], arg);
+	for (uint32_t i = 0; i < t->fresh; i++)
+		if (at(t, i)->in_use)
+			fn(at(t, i), arg);
 }

@@ -277,8 +277,10 @@ bool cl_add_batch(struct cl_table *t, const struct ra_flow *const *fs, int n, st
 		struct entry *e = &t->ent[j];
 		e->fresh = false;
 		e->g = lookup(t, t->ekeys[j], e->hash);
-		if (!e->g && s->flow) {
-			/* Argus's "correct" mode: the reverse direction of a known flow */
+		if (!e->g && s->flow &&
+		    (e->f->family == RA_AF_INET || e->f->family == RA_AF_INET6)) {
+			/* Argus's "correct" mode: the reverse direction of a known IP
+			 * flow (ARP requests from either side stay apart, as in Argus) */
 			e->g = lookup(t, t->rkeys[j], e->rhash);
 			if (e->g)
 				e->f = swapped(t, &nscratch, e->f);

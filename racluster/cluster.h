@@ -59,7 +59,7 @@ struct cl_table;
 struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err);
 void cl_table_free(struct cl_table *t);
 
-#define CL_BATCH 32
+#define CL_BATCH 16
 
 /* Merge one flow (its group is created on first sight). */
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);

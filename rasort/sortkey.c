@@ -5,9 +5,11 @@
  * doubles turned into order-preserving integers, addresses with their
  * family first), inverted when the field sorts descending, so that the
  * whole key compares with memcmp and is computed once per record.  Keys of
- * up to 8 bytes are packed into an integer and sorted in place by an MSD
- * radix sort (American flag sort) with the record's input position as the
- * tie-break; longer keys go through a stable merge sort of record numbers.
+ * up to 8 bytes are packed into an integer and radix sorted: LSD through a
+ * second array when memory allows (stable by construction), otherwise in
+ * place by an MSD radix sort (American flag sort) with the record's input
+ * position as the tie-break; longer keys go through a stable merge sort of
+ * record numbers.
  */
 #include "config.h"
 
@@ -305,6 +307,38 @@ void sk_sort_entries(struct sk_entry *e, size_t n)
 	while (shift > 0 && !(((any ^ all) >> shift) & 255))
 		shift -= 8;		/* skip leading bytes no key differs in */
 	flag_sort(e, n, shift, false);
+}
+
+/* LSD radix: one stable counting pass per key byte that varies, through tmp;
+ * entries arrive in input order, so equal keys stay in it. */
+void sk_sort_entries_lsd(struct sk_entry *e, struct sk_entry *tmp, size_t n)
+{
+	uint64_t any = 0, all = ~0ull;
+	struct sk_entry *src = e, *dst = tmp;
+
+	for (size_t i = 0; i < n; i++) {
+		any |= e[i].key;
+		all &= e[i].key;
+	}
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 }, at = 0;
+		if (!(((any ^ all) >> shift) & 255))
+			continue;	/* every key has the same byte here */
+		for (size_t i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 255]++;
+		for (int b = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 255]++] = src[i];
+		struct sk_entry *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != e)
+		memcpy(e, src, n * sizeof(*e));
 }
 
 /* ---- long keys: stable bottom-up merge sort of record numbers ---- */

@@ -56,6 +56,9 @@ struct sk_entry {
 
 /* Sort by (key, ref): in place, MSD radix on the key bytes. */
 void sk_sort_entries(struct sk_entry *e, size_t n);
+/* The same, faster, when n more entries of memory (tmp) can be had: LSD
+ * radix, stable, so e must be in ref order on entry (as input order is). */
+void sk_sort_entries_lsd(struct sk_entry *e, struct sk_entry *tmp, size_t n);
 
 /* Sort idx[0..n) (record numbers, ascending on entry) by their keys in
  * keys[i * keylen], stably: the path for keys longer than 8 bytes.

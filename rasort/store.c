@@ -161,7 +161,19 @@ static bool sort_held(struct store *s, uint32_t **idx_out, struct ra_err *err)
 {
 	*idx_out = NULL;
 	if (s->short_key) {
-		sk_sort_entries(s->ent, s->nrec);
+		/* a second array of entries when the limit has room for it */
+		struct sk_entry *tmp = NULL;
+		size_t extra = s->nrec * sizeof(*tmp);
+		if (s->nrec > 1 && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra <= s->mem_limit)
+			tmp = malloc(extra);
+		if (tmp) {
+			sk_sort_entries_lsd(s->ent, tmp, s->nrec);
+			if (s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra > s->peak)
+				s->peak = s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra;
+			free(tmp);
+		} else {
+			sk_sort_entries(s->ent, s->nrec);
+		}
 		return true;
 	}
 	uint32_t *idx = malloc((s->nrec ? s->nrec : 1) * sizeof(*idx));

@@ -59,7 +59,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(26);
+	tap_plan(27);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -140,12 +140,18 @@ int main(void)
 			e[i].key = (seed >> 33) % 5000 + ((i % 7 == 0) ? (1ull << 40) : 0);
 			e[i].ref = i * 3;
 		}
+		struct sk_entry *l = malloc(n * sizeof(*l)), *tmp = malloc(n * sizeof(*tmp));
 		memcpy(r, e, n * sizeof(*e));
+		memcpy(l, e, n * sizeof(*e));
 		sk_sort_entries(e, n);
 		qsort(r, n, sizeof(*r), entry_cmp);
 		ok(memcmp(e, r, n * sizeof(*e)) == 0, "radix sort equals the reference, ties in input order");
+		sk_sort_entries_lsd(l, tmp, n);
+		ok(memcmp(l, r, n * sizeof(*e)) == 0, "LSD radix sort equals the reference too");
 		free(e);
 		free(r);
+		free(l);
+		free(tmp);
 	}
 	/* the long-key merge sort is stable */
 	{

@@ -4,6 +4,7 @@
 # (tests/cli/racluster.bats).  For each capture and each keying
 #     -m saddr         ->  <capture>.saddr.expected     (saddr spkts dpkts sbytes dbytes)
 #     -m proto dport   ->  <capture>.dport.expected     (proto dport spkts dpkts sbytes dbytes)
+#     no -m (per flow) ->  <capture>.flow.expected      (proto saddr sport daddr dport spkts ...)
 # management records are dropped, numbers are printed (-nn), and
 # normalize.sh turns hex ports into decimal and sorts the lines.
 # The pcaps are read from tests/data.  Review the diff before committing.
@@ -28,5 +29,9 @@ for c in $CAPTURES; do
 	"$RACLUSTER" -X -nn -r "$tmp/out.argus" -m proto dport -c ' ' \
 		-s proto dport spkts dpkts sbytes dbytes - not man 2>/dev/null |
 		sh "$here/normalize.sh" > "$here/$c.dport.expected"
-	echo "$c: $(wc -l < "$here/$c.saddr.expected") sources, $(wc -l < "$here/$c.dport.expected") ports"
+	"$RACLUSTER" -X -nn -r "$tmp/out.argus" -c ' ' \
+		-s proto saddr sport daddr dport spkts dpkts sbytes dbytes - not man 2>/dev/null |
+		sh "$here/normalize.sh" > "$here/$c.flow.expected"
+	echo "$c: $(wc -l < "$here/$c.saddr.expected") sources, $(wc -l < "$here/$c.dport.expected") ports," \
+		"$(wc -l < "$here/$c.flow.expected") flows"
 done
