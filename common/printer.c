@@ -239,6 +239,12 @@ static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t
 
 bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err)
 {
+	/* a merged record says which fields differed and how long a common prefix is */
+	if (RA_HAS(f, RA_BLK_AGG) && (f->blank[0] | f->blank[1] | f->prefix_set)) {
+		uint8_t prefix[2] = { (f->prefix_set & 1) ? f->sprefix : 255,
+				      (f->prefix_set & 2) ? f->dprefix : 255 };
+		return flow_line(p, f, f->blank, prefix, err);
+	}
 	return flow_line(p, f, NULL, NULL, err);
 }
 

@@ -207,7 +207,8 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		st_le32(p, f->seq);
 	}
 	if (RA_HAS(f, RA_BLK_AGG) || f->trans != 1) {
-		uint8_t *p = block_start(out, &off, RA_BLK_AGG, 40);
+		bool marks = (f->blank[0] | f->blank[1] | f->prefix_set) != 0;
+		uint8_t *p = block_start(out, &off, RA_BLK_AGG, marks ? 60 : 40);
 		uint64_t bits;
 		st_le32(p, f->trans);
 		st_le64(p + 4, f->dur_min);
@@ -215,6 +216,13 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		st_le64(p + 20, f->dur_sum);
 		memcpy(&bits, &f->dur_sumsq, 8);
 		st_le64(p + 28, bits);
+		if (marks) {
+			st_le64(p + 36, f->blank[0]);
+			st_le64(p + 44, f->blank[1]);
+			p[52] = f->prefix_set & 3;
+			p[53] = f->sprefix;
+			p[54] = f->dprefix;
+		}
 	}
 	if (RA_HAS(f, RA_BLK_ICMP)) {
 		uint8_t *p = block_start(out, &off, RA_BLK_ICMP, 24);
@@ -303,6 +311,13 @@ static bool decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, siz
 		f->dur_max = ld_le64(p + 12);
 		f->dur_sum = ld_le64(p + 20);
 		memcpy(&f->dur_sumsq, &bits, 8);
+		if (n >= 56) {
+			f->blank[0] = ld_le64(p + 36);
+			f->blank[1] = ld_le64(p + 44);
+			f->prefix_set = p[52] & 3;
+			f->sprefix = p[53];
+			f->dprefix = p[54];
+		}
 		break;
 	}
 	case RA_BLK_SEQ:
@@ -348,6 +363,8 @@ static void clear_blocks(struct ra_flow *f)
 	if (prev & (1u << RA_BLK_AGG)) {
 		f->dur_min = f->dur_max = f->dur_sum = 0;
 		f->dur_sumsq = 0;
+		f->blank[0] = f->blank[1] = 0;
+		f->prefix_set = f->sprefix = f->dprefix = 0;
 	}
 	if (prev & (1u << RA_BLK_ICMP)) {
 		memset(&f->inode, 0, sizeof(f->inode));

@@ -174,6 +174,10 @@ struct ra_flow {
 	uint32_t trans;			/* records merged into this one; 1 when absent */
 	uint64_t dur_min, dur_max, dur_sum;	/* microseconds */
 	double dur_sumsq;		/* sum of squared durations, seconds^2 */
+	uint64_t blank[2];		/* fields that differed across the merged records:
+					 * bit n is field id n (enum fld_id, append-only) */
+	uint8_t prefix_set;		/* bit 0: sprefix holds, bit 1: dprefix holds */
+	uint8_t sprefix, dprefix;	/* common prefix length of differing addresses */
 
 	/* RA_BLK_ICMP */
 	union ra_addr inode;		/* who sent the ICMP error */

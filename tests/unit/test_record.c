@@ -53,7 +53,7 @@ int main(void)
 	struct ra_err err;
 	size_t n;
 
-	tap_plan(34);
+	tap_plan(35);
 	full_flow(&a);
 	n = ra_encode_flow(&a, buf);
 	ok(n % 8 == 0 && n > RA_FLOW_CORE4, "flow encodes to a multiple of 8 bytes");
@@ -104,6 +104,10 @@ int main(void)
 	a.family = RA_AF_INET; a.trans = 12; a.dur_min = 1; a.dur_max = 9; a.dur_sum = 40; a.dur_sumsq = 2.5;
 	n = ra_encode_flow(&a, buf);
 	ok(ra_decode_flow(buf, n, &b, &err) && b.trans == 12 && b.dur_sum == 40 && b.dur_sumsq == 2.5, "trans and duration statistics");
+	a.blank[0] = 1ull << 21; a.blank[1] = 1; a.prefix_set = 1; a.sprefix = 16;
+	n = ra_encode_flow(&a, buf);
+	ok(ra_decode_flow(buf, n, &b, &err) && b.blank[0] == (1ull << 21) && b.blank[1] == 1 &&
+	   b.prefix_set == 1 && b.sprefix == 16, "merged records keep which fields differed and common prefixes");
 
 	/* Ethernet (non-IP) flow */
 	ra_flow_init(&a);
