@@ -89,7 +89,7 @@ bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev)
  */
 static uint64_t ooo_window(const struct flow *f)
 {
-	uint64_t rtt = (uint64_t)f->rec.synack + f->rec.ackdat;
+	uint64_t rtt = (uint64_t)f->synack + f->ackdat;
 	return rtt ? (rtt / 2 < 100000 ? rtt / 2 : 100000) : 3000;
 }
 
@@ -103,7 +103,6 @@ static void track_seq(struct flow *f, const struct pkt *p, unsigned d)
 		return;
 	if (!t->seen) {
 		t->seen = true;
-		t->seq_base = p->seq;
 		t->max_seq = end;
 		return;
 	}
@@ -121,9 +120,9 @@ static void track_seq(struct flow *f, const struct pkt *p, unsigned d)
 	bool in_hole = t->hole_ts && !SEQ_LT(p->seq, t->hole_lo) && SEQ_LEQ(end, t->hole_hi);
 	if (in_hole && p->ts - t->hole_ts < ooo_window(f)) {
 		if (d == 0)
-			f->rec.sooo++;
+			f->sooo++;
 		else
-			f->rec.dooo++;
+			f->dooo++;
 		if (p->seq == t->hole_lo)
 			t->hole_lo = end;
 		if (!SEQ_LT(t->hole_lo, t->hole_hi))
@@ -131,9 +130,9 @@ static void track_seq(struct flow *f, const struct pkt *p, unsigned d)
 		return;
 	}
 	if (d == 0)
-		f->rec.sretrans++;
+		f->sretrans++;
 	else
-		f->rec.dretrans++;
+		f->dretrans++;
 	if (SEQ_GT(end, t->max_seq))
 		t->max_seq = end;
 }
@@ -145,9 +144,9 @@ void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 
 	(void)e;
 	if (rev)
-		f->rec.dtcpflags |= fl;
+		f->dtcpflags |= fl;
 	else
-		f->rec.stcpflags |= fl;
+		f->stcpflags |= fl;
 
 	if ((fl & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN && !rev) {
 		if (!(f->tcpstate & TS_SYN))
@@ -157,11 +156,11 @@ void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 		if (!(f->tcpstate & TS_SYNACK)) {
 			f->synack_ts = p->ts;
 			if (f->tcpstate & TS_SYN)
-				f->rec.synack = (uint32_t)(p->ts - f->syn_ts);
+				f->synack = (uint32_t)(p->ts - f->syn_ts);
 		}
 		f->tcpstate |= TS_SYNACK;
 	} else if ((fl & RA_TCP_ACK) && !rev && (f->tcpstate & TS_SYNACK) && !(f->tcpstate & TS_ACKDAT)) {
-		f->rec.ackdat = (uint32_t)(p->ts - f->synack_ts);
+		f->ackdat = (uint32_t)(p->ts - f->synack_ts);
 		f->tcpstate |= TS_ACKDAT | TS_EST;
 	}
 	if (fl & RA_TCP_FIN)
@@ -174,17 +173,16 @@ void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 	track_seq(f, p, d);
 	if (p->win == 0 && !(fl & (RA_TCP_RST | RA_TCP_SYN | RA_TCP_FIN))) {
 		if (rev)
-			f->rec.dwinshut++;
+			f->dwinshut++;
 		else
-			f->rec.swinshut++;
+			f->swinshut++;
 	}
-	RA_SET(&f->rec, RA_BLK_TCP);
+	RA_SET(f, RA_BLK_TCP);
 }
 
 /* State word and Dir symbol for a TCP flow's record (engine.c calls this at emit). */
-void tcp_finish(struct flow *f)
+void tcp_finish(const struct flow *f, struct ra_flow *r)
 {
-	struct ra_flow *r = &f->rec;
 	unsigned st = f->tcpstate;
 	bool hs = st & (TS_SYN | TS_SYNACK);
 

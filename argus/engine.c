@@ -98,47 +98,46 @@ static unsigned timeout_class(const struct flow_key *k)
 	}
 }
 
-/* The identity part of a record, from the flow's key. */
+/* A flow's record starts empty: counters cleared, identity kept.  The
+ * origin (sFlow agent) is set when the flow is made and kept while the
+ * record says it was sampled. */
 static void init_record(struct engine *e, struct flow *f, const struct pkt_origin *o)
 {
-	struct ra_flow *r = &f->rec;
-	uint8_t *pay = f->pay;
-
-	ra_flow_init(r);
-	r->family = f->key.family;
-	r->proto = f->key.proto;
-	r->saddr = f->key.saddr;
-	r->daddr = f->key.daddr;
-	r->sport = f->key.sport;
-	r->dport = f->key.dport;
-	r->etype = f->key.etype;
-	r->seq = f->seq;
-	RA_SET(r, RA_BLK_ID);
+	f->stime = f->ltime = 0;
+	f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sappbytes = f->dappbytes = 0;
+	f->present = 1u << RA_BLK_ID;
+	f->flgs = 0;
+	f->sttl = f->dttl = f->stos = f->dtos = f->stcpflags = f->dtcpflags = 0;
+	f->svlan = f->dvlan = 0;
+	f->smpls = f->dmpls = 0;
+	f->synack = f->ackdat = 0;
+	f->sretrans = f->dretrans = f->sooo = f->dooo = f->swinshut = f->dwinshut = 0;
 	if (o && o->agent_family) {
-		r->srcid_family = o->agent_family;
-		r->srcid = o->agent;
-		r->subagent = o->subagent;
-		r->rate = o->rate;
-		r->inif = o->inif;
-		r->outif = o->outif;
-		r->flgs |= RA_FL_SAMPLED;
-	} else if (e->cfg.srcid_family) {
-		r->srcid_family = e->cfg.srcid_family;
-		r->srcid = e->cfg.srcid;
+		f->srcid_family = o->agent_family;
+		f->srcid = o->agent;
+		f->subagent = o->subagent;
+		f->rate = o->rate;
+		f->inif = o->inif;
+		f->outif = o->outif;
+		f->flgs |= RA_FL_SAMPLED;
+	} else {
+		f->srcid_family = e->cfg.srcid_family;
+		if (e->cfg.srcid_family)
+			f->srcid = e->cfg.srcid;
+		else
+			memset(&f->srcid, 0, sizeof f->srcid);
+		f->subagent = f->rate = f->inif = f->outif = 0;
 	}
-	f->pay = pay;
 	f->spaylen = f->dpaylen = 0;
 	f->sint_sum = f->dint_sum = f->sint_sq = f->dint_sq = 0;
 	f->sint_n = f->dint_n = 0;
 }
 
-static void finish_record(struct engine *e, struct flow *f)
+static void finish_record(struct engine *e, const struct flow *f, struct ra_flow *r)
 {
-	struct ra_flow *r = &f->rec;
-
 	if (f->key.family == RA_AF_INET || f->key.family == RA_AF_INET6) {
 		if (f->key.proto == 6) {
-			tcp_finish(f);
+			tcp_finish(f, r);
 			goto timing;
 		}
 	}
@@ -182,13 +181,72 @@ timing:
 	}
 }
 
+/* The record as written: identity from the key, the rest from the flow. */
+static void build_record(struct engine *e, const struct flow *f, struct ra_flow *r)
+{
+	ra_flow_init(r);
+	r->family = f->key.family;
+	r->proto = f->key.proto;
+	r->saddr = f->key.saddr;
+	r->daddr = f->key.daddr;
+	r->sport = f->key.sport;
+	r->dport = f->key.dport;
+	r->etype = f->key.etype;
+	r->seq = f->seq;
+	r->srcid_family = f->srcid_family;
+	r->srcid = f->srcid;
+	r->subagent = f->subagent;
+	r->rate = f->rate;
+	r->inif = f->inif;
+	r->outif = f->outif;
+	r->stime = f->stime;
+	r->ltime = f->ltime;
+	r->spkts = f->spkts;
+	r->dpkts = f->dpkts;
+	r->sbytes = f->sbytes;
+	r->dbytes = f->dbytes;
+	r->sappbytes = f->sappbytes;
+	r->dappbytes = f->dappbytes;
+	r->present = f->present;
+	r->flgs = f->flgs;
+	r->stcpflags = f->stcpflags;
+	r->dtcpflags = f->dtcpflags;
+	r->sttl = f->sttl;
+	r->dttl = f->dttl;
+	r->stos = f->stos;
+	r->dtos = f->dtos;
+	if (RA_HAS(f, RA_BLK_L2)) {
+		memcpy(r->smac, f->smac, 6);
+		memcpy(r->dmac, f->dmac, 6);
+	}
+	r->svlan = f->svlan;
+	r->dvlan = f->dvlan;
+	r->smpls = f->smpls;
+	r->dmpls = f->dmpls;
+	r->sretrans = f->sretrans;
+	r->dretrans = f->dretrans;
+	r->sooo = f->sooo;
+	r->dooo = f->dooo;
+	r->swinshut = f->swinshut;
+	r->dwinshut = f->dwinshut;
+	r->synack = f->synack;
+	r->ackdat = f->ackdat;
+	if (RA_HAS(f, RA_BLK_ICMP)) {
+		r->inode = f->inode;
+		r->inode_family = f->inode_family;
+		r->icmp_type = f->icmp_type;
+		r->icmp_code = f->icmp_code;
+	}
+	finish_record(e, f, r);
+}
+
 void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 {
-	struct ra_flow *r = &f->rec;
+	struct ra_flow rec, *r = &rec;
 
 	if (!f->rec_start)
 		return;
-	finish_record(e, f);
+	build_record(e, f, r);
 	if (cause == RA_CAUSE_STATUS && f->records == 0)
 		cause = RA_CAUSE_START;
 	r->cause = (uint8_t)cause;
@@ -209,13 +267,13 @@ void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 	/* Start an empty record: identity kept, counters cleared. */
 	struct pkt_origin o;
 	memset(&o, 0, sizeof o);
-	if (r->flgs & RA_FL_SAMPLED) {
-		o.agent_family = r->srcid_family;
-		o.agent = r->srcid;
-		o.subagent = r->subagent;
-		o.rate = r->rate;
-		o.inif = r->inif;
-		o.outif = r->outif;
+	if (f->flgs & RA_FL_SAMPLED) {
+		o.agent_family = f->srcid_family;
+		o.agent = f->srcid;
+		o.subagent = f->subagent;
+		o.rate = f->rate;
+		o.inif = f->inif;
+		o.outif = f->outif;
 	}
 	ft_status_del(e->ft, f);
 	f->rec_start = 0;
@@ -257,12 +315,11 @@ static void payload_copy(struct engine *e, struct flow *f, const struct pkt *p, 
 /* Count a packet (or a folded fragment) in its flow's current record. */
 void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 {
-	struct ra_flow *r = &f->rec;
 	uint64_t w = p->weight ? p->weight : 1;
 
 	if (!f->rec_start) {
 		f->rec_start = p->ts;
-		r->stime = p->ts;
+		f->stime = p->ts;
 		ft_status_add(e->ft, f);
 	}
 	if (!rev) {
@@ -273,15 +330,15 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 			f->sint_n++;
 		}
 		f->slast = p->ts;
-		r->spkts += w;
-		r->sbytes += (uint64_t)p->wirelen * w;
-		r->sappbytes += (uint64_t)p->applen * w;
-		r->sttl = p->ttl;
-		r->stos = p->tos;
+		f->spkts += w;
+		f->sbytes += (uint64_t)p->wirelen * w;
+		f->sappbytes += (uint64_t)p->applen * w;
+		f->sttl = p->ttl;
+		f->stos = p->tos;
 		if (p->vlan)
-			r->svlan = p->vlan;
+			f->svlan = p->vlan;
 		if (p->mpls)
-			r->smpls = p->mpls;
+			f->smpls = p->mpls;
 	} else {
 		if (f->dlast && p->ts >= f->dlast) {
 			double d = (double)(p->ts - f->dlast);
@@ -290,30 +347,30 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 			f->dint_n++;
 		}
 		f->dlast = p->ts;
-		r->dpkts += w;
-		r->dbytes += (uint64_t)p->wirelen * w;
-		r->dappbytes += (uint64_t)p->applen * w;
-		r->dttl = p->ttl;
-		r->dtos = p->tos;
+		f->dpkts += w;
+		f->dbytes += (uint64_t)p->wirelen * w;
+		f->dappbytes += (uint64_t)p->applen * w;
+		f->dttl = p->ttl;
+		f->dtos = p->tos;
 		if (p->vlan)
-			r->dvlan = p->vlan;
+			f->dvlan = p->vlan;
 		if (p->mpls)
-			r->dmpls = p->mpls;
+			f->dmpls = p->mpls;
 	}
-	r->flgs |= p->flgs;
+	f->flgs |= p->flgs;
 	if (p->have_mac && e->cfg.mac) {
 		const uint8_t *sm = rev ? p->dmac : p->smac, *dm = rev ? p->smac : p->dmac;
-		if (!RA_HAS(r, RA_BLK_L2)) {
-			memcpy(r->smac, sm, 6);
-			memcpy(r->dmac, dm, 6);
-			RA_SET(r, RA_BLK_L2);
-		} else if (memcmp(r->smac, sm, 6) || memcmp(r->dmac, dm, 6))
-			r->flgs |= RA_FL_MULTIMAC;
+		if (!RA_HAS(f, RA_BLK_L2)) {
+			memcpy(f->smac, sm, 6);
+			memcpy(f->dmac, dm, 6);
+			RA_SET(f, RA_BLK_L2);
+		} else if (memcmp(f->smac, sm, 6) || memcmp(f->dmac, dm, 6))
+			f->flgs |= RA_FL_MULTIMAC;
 	}
-	if (p->ts > r->ltime)
-		r->ltime = p->ts;
-	if (p->ts < r->stime)
-		r->stime = p->ts;	/* a packet out of time order */
+	if (p->ts > f->ltime)
+		f->ltime = p->ts;
+	if (p->ts < f->stime)
+		f->stime = p->ts;	/* a packet out of time order */
 	if (p->ts > f->last_ts)
 		f->last_ts = p->ts;
 	if (e->cfg.payload)
@@ -330,12 +387,12 @@ static void icmp_map(struct engine *e, const struct pkt *p)
 	struct flow *g = ft_find(e->ft, &k, &rev);
 	if (!g)
 		return;
-	g->rec.flgs |= RA_FL_ICMP_MAP;
-	g->rec.inode = p->key.saddr;
-	g->rec.inode_family = p->key.family;
-	g->rec.icmp_type = p->icmp_type;
-	g->rec.icmp_code = p->icmp_code;
-	RA_SET(&g->rec, RA_BLK_ICMP);
+	g->flgs |= RA_FL_ICMP_MAP;
+	g->inode = p->key.saddr;
+	g->inode_family = p->key.family;
+	g->icmp_type = p->icmp_type;
+	g->icmp_code = p->icmp_code;
+	RA_SET(g, RA_BLK_ICMP);
 	if (g->key.proto == 1 || g->key.proto == 58)	/* an echo that met an error says so (URH ...) */
 		g->icmp_state = (uint8_t)icmp_state(p->icmp_type, p->icmp_code, p->key.proto == 58);
 }
@@ -405,7 +462,7 @@ struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
 		e->flows_refused++;
 		return NULL;
 	}
-	f = ft_create(e->ft, &k, timeout_class(&k), p->ts);
+	f = ft_create_hashed(e->ft, &k, p->hash ? p->hash : ft_hash(&k), timeout_class(&k), p->ts);
 	if (!f) {
 		e->flows_refused++;
 		return NULL;
@@ -474,7 +531,7 @@ static void process(struct engine *e, struct pkt *p)
 			f->arp_who = 1;
 	}
 	if (p->frag_first) {
-		f->rec.flgs |= RA_FL_FRAG;
+		f->flgs |= RA_FL_FRAG;
 		frag_first(e, p, ft_index(e->ft, f));
 	}
 }
@@ -519,28 +576,35 @@ static void decode_batch(struct engine *e, int dlt, const struct engine_frame *f
 }
 
 /* Stage 2: fetch the flows the slots name. */
-static void prefetch_batch(struct engine *e, unsigned r)
+static void prefetch_packet(struct engine *e, const struct pkt *p)
 {
-	for (unsigned j = 0; j < e->ring_n[r]; j++)
-		if (!e->ring[r][j].frag_later)
-			ft_prefetch_flow(e->ft, e->ring[r][j].hash);
+	if (!p->frag_later)
+		ft_prefetch_flow(e->ft, p->hash, p->key.proto == 6 ? FLOW_HOT_BYTES : FLOW_HOT_BYTES_NOTCP);
 }
 
-/* Stage 3: account them, in order, the clock moving with them. */
-static void process_batch(struct engine *e, unsigned r)
+/* Stage 3: account batch r, in order, the clock moving with them; while
+ * doing so fetch the flows of batch next (its slots were fetched while it
+ * was decoded), one packet's flow per packet so fetches spread out. */
+static void process_batch(struct engine *e, unsigned r, int next)
 {
+	unsigned nn = next < 0 ? 0 : e->ring_n[next];
+
 	for (unsigned j = 0; j < e->ring_n[r]; j++) {
 		struct pkt *p = &e->ring[r][j];
+		if (j < nn)
+			prefetch_packet(e, &e->ring[next][j]);
 		if (p->ts > e->now)
 			engine_tick(e, p->ts);
 		process(e, p);
 	}
+	for (unsigned j = e->ring_n[r]; j < nn; j++)
+		prefetch_packet(e, &e->ring[next][j]);
 	e->ring_n[r] = 0;
 }
 
 /*
- * A software pipeline over batches: while batch k is decoded (its slots
- * being fetched), the flows of batch k-1 are fetched and batch k-2 is
+ * A software pipeline over batches: batch k is decoded (its slots being
+ * fetched) while the flows of batch k-1 are fetched as batch k-2 is
  * accounted, so memory latency overlaps with work.  Packets are still
  * accounted strictly in order.
  */
@@ -555,10 +619,11 @@ void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, un
 			unsigned m = n - k * ENGINE_BATCH < ENGINE_BATCH ? n - k * ENGINE_BATCH : ENGINE_BATCH;
 			decode_batch(e, dlt, fr + k * ENGINE_BATCH, m, k % 3);
 		}
-		if (k >= 1 && k - 1 < nb)
-			prefetch_batch(e, (k - 1) % 3);
-		if (k >= 2)
-			process_batch(e, (k - 2) % 3);
+		if (k == 1) {
+			for (unsigned j = 0; j < e->ring_n[0]; j++)
+				prefetch_packet(e, &e->ring[0][j]);
+		} else if (k >= 2)
+			process_batch(e, (k - 2) % 3, k - 1 < nb ? (int)((k - 1) % 3) : -1);
 	}
 	if (fr[n - 1].ts_us > e->now)
 		engine_tick(e, fr[n - 1].ts_us);
@@ -594,17 +659,16 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 	p.weight = 1;
 	p.wirelen = 0;
 	engine_account(e, f, &p, rev);
-	struct ra_flow *r = &f->rec;
 	if (!rev) {
-		r->spkts += obs->spkts - 1;
-		r->sbytes += obs->sbytes;
-		r->sappbytes += obs->sappbytes;
-		r->stcpflags |= obs->stcpflags;
+		f->spkts += obs->spkts - 1;
+		f->sbytes += obs->sbytes;
+		f->sappbytes += obs->sappbytes;
+		f->stcpflags |= obs->stcpflags;
 	} else {
-		r->dpkts += obs->spkts - 1;
-		r->dbytes += obs->sbytes;
-		r->dappbytes += obs->sappbytes;
-		r->dtcpflags |= obs->stcpflags;
+		f->dpkts += obs->spkts - 1;
+		f->dbytes += obs->sbytes;
+		f->dappbytes += obs->sappbytes;
+		f->dtcpflags |= obs->stcpflags;
 	}
 	e->pkts += obs->spkts;
 	e->bytes += obs->sbytes;
@@ -668,21 +732,14 @@ void engine_tick(struct engine *e, uint64_t now)
 	}
 }
 
-static void flush_one(struct flow *f, void *arg)
-{
-	struct engine *e = arg;
-
-	engine_emit_flow(e, f, RA_CAUSE_SHUTDOWN);
-	ft_remove(e->ft, f);
-}
-
 void engine_flush(struct engine *e)
 {
 	frag_expire(e, e->now, true);
-	/* Records in the order they started, then what is left. */
+	/* Records in the order they started; every flow with a record not
+	 * yet written is on that list, so then the table is simply emptied. */
 	struct flow *f;
 	while ((f = ft_status_head(e->ft)))
 		engine_emit_flow(e, f, RA_CAUSE_SHUTDOWN);
-	ft_foreach(e->ft, flush_one, e);
+	ft_clear(e->ft);
 	output_daemon_status(e, e->now);
 }

@@ -88,24 +88,38 @@ struct pkt {
 
 /* Per-direction TCP tracking. */
 struct tcp_dir {
-	uint32_t seq_base, max_seq;
+	uint32_t max_seq;
 	uint32_t hole_lo, hole_hi;	/* sequence space skipped by a jump ahead */
-	uint64_t hole_ts;		/* when the hole opened, 0 = none */
 	bool seen;
+	uint64_t hole_ts;		/* when the hole opened, 0 = none */
 };
 
 /*
- * A flow in the table.  Flows are 64-byte aligned; what a packet reads or
- * writes (the header up to rec, and rec up to its timing block) comes
- * first and is fetched ahead of the packet (FLOW_HOT_BYTES); the rest is
- * touched once per record.
+ * A flow in the table, 64-byte aligned: five cache lines that packets
+ * read and write (fetched ahead of a batch, FLOW_HOT_BYTES), then a cold
+ * part touched once per record or by rare packets (handshake times, MACs
+ * with -m, ICMP errors, sFlow origin, payload with -U).  The record being
+ * built is kept as counters here and put together as a struct ra_flow
+ * only when it is written (engine_emit_flow); the fields named as in
+ * struct ra_flow hold what that record's fields would hold.
  */
 struct flow {
-	/* Hot: what every packet reads or writes, first (key, times, state). */
+	/* line 0: lookup */
 	_Alignas(64) struct flow_key key;	/* as the source sent it */
 	uint64_t last_ts;
 	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
+	/* line 1 */
+	uint64_t stime, ltime;		/* of the current record */
 	uint64_t slast, dlast;		/* last packet per direction (intpkt) */
+	uint64_t spkts, dpkts, sbytes, dbytes;
+	/* line 2 */
+	uint64_t sappbytes, dappbytes;
+	uint32_t present;		/* RA_BLK_x of the record (RA_SET, RA_HAS work) */
+	uint32_t flgs;			/* RA_FL_x */
+	uint32_t sint_n, dint_n;
+	double sint_sum, dint_sum, sint_sq, dint_sq;
+	/* line 3 */
+	uint8_t sttl, dttl, stos, dtos, stcpflags, dtcpflags;
 	uint8_t tclass;			/* timeout class */
 	uint8_t tcpstate;		/* internal TCP progress, see decode_tcp.c */
 	uint8_t closed;			/* 1 FIN both ways or RST: record may end */
@@ -113,22 +127,34 @@ struct flow {
 	uint8_t records;		/* records written so far (cause Start/Status) */
 	uint8_t arp_who;		/* an ARP request was seen */
 	uint8_t icmp_state;		/* ICMP state word so far */
-	uint32_t sint_n, dint_n;
-	double sint_sum, dint_sum, sint_sq, dint_sq;
-	struct tcp_dir tcp[2];
-	struct ra_flow rec;		/* the record being built (hot up to sjit) */
-	/* Cold. */
-	uint64_t first_ts;		/* first packet of the flow (not of the record) */
-	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
-	uint64_t syn_ts, synack_ts;
-	uint32_t seq;			/* sequence number of the flow */
+	uint16_t svlan, dvlan;
+	uint32_t smpls, dmpls;
+	uint32_t idx;			/* its index in the table */
 	uint32_t hslot;			/* slot in the hash table */
+	uint32_t seq;			/* sequence number of the flow */
+	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
+	uint32_t synack, ackdat;	/* handshake round trips of the record */
+	uint32_t sretrans, dretrans;
+	/* line 4: TCP */
+	struct tcp_dir tcp[2];
+	uint32_t sooo, dooo, swinshut, dwinshut;
+	/* Cold. */
+	_Alignas(64) uint64_t syn_ts;	/* handshake times */
+	uint64_t synack_ts;
+	uint8_t smac[6], dmac[6];	/* RA_BLK_L2 (-m) */
+	uint8_t inode_family, icmp_type, icmp_code;	/* RA_BLK_ICMP */
+	union ra_addr inode;
+	uint8_t srcid_family;		/* RA_BLK_ID: probe or sFlow agent */
+	union ra_addr srcid;
+	uint32_t subagent, rate, inif, outif;
 	uint8_t *pay;			/* 2 * payload bytes (-U), NULL until needed */
 	uint16_t spaylen, dpaylen;
 };
 
-/* The bytes of a flow a packet touches (fetched ahead in a batch). */
-#define FLOW_HOT_BYTES ((offsetof(struct flow, rec) + offsetof(struct ra_flow, sjit) + 63) & ~(size_t)63)
+/* The bytes of a flow a packet touches (fetched ahead in a batch): all
+ * five hot lines for TCP, the first four for the rest. */
+#define FLOW_HOT_BYTES offsetof(struct flow, syn_ts)
+#define FLOW_HOT_BYTES_NOTCP offsetof(struct flow, tcp)
 
 /* Timeout classes. */
 enum { TC_TCP, TC_UDP, TC_ICMP, TC_OTHER, TC_CLOSED, TC_COUNT };	/* TC_CLOSED: TCP after FIN/RST */
@@ -228,7 +254,7 @@ void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 /* Is this packet the start of a new connection on a closed flow's key? */
 bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev);
 /* Set the record's state word and Dir before it is written. */
-void tcp_finish(struct flow *f);
+void tcp_finish(const struct flow *f, struct ra_flow *r);
 /* decode_icmp.c: ICMP state words. */
 unsigned icmp_state(uint8_t type, uint8_t code, bool v6);
 
@@ -251,8 +277,12 @@ struct flow *ft_find(struct flowtab *t, const struct flow_key *k, bool *rev);
 uint32_t ft_hash(const struct flow_key *k);
 struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, bool *rev);
 void ft_prefetch_slot(const struct flowtab *t, uint32_t h);
-void ft_prefetch_flow(const struct flowtab *t, uint32_t h);
+/* Fetch the first bytes of the flow with hash h, if there is one. */
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes);
 struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tclass, uint64_t now);
+/* The same with ft_hash(k) known (the hash is the same for a key and its reverse). */
+struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, unsigned tclass,
+			      uint64_t now);
 void ft_remove(struct flowtab *t, struct flow *f);
 struct flow *ft_get(struct flowtab *t, uint32_t idx);
 uint32_t ft_index(struct flowtab *t, const struct flow *f);
@@ -268,7 +298,9 @@ struct flow *ft_idle_head(struct flowtab *t, unsigned tclass);
 struct flow *ft_status_head(struct flowtab *t);
 uint32_t ft_count(const struct flowtab *t);
 uint64_t ft_memory(const struct flowtab *t);
-/* Visit every flow (flush): the callback may remove the flow it gets. */
+/* Forget every flow at once (after they were written); entries are reused. */
+void ft_clear(struct flowtab *t);
+/* Visit every flow: the callback may remove the flow it gets. */
 void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg);
 
 /* Key helpers (flowtab.c). */

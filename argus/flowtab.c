@@ -2,13 +2,17 @@
  * flowtab.c - the daemon's flow table: an open-addressing hash over flows
  * kept in an arena, with ordered lists for idle timeouts and status reports.
  *
- * Flows live in fixed chunks of FT_CHUNK entries that are never moved or
- * freed until the table is (a flow is named by its index); freed entries go
- * on a free list, so the table allocates only when the number of active
- * flows reaches a new high, never per packet.  The hash is linear probing
- * over (hash, index) slots at most half full, with backward-shift deletion
- * (no tombstones).  The key hash is symmetric, so a packet finds its flow
- * in either direction with one probe sequence.
+ * Flows live in fixed chunks of FT_CHUNK entries (mapped on transparent
+ * huge pages, touched only as entries are first used) that are never moved
+ * or freed until the table is (a flow is named by its index); freed
+ * entries go on a free list, so the table allocates only when the number
+ * of active flows reaches a new high, never per packet.  The list links
+ * live in an array of their own, so unlinking a flow touches its
+ * neighbours' 16 bytes, not their flows.  The hash is linear probing over
+ * (hash, index) slots at most 3/4 full, with backward-shift deletion (no
+ * tombstones): a probe reads the flow only when the 32-bit hash matches.
+ * The key hash is symmetric, so a packet finds its flow in either
+ * direction with one probe sequence.
  *
  * Timeouts: every flow of a timeout class (TCP, UDP, ICMP, other) has the
  * same idle timeout.  A list per class holds its flows in the order they
@@ -54,6 +58,7 @@ struct flowtab {
 	struct link *links[FT_MAX_CHUNKS];
 	uint32_t nchunks;
 	uint32_t fresh;		/* indexes below this were handed out at least once */
+	uint32_t high;		/* the most fresh ever was (ft_clear lowers fresh) */
 	uint32_t free_head;
 	uint32_t count;
 	struct slot *slots;
@@ -120,12 +125,16 @@ static inline uint64_t fmix64(uint64_t k)
 	return k;
 }
 
+/* One multiply and a fold per half of an address: the final fmix64 of
+ * key_hash() spreads the bits; the sum of both addresses keeps the hash
+ * the same in either direction. */
 static inline uint64_t addr_hash(const union ra_addr *a)
 {
 	uint64_t x, y;
 	memcpy(&x, a->v6, 8);
 	memcpy(&y, a->v6 + 8, 8);
-	return fmix64(x ^ (y * 0x9e3779b97f4a7c15ULL));
+	x = (x ^ (y * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	return x ^ (x >> 32);
 }
 
 static uint32_t key_hash(const struct flow_key *k)
@@ -152,6 +161,16 @@ void key_reverse(const struct flow_key *k, struct flow_key *r)
 static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
 {
 	return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* Is b the key a seen from the other end (key_reverse(a) == b)? */
+static inline bool key_eq_reversed(const struct flow_key *a, const struct flow_key *b)
+{
+	if (memcmp(&a->saddr, &b->daddr, sizeof a->saddr) || memcmp(&a->daddr, &b->saddr, sizeof a->saddr) ||
+	    memcmp(&a->etype, &b->etype, sizeof *a - offsetof(struct flow_key, etype)))
+		return false;
+	return a->portdir ? a->sport == b->dport && a->dport == b->sport
+			  : a->sport == b->sport && a->dport == b->dport;
 }
 
 struct flowtab *ft_new(uint32_t hint)
@@ -182,7 +201,7 @@ void ft_free(struct flowtab *t)
 {
 	if (!t)
 		return;
-	for (uint32_t i = 0; i < t->fresh; i++)
+	for (uint32_t i = 0; i < t->high; i++)
 		free(at(t, i)->pay);
 	for (uint32_t c = 0; c < t->nchunks; c++) {
 		munmap(t->chunks[c], huge_len(FT_CHUNK * sizeof(struct flow)));
@@ -198,14 +217,14 @@ uint32_t ft_count(const struct flowtab *t) { return t->count; }
  * high-water mark) with its links, and the hash index. */
 uint64_t ft_memory(const struct flowtab *t)
 {
-	return sizeof *t + (uint64_t)t->fresh * (sizeof(struct flow) + sizeof(struct link)) +
+	return sizeof *t + (uint64_t)t->high * (sizeof(struct flow) + sizeof(struct link)) +
 	       ((uint64_t)t->mask + 1) * sizeof(struct slot);
 }
 
 uint32_t ft_index(struct flowtab *t, const struct flow *f)
 {
 	(void)t;
-	return t->slots[f->hslot].idx;
+	return f->idx;
 }
 
 uint32_t ft_hash(const struct flow_key *k) { return key_hash(k); }
@@ -217,7 +236,7 @@ void ft_prefetch_slot(const struct flowtab *t, uint32_t h)
 
 /* The slot's line was fetched a batch ago: find the flow the hash names
  * (not only the home slot's) and fetch its hot lines. */
-void ft_prefetch_flow(const struct flowtab *t, uint32_t h)
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes)
 {
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		const struct slot *s = &t->slots[i];
@@ -225,7 +244,7 @@ void ft_prefetch_flow(const struct flowtab *t, uint32_t h)
 			return;
 		if (s->hash == h) {
 			const char *f = (const char *)at(t, s->idx);
-			for (unsigned off = 0; off < FLOW_HOT_BYTES; off += 64)
+			for (size_t off = 0; off < bytes; off += 64)
 				__builtin_prefetch(f + off, 1);
 			return;
 		}
@@ -239,9 +258,6 @@ struct flow *ft_find(struct flowtab *t, const struct flow_key *k, bool *rev)
 
 struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, bool *rev)
 {
-	struct flow_key r;
-	bool have_r = false;
-
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		struct slot *s = &t->slots[i];
 		if (s->idx == FLOW_NIL)
@@ -253,13 +269,7 @@ struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_
 			*rev = false;
 			return f;
 		}
-		if (k->portdir == 2)
-			continue;
-		if (!have_r) {
-			key_reverse(k, &r);
-			have_r = true;
-		}
-		if (key_eq(&f->key, &r)) {
+		if (k->portdir != 2 && key_eq_reversed(&f->key, k)) {
 			*rev = true;
 			return f;
 		}
@@ -321,6 +331,8 @@ static uint32_t take_entry(struct flowtab *t)
 	}
 	if (t->fresh == t->nchunks * FT_CHUNK && !grow_arena(t))
 		return FLOW_NIL;
+	if (t->fresh == t->high)
+		t->high++;
 	return t->fresh++;
 }
 
@@ -367,7 +379,13 @@ static void list_unlink(struct flowtab *t, struct list *l, uint32_t idx, bool st
 
 struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tclass, uint64_t now)
 {
-	if ((t->count + 1) * 2 > t->mask + 1 && !grow_slots(t))
+	return ft_create_hashed(t, k, key_hash(k), tclass, now);
+}
+
+struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, unsigned tclass,
+			      uint64_t now)
+{
+	if (((uint64_t)t->count + 1) * 4 > ((uint64_t)t->mask + 1) * 3 && !grow_slots(t))
 		return NULL;
 	uint32_t idx = take_entry(t);
 	if (idx == FLOW_NIL)
@@ -380,10 +398,10 @@ struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tcl
 	f->key = *k;
 	f->tclass = (uint8_t)tclass;
 	f->in_use = 1;
-	f->first_ts = f->last_ts = f->enq_ts = now;
+	f->idx = idx;
+	f->last_ts = f->enq_ts = now;
 	ln(t, idx)->stat_prev = ln(t, idx)->stat_next = FLOW_NIL;
 
-	uint32_t h = key_hash(k);
 	uint32_t i = h & t->mask;
 	while (t->slots[i].idx != FLOW_NIL)
 		i = (i + 1) & t->mask;
@@ -426,7 +444,7 @@ void ft_remove(struct flowtab *t, struct flow *f)
 
 void ft_idle_requeue(struct flowtab *t, struct flow *f, uint64_t now)
 {
-	uint32_t idx = t->slots[f->hslot].idx;
+	uint32_t idx = f->idx;
 	struct list *l = &t->idle[f->tclass];
 
 	f->enq_ts = now;
@@ -438,7 +456,7 @@ void ft_idle_requeue(struct flowtab *t, struct flow *f, uint64_t now)
 
 void ft_set_class(struct flowtab *t, struct flow *f, unsigned tclass, uint64_t now)
 {
-	uint32_t idx = t->slots[f->hslot].idx;
+	uint32_t idx = f->idx;
 
 	list_unlink(t, &t->idle[f->tclass], idx, false);
 	f->tclass = (uint8_t)tclass;
@@ -448,12 +466,12 @@ void ft_set_class(struct flowtab *t, struct flow *f, unsigned tclass, uint64_t n
 
 void ft_status_add(struct flowtab *t, struct flow *f)
 {
-	list_append(t, &t->status, t->slots[f->hslot].idx, true);
+	list_append(t, &t->status, f->idx, true);
 }
 
 void ft_status_del(struct flowtab *t, struct flow *f)
 {
-	uint32_t idx = t->slots[f->hslot].idx;
+	uint32_t idx = f->idx;
 
 	list_unlink(t, &t->status, idx, true);
 	ln(t, idx)->stat_prev = ln(t, idx)->stat_next = FLOW_NIL;
@@ -469,6 +487,19 @@ struct flow *ft_status_head(struct flowtab *t)
 {
 	uint32_t h = t->status.head;
 	return h == FLOW_NIL ? NULL : at(t, h);
+}
+
+void ft_clear(struct flowtab *t)
+{
+	for (uint32_t i = 0; i < t->fresh; i++)
+		at(t, i)->in_use = 0;
+	memset(t->slots, 0xff, ((size_t)t->mask + 1) * sizeof *t->slots);	/* idx = FLOW_NIL */
+	t->fresh = 0;
+	t->free_head = FLOW_NIL;
+	t->count = 0;
+	for (unsigned c = 0; c < TC_COUNT; c++)
+		t->idle[c].head = t->idle[c].tail = FLOW_NIL;
+	t->status.head = t->status.tail = FLOW_NIL;
 }
 
 void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg)

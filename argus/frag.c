@@ -87,12 +87,12 @@ static void fold_pending(struct engine *e, struct frag_ent *x, struct flow *f)
 	q.origin = NULL;
 	engine_account(e, f, &q, rev);
 	if (rev)
-		f->rec.dpkts += x->pkts - 1;
+		f->dpkts += x->pkts - 1;
 	else
-		f->rec.spkts += x->pkts - 1;
-	f->rec.flgs |= RA_FL_FRAG;
-	if (x->last_ts > f->rec.ltime)
-		f->rec.ltime = x->last_ts;
+		f->spkts += x->pkts - 1;
+	f->flgs |= RA_FL_FRAG;
+	if (x->last_ts > f->ltime)
+		f->ltime = x->last_ts;
 	e->frag_pending -= x->pkts;
 	x->pkts = x->bytes = x->appbytes = 0;
 }
@@ -106,6 +106,7 @@ static void orphan(struct engine *e, struct frag_ent *x)
 	if (!x->pkts)
 		return;
 	q = x->sample;
+	q.hash = 0;		/* the key changes here: its hash is recomputed */
 	memset(&q.key, 0, sizeof q.key);
 	q.key.family = x->family;
 	q.key.proto = x->proto;
@@ -124,7 +125,7 @@ static void orphan(struct engine *e, struct frag_ent *x)
 		return;
 	}
 	fold_pending(e, x, f);
-	f->rec.flgs |= RA_FL_FRAG_PART;
+	f->flgs |= RA_FL_FRAG_PART;
 }
 
 static void retire(struct engine *e, struct frag_ent *x)
@@ -180,7 +181,7 @@ void frag_later(struct engine *e, struct pkt *p)
 		if (f->in_use && f->seq == x->flow_seq) {
 			bool rev = memcmp(&f->key.saddr, &p->key.saddr, sizeof p->key.saddr) != 0;
 			engine_account(e, f, p, rev);
-			f->rec.flgs |= RA_FL_FRAG;
+			f->flgs |= RA_FL_FRAG;
 			return;
 		}
 		x->flow = FLOW_NIL;

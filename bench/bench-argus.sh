@@ -16,7 +16,7 @@ FLOWS=${FLOWS:-200000}
 pcap="$WORK/gen-$PACKETS-$FLOWS.pcap"
 [ -s "$pcap" ] || "$B/bench/gen-pcap" -n "$PACKETS" -f "$FLOWS" -o "$pcap"
 cat "$pcap" > /dev/null
-echo "input: $pcap ($PACKETS packets, $FLOWS concurrent conversations, $(du -m "$pcap" | cut -f1) MiB)"
+echo "input: $pcap ($PACKETS packets, $FLOWS concurrent conversations, $(du -Lm "$pcap" | cut -f1) MiB)"
 
 rm -f "$WORK/ours.argus"
 r=$(best_of 3 "$B/argus/argus" -X -r "$pcap" -w "$WORK/ours.argus")
