@@ -30,10 +30,11 @@ fi
 build() {	# build DIR configure-options...
 	dir=$1; shift
 	mkdir -p "$dir"
+	echo "setup: building in $dir"
 	if [ ! -f "$dir/Makefile" ] || [ "$dir/config.status" -ot configure ]; then
-		(cd "$dir" && "$top/configure" -q "$@")
+		(cd "$dir" && "$top/configure" -q "$@") > "$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
 	fi
-	make -s -C "$dir" -j"$jobs"
+	make -C "$dir" -j"$jobs" >> "$dir/build.log" 2>&1 || { tail -50 "$dir/build.log"; exit 1; }
 }
 
 case "$what" in
