@@ -323,7 +323,7 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		ft_status_add(e->ft, f);
 	}
 	if (!rev) {
-		if (f->slast && p->ts >= f->slast) {
+		if (e->cfg.timing && f->slast && p->ts >= f->slast) {
 			double d = (double)(p->ts - f->slast);
 			f->sint_sum += d;
 			f->sint_sq += d * d;
@@ -340,7 +340,7 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		if (p->mpls)
 			f->smpls = p->mpls;
 	} else {
-		if (f->dlast && p->ts >= f->dlast) {
+		if (e->cfg.timing && f->dlast && p->ts >= f->dlast) {
 			double d = (double)(p->ts - f->dlast);
 			f->dint_sum += d;
 			f->dint_sq += d * d;
@@ -578,8 +578,12 @@ static void decode_batch(struct engine *e, int dlt, const struct engine_frame *f
 /* Stage 2: fetch the flows the slots name. */
 static void prefetch_packet(struct engine *e, const struct pkt *p)
 {
+	bool tcp = p->key.proto == 6;
+
+	/* A FIN or a reset may close the connection: its flow then moves to
+	 * the list of closed flows (ft_set_class). */
 	if (!p->frag_later)
-		ft_prefetch_flow(e->ft, p->hash, p->key.proto == 6 ? FLOW_HOT_BYTES : FLOW_HOT_BYTES_NOTCP);
+		ft_prefetch_flow(e->ft, p->hash, FLOW_HOT_BYTES, tcp && (p->tcpflags & (RA_TCP_FIN | RA_TCP_RST)));
 }
 
 /* Stage 3: account batch r, in order, the clock moving with them; while

@@ -326,7 +326,8 @@ int main(int argc, char **argv)
 		}
 		case 'P': case 'B':
 			return fail_usage("the record stream server (-P, -B) is not implemented yet", NULL);
-		case 'F': case 'X': case 'A': case 'J': case 'R': case 'Z': case 'b': case 'D':
+		case 'J': s.ecfg.timing = true; break;
+		case 'F': case 'X': case 'A': case 'R': case 'Z': case 'b': case 'D':
 			break;
 		default:
 			return fail_usage("unknown option", NULL);

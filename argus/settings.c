@@ -34,7 +34,7 @@ void settings_default(struct settings *s)
 	s->ecfg.timeout[TC_OTHER] = 30 * 1000000ull;
 	s->ecfg.timeout[TC_CLOSED] = 5 * 1000000ull;
 	s->ecfg.dns_xid = true;
-	s->ecfg.timing = true;
+	s->ecfg.timing = false;	/* as Argus: jitter and intpkt with -J only */
 }
 
 bool settings_duration(const char *v, uint64_t *us)
