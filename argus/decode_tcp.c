@@ -95,46 +95,47 @@ static uint64_t ooo_window(const struct flow *f)
 
 static void track_seq(struct flow *f, const struct pkt *p, unsigned d)
 {
-	struct tcp_dir *t = &f->tcp[d];
+	uint32_t *max_seq = &f->max_seq[d], *hole_lo = &f->hole_lo[d], *hole_hi = &f->hole_hi[d];
+	uint64_t *hole_ts = &f->hole_ts[d];
 	uint32_t len = p->applen + ((p->tcpflags & RA_TCP_SYN) ? 1 : 0) + ((p->tcpflags & RA_TCP_FIN) ? 1 : 0);
 	uint32_t end = p->seq + len;
 
 	if (p->tcpflags & RA_TCP_RST)
 		return;
-	if (!t->seen) {
-		t->seen = true;
-		t->max_seq = end;
+	if (!f->seq_seen[d]) {
+		f->seq_seen[d] = 1;
+		*max_seq = end;
 		return;
 	}
 	if (len == 0)
 		return;
-	if (!SEQ_LT(p->seq, t->max_seq)) {
-		if (SEQ_GT(p->seq, t->max_seq) && (p->seq - t->max_seq) < 0x40000000u) {
-			t->hole_lo = t->max_seq;
-			t->hole_hi = p->seq;
-			t->hole_ts = p->ts ? p->ts : 1;
+	if (!SEQ_LT(p->seq, *max_seq)) {
+		if (SEQ_GT(p->seq, *max_seq) && (p->seq - *max_seq) < 0x40000000u) {
+			*hole_lo = *max_seq;
+			*hole_hi = p->seq;
+			*hole_ts = p->ts ? p->ts : 1;
 		}
-		t->max_seq = end;
+		*max_seq = end;
 		return;
 	}
-	bool in_hole = t->hole_ts && !SEQ_LT(p->seq, t->hole_lo) && SEQ_LEQ(end, t->hole_hi);
-	if (in_hole && p->ts - t->hole_ts < ooo_window(f)) {
+	bool in_hole = *hole_ts && !SEQ_LT(p->seq, *hole_lo) && SEQ_LEQ(end, *hole_hi);
+	if (in_hole && p->ts - *hole_ts < ooo_window(f)) {
 		if (d == 0)
 			f->sooo++;
 		else
 			f->dooo++;
-		if (p->seq == t->hole_lo)
-			t->hole_lo = end;
-		if (!SEQ_LT(t->hole_lo, t->hole_hi))
-			t->hole_ts = 0;
+		if (p->seq == *hole_lo)
+			*hole_lo = end;
+		if (!SEQ_LT(*hole_lo, *hole_hi))
+			*hole_ts = 0;
 		return;
 	}
 	if (d == 0)
 		f->sretrans++;
 	else
 		f->dretrans++;
-	if (SEQ_GT(end, t->max_seq))
-		t->max_seq = end;
+	if (SEQ_GT(end, *max_seq))
+		*max_seq = end;
 }
 
 void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
@@ -204,7 +205,7 @@ void tcp_finish(const struct flow *f, struct ra_flow *r)
 	 * the rest of what was seen in mid-stream. */
 	if (hs)
 		r->dir = RA_DIR_FWD;
-	else if (f->tcp[0].seen && !f->tcp[1].seen)
+	else if (f->seq_seen[0] && !f->seq_seen[1])
 		r->dir = RA_DIR_FWD_UNK;
 	else
 		r->dir = RA_DIR_BOTH_UNK;

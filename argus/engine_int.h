@@ -86,22 +86,16 @@ struct pkt {
 	struct flow_key ikey;		/* the flow an ICMP error refers to */
 };
 
-/* Per-direction TCP tracking. */
-struct tcp_dir {
-	uint32_t max_seq;
-	uint32_t hole_lo, hole_hi;	/* sequence space skipped by a jump ahead */
-	bool seen;
-	uint64_t hole_ts;		/* when the hole opened, 0 = none */
-};
-
 /*
- * A flow in the table, 64-byte aligned: five cache lines that packets
+ * A flow in the table, 64-byte aligned: four cache lines that packets
  * read and write (fetched ahead of a batch, FLOW_HOT_BYTES), then a cold
- * part touched once per record or by rare packets (handshake times, MACs
- * with -m, ICMP errors, sFlow origin, payload with -U).  The record being
- * built is kept as counters here and put together as a struct ra_flow
- * only when it is written (engine_emit_flow); the fields named as in
- * struct ra_flow hold what that record's fields would hold.
+ * part touched once per record or by rare packets (handshakes,
+ * retransmissions, MPLS labels, MACs with -m, ICMP errors, sFlow origin,
+ * payload with -U).  The record being built is kept as counters here and
+ * put together as a struct ra_flow only when it is written
+ * (engine_emit_flow); the fields named as in struct ra_flow hold what that
+ * record's fields would hold.  TCP sequence tracking is per direction
+ * (index 0: from the source, 1: from the destination).
  */
 struct flow {
 	/* line 0: lookup */
@@ -127,20 +121,20 @@ struct flow {
 	uint8_t records;		/* records written so far (cause Start/Status) */
 	uint8_t arp_who;		/* an ARP request was seen */
 	uint8_t icmp_state;		/* ICMP state word so far */
+	uint8_t seq_seen[2];		/* a segment was seen this way */
 	uint16_t svlan, dvlan;
-	uint32_t smpls, dmpls;
-	uint32_t idx;			/* its index in the table */
+	uint32_t max_seq[2];		/* highest sequence number seen + length */
+	uint32_t hole_lo[2], hole_hi[2];	/* sequence space skipped by a jump ahead */
+	uint64_t hole_ts[2];		/* when the hole opened, 0 = none */
+	/* Cold. */
+	_Alignas(64) uint32_t idx;	/* its index in the table */
 	uint32_t hslot;			/* slot in the hash table */
 	uint32_t seq;			/* sequence number of the flow */
 	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
+	uint64_t syn_ts, synack_ts;	/* handshake times */
 	uint32_t synack, ackdat;	/* handshake round trips of the record */
-	uint32_t sretrans, dretrans;
-	/* line 4: TCP */
-	struct tcp_dir tcp[2];
-	uint32_t sooo, dooo, swinshut, dwinshut;
-	/* Cold. */
-	_Alignas(64) uint64_t syn_ts;	/* handshake times */
-	uint64_t synack_ts;
+	uint32_t sretrans, dretrans, sooo, dooo, swinshut, dwinshut;
+	uint32_t smpls, dmpls;
 	uint8_t smac[6], dmac[6];	/* RA_BLK_L2 (-m) */
 	uint8_t inode_family, icmp_type, icmp_code;	/* RA_BLK_ICMP */
 	union ra_addr inode;
@@ -151,10 +145,8 @@ struct flow {
 	uint16_t spaylen, dpaylen;
 };
 
-/* The bytes of a flow a packet touches (fetched ahead in a batch): all
- * five hot lines for TCP, the first four for the rest. */
-#define FLOW_HOT_BYTES offsetof(struct flow, syn_ts)
-#define FLOW_HOT_BYTES_NOTCP offsetof(struct flow, tcp)
+/* The bytes of a flow a packet touches (fetched ahead in a batch). */
+#define FLOW_HOT_BYTES offsetof(struct flow, idx)
 
 /* Timeout classes. */
 enum { TC_TCP, TC_UDP, TC_ICMP, TC_OTHER, TC_CLOSED, TC_COUNT };	/* TC_CLOSED: TCP after FIN/RST */
@@ -277,8 +269,9 @@ struct flow *ft_find(struct flowtab *t, const struct flow_key *k, bool *rev);
 uint32_t ft_hash(const struct flow_key *k);
 struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, bool *rev);
 void ft_prefetch_slot(const struct flowtab *t, uint32_t h);
-/* Fetch the first bytes of the flow with hash h, if there is one. */
-void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes);
+/* Fetch the first bytes of the flow with hash h, if there is one, and its
+ * list links when the packet may move it to another list. */
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes, bool links);
 struct flow *ft_create(struct flowtab *t, const struct flow_key *k, unsigned tclass, uint64_t now);
 /* The same with ft_hash(k) known (the hash is the same for a key and its reverse). */
 struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint32_t h, unsigned tclass,

@@ -90,7 +90,9 @@ static void *alloc_huge(size_t n, bool zero)
 	return p;
 }
 
-/* Zeroed memory that costs nothing until touched (arena chunks). */
+/* Zeroed memory that costs nothing until touched (arena chunks).  Huge
+ * pages only for the whole 2 MB pages inside the n bytes used: a huge page
+ * over the tail would hold memory no flow uses. */
 static void *map_zeroed(size_t n)
 {
 	void *p = mmap(NULL, huge_len(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -98,7 +100,10 @@ static void *map_zeroed(size_t n)
 	if (p == MAP_FAILED)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	madvise(p, huge_len(n), MADV_HUGEPAGE);
+	uintptr_t lo = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_ALIGN - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 #endif
 	return p;
 }
@@ -236,7 +241,7 @@ void ft_prefetch_slot(const struct flowtab *t, uint32_t h)
 
 /* The slot's line was fetched a batch ago: find the flow the hash names
  * (not only the home slot's) and fetch its hot lines. */
-void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes)
+void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes, bool links)
 {
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		const struct slot *s = &t->slots[i];
@@ -246,6 +251,8 @@ void ft_prefetch_flow(const struct flowtab *t, uint32_t h, size_t bytes)
 			const char *f = (const char *)at(t, s->idx);
 			for (size_t off = 0; off < bytes; off += 64)
 				__builtin_prefetch(f + off, 1);
+			if (links)
+				__builtin_prefetch(ln(t, s->idx), 1);
 			return;
 		}
 	}
@@ -320,19 +327,22 @@ static bool grow_arena(struct flowtab *t)
 }
 
 /* An unused entry: the last one freed (its memory is likely in cache), or
- * the next never used one. */
-static uint32_t take_entry(struct flowtab *t)
+ * the next never used one (*virgin: its memory was never touched). */
+static uint32_t take_entry(struct flowtab *t, bool *virgin)
 {
 	uint32_t idx = t->free_head;
 
+	*virgin = false;
 	if (idx != FLOW_NIL) {
 		t->free_head = ln(t, idx)->idle_next;
 		return idx;
 	}
 	if (t->fresh == t->nchunks * FT_CHUNK && !grow_arena(t))
 		return FLOW_NIL;
-	if (t->fresh == t->high)
+	if (t->fresh == t->high) {
 		t->high++;
+		*virgin = true;
+	}
 	return t->fresh++;
 }
 
@@ -387,12 +397,15 @@ struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint3
 {
 	if (((uint64_t)t->count + 1) * 4 > ((uint64_t)t->mask + 1) * 3 && !grow_slots(t))
 		return NULL;
-	uint32_t idx = take_entry(t);
+	bool virgin;
+	uint32_t idx = take_entry(t, &virgin);
 	if (idx == FLOW_NIL)
 		return NULL;
 	struct flow *f = at(t, idx);
 
-	uint8_t *pay = f->pay;
+	/* A payload buffer stays with its entry; untouched memory is not read
+	 * (a read before the first write costs a second page fault). */
+	uint8_t *pay = virgin ? NULL : f->pay;
 	memset(f, 0, sizeof *f);
 	f->pay = pay;
 	f->key = *k;
