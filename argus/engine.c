@@ -9,6 +9,7 @@
  * into the same stream (output.c).
  */
 #include "engine_int.h"
+#include "origin.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -47,6 +48,7 @@ void engine_free(struct engine *e)
 		return;
 	ft_free(e->ft);
 	frag_free(e->frags);
+	origin_free(e->origins);
 	free(e);
 }
 
@@ -280,17 +282,20 @@ void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 	init_record(e, f, o.agent_family ? &o : NULL);
 }
 
-static void origin_key(struct pkt *p)
+/* The sFlow origin goes into the flow key as an exact number (origin.c):
+ * traffic seen by two agents makes two flows, never one. */
+static void origin_key(struct engine *e, struct pkt *p)
 {
 	const struct pkt_origin *o = p->origin;
-	uint32_t h = 2166136261u;
 
 	if (!o || !o->agent_family)
 		return;
-	for (unsigned i = 0; i < 16; i++)
-		h = (h ^ o->agent.v6[i]) * 16777619u;
-	h = (h ^ o->subagent) * 16777619u;
-	p->key.agent_hash = h | 1;
+	if (!e->origins && !(e->origins = origin_new())) {
+		p->key.agent_hash = ORIGIN_OVERFLOW;
+		e->origins_overflow++;
+		return;
+	}
+	p->key.agent_hash = origin_number(e->origins, o, &e->origins_overflow);
 }
 
 static void payload_copy(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
@@ -478,7 +483,7 @@ static void process(struct engine *e, struct pkt *p);
 
 void engine_flow_packet(struct engine *e, struct pkt *p)
 {
-	origin_key(p);
+	origin_key(e, p);
 	if (e->batching && p == &e->batch[e->nbatch]) {
 		/* Decoded in place into the batch (engine_packets). */
 		e->nbatch++;
@@ -654,7 +659,7 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 	p.tos = obs->stos;
 	p.ttl = obs->sttl;
 	p.flgs = obs->flgs;
-	origin_key(&p);
+	origin_key(e, &p);
 	bool rev;
 	struct flow *f = engine_find_or_create(e, &p, &rev);
 	if (!f)

@@ -48,7 +48,7 @@ struct flow_key {
 	uint8_t portdir;	/* 1: ports swap with addresses (TCP, UDP ...);
 				 * 2: never matched reversed (ARP: the decoder orients) */
 	uint8_t pad;
-	uint32_t agent_hash;	/* sFlow origin mixed in (0 when captured here) */
+	uint32_t agent_hash;	/* sFlow origin's exact number (origin.c); 0 when captured here */
 };
 
 /* One decoded packet. */
@@ -186,6 +186,8 @@ struct engine {
 	uint64_t pkts, bytes, flows_created, flows_expired, records_written;
 	uint64_t flows_refused;		/* table full (max_flows) or out of memory */
 	uint64_t frag_pending, frag_orphans;
+	struct origin_tab *origins;	/* sFlow agent/sub-agent numbering, made on first use */
+	uint64_t origins_overflow;	/* samples from origins past ORIGIN_MAX */
 	uint64_t mal[MAL_COUNT];
 	uint64_t unsupported_dlt[8];	/* DLTs warned about */
 	unsigned n_unsupported;

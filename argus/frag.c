@@ -15,6 +15,7 @@
  * so memory is bounded whatever the input.
  */
 #include "engine_int.h"
+#include "origin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +170,7 @@ void frag_later(struct engine *e, struct pkt *p)
 
 	p->key.agent_hash = 0;
 	if (p->origin && p->origin->agent_family)
-		p->key.agent_hash = 1;	/* sFlow samples rarely carry fragments; kept apart */
+		p->key.agent_hash = ORIGIN_SAMPLED_FRAGMENT;	/* kept apart from every agent's flows */
 	if (!same(x, p)) {
 		if (x->used)
 			retire(e, x);

@@ -3,7 +3,7 @@
 # (argus/sflow.mk adds the sFlow input; SFLOW_CORE and SFLOW_INPUT are its.)
 
 ARGUS_CORE = argus/engine.h argus/engine_int.h argus/engine.c \
-	argus/flowtab.c argus/frag.c argus/output.c argus/output.h \
+	argus/flowtab.c argus/frag.c argus/origin.c argus/origin.h argus/output.c argus/output.h \
 	argus/decode_link.c argus/decode_ip.c argus/decode_ip6.c argus/decode_tcp.c \
 	argus/decode_udp.c argus/decode_icmp.c argus/decode_arp.c
 
@@ -35,3 +35,8 @@ tests_unit_test_argus_engine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus -I$
 tests_unit_test_argus_engine_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 tests_unit_test_argus_engine_LDADD = $(LIBCOMMON)
 TESTS += tests/unit/test_argus_engine
+check_PROGRAMS += tests/unit/test_origin
+tests_unit_test_origin_SOURCES = tests/unit/test_origin.c argus/origin.c argus/origin.h
+tests_unit_test_origin_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus -I$(top_srcdir)/tests/unit
+tests_unit_test_origin_LDADD = $(LIBCOMMON)
+TESTS += tests/unit/test_origin

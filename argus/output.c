@@ -47,6 +47,7 @@ void output_daemon_status(struct engine *e, uint64_t now)
 	add(&st, ST_MEMORY, 0, ft_memory(e->ft) + frag_memory());
 	add(&st, ST_FRAG_PENDING, 0, e->frag_pending);
 	add(&st, ST_FRAG_ORPHANS, 0, e->frag_orphans);
+	add(&st, ST_ORIGIN_OVERFLOW, 0, e->origins_overflow);
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		add(&st, ST_CPU_USER, 0, (uint64_t)ru.ru_utime.tv_sec * 1000000 + (uint64_t)ru.ru_utime.tv_usec);
 		add(&st, ST_CPU_SYS, 0, (uint64_t)ru.ru_stime.tv_sec * 1000000 + (uint64_t)ru.ru_stime.tv_usec);

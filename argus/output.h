@@ -23,6 +23,7 @@ enum daemon_status_key {
 	ST_UPTIME = 15,		/* microseconds since the first packet */
 	ST_FRAG_PENDING = 16,	/* fragments waiting for their first fragment */
 	ST_FRAG_ORPHANS = 17,	/* fragments that never found it */
+	ST_ORIGIN_OVERFLOW = 18,	/* sFlow packets from agents past the first 65536 */
 	ST_MALFORMED = 100,	/* + reason (enum mal_reason): malformed packets by reason */
 	ST_UNSUPPORTED_DLT = 200,	/* aux = DLT number of an unsupported link type seen */
 	ST_OTHER_REASON = 300,	/* aux = n: count for the n-th reason named by an input */
