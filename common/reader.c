@@ -48,6 +48,7 @@ struct ra_reader {
 	const uint8_t *base;		/* buf, or the mapped file */
 	uint8_t *map;			/* a regular file mapped whole, or NULL */
 	size_t map_len;
+	size_t released;		/* pages before this offset were given back */
 	size_t start, end;
 
 	/* the record just returned */
@@ -292,6 +293,7 @@ static bool open_next(struct ra_reader *r, struct ra_err *err)
 					madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 					r->map = m;
 					r->map_len = (size_t)st.st_size;
+					r->released = 0;
 					r->base = r->map;
 					r->end = r->map_len;
 					r->eof = true;
@@ -349,9 +351,24 @@ static enum ra_read_result damaged(struct ra_reader *r, struct ra_err *err, enum
 	return RA_READ_ERROR;
 }
 
+/* Give back the mapped pages already read, so a long file does not fill
+ * the resident set; they would be read from the page cache again if used. */
+static void release_behind(struct ra_reader *r)
+{
+	const size_t step = 64u << 20;
+	size_t upto = (size_t)r->rec_off & ~(size_t)0xfff;
+
+	if (upto > r->released + step && upto <= r->map_len) {
+		madvise(r->map + r->released, upto - r->released, MADV_DONTNEED);
+		r->released = upto;
+	}
+}
+
 enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
 				   struct ra_err *err)
 {
+	if (r->map)
+		release_behind(r);
 	for (;;) {
 		uint16_t type, rlen;
 		size_t have;
