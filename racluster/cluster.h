@@ -43,15 +43,15 @@ struct cl_spec {
 bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon,
 		   struct ra_err *err);
 
-/* A group: the merged record and what printing it needs; its key is kept
- * apart, so that lookups touch only keys. */
+/* A group: the merged record and what printing it needs (the table keeps
+ * its key just before it, so that a lookup fetches the group's first line). */
 struct cl_group {
-	struct ra_flow f;	/* merged record; differing identities zeroed */
 	uint64_t blank[2];	/* field ids that differ across the group: print empty */
 	uint8_t prefix[2];	/* saddr, daddr common-prefix length or CL_NO_PREFIX */
 	uint8_t live;		/* 0: slot on the free list */
 	uint8_t dir_mixed;	/* members disagreed on Dir: derived from counts */
 	uint32_t hash;		/* of its key (kept beside it); free list link when not live */
+	struct ra_flow f;	/* merged record; differing identities zeroed */
 };
 
 struct cl_table;
@@ -59,12 +59,18 @@ struct cl_table;
 struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err);
 void cl_table_free(struct cl_table *t);
 
-#define CL_BATCH 16
+#define CL_BATCH 32
 
 /* Merge one flow (its group is created on first sight). */
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);
-/* Merge n <= CL_BATCH flows in order; faster: memory is fetched ahead. */
+/*
+ * Merge n <= CL_BATCH flows in order; faster: memory is fetched ahead.
+ * The merge of a batch completes during the next call (or cl_drain), so
+ * the flows must stay unchanged until then: alternate two buffers.
+ */
 bool cl_add_batch(struct cl_table *t, const struct ra_flow *const *fs, int n, struct ra_err *err);
+/* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
+bool cl_drain(struct cl_table *t, struct ra_err *err);
 
 /* Called for each group emitted; return false to stop (error already reported). */
 typedef bool (*cl_emit_fn)(void *ctx, struct cl_group *g);

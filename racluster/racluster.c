@@ -21,6 +21,11 @@
 #include "printer.h"
 #include "stream.h"
 
+/* With -M idle, idle groups are looked for after every IDLE_BATCH records
+ * (when enough record time has passed): where a long flow is cut depends
+ * on it, so it stays what it has been. */
+#define IDLE_BATCH 16
+
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
 };
@@ -68,30 +73,33 @@ struct run {
 	uint64_t now, next_check;	/* stream time: the latest last time seen */
 	uint64_t emitted, written;
 	bool failed;
-	struct ra_flow batch[CL_BATCH];	/* decoded, waiting to be merged */
+	struct ra_err err;		/* per record: cleared once, and after each report */
+	/* decoded, waiting to be merged: two buffers, since the table
+	 * finishes merging one batch while the next is read */
+	struct ra_flow batch[2][CL_BATCH];
 	const struct ra_flow *pending[CL_BATCH];
-	int npending;
+	int npending, bi;
 };
 
 /* One group out: to the writer or the printer, within -N. */
 static bool emit(void *ctx, struct cl_group *g)
 {
 	struct run *r = ctx;
-	struct ra_err err;
+	struct ra_err *err = &r->err;
 
-	ra_err_clear(&err);
 	if (r->emitted++ < r->o.first_record)
 		return true;
 	if (r->o.max_records && r->written >= r->o.max_records)
 		return true;
 	r->written++;
-	if (r->w && !ra_writer_put_flow(r->w, &g->f, &err))
+	if (r->w && !ra_writer_put_flow(r->w, &g->f, err))
 		goto fail;
-	if (r->pr && !printer_flow_masked(r->pr, &g->f, g->blank, g->prefix, &err))
+	if (r->pr && !printer_flow_masked(r->pr, &g->f, g->blank, g->prefix, err))
 		goto fail;
 	return true;
 fail:
-	report(&err);
+	report(err);
+	ra_err_clear(err);
 	r->failed = true;
 	return false;
 }
@@ -161,11 +169,16 @@ static bool merge_pending(struct run *r)
 		if (r->pending[i]->ltime > r->now)
 			r->now = r->pending[i]->ltime;
 	r->npending = 0;
+	r->bi ^= 1;
 	if (!r->idle)
 		return true;
 	if (!r->next_check)
 		r->next_check = r->now + r->idle / 4 + 1;
 	if (r->now >= r->next_check) {
+		if (!cl_drain(r->t, &err)) {
+			report(&err);
+			return false;
+		}
 		if (r->now > r->idle && !cl_evict_idle(r->t, r->now - r->idle, emit, r))
 			return false;
 		r->next_check = r->now + r->idle / 4 + 1;
@@ -173,24 +186,29 @@ static bool merge_pending(struct run *r)
 	return true;
 }
 
+static void report_run(struct run *r)
+{
+	report(&r->err);
+	ra_err_clear(&r->err);
+}
+
 /* One framed record; returns false on a fatal error. */
 static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 {
-	struct ra_flow *f = &r->batch[r->npending];
-	struct ra_err err;
+	struct ra_flow *f = &r->batch[r->bi][r->npending];
+	struct ra_err *err = &r->err;
 	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
 
-	ra_err_clear(&err);
 	if (type != RA_REC_FLOW) {
-		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, &err)) {
-			report(&err);
+		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, err)) {
+			report_run(r);
 			return false;
 		}
 		return true;
 	}
-	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
-		report(&err);
+	if (!ra_decode_flow(rec, len, f, err)) {
+		ra_err_where(err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		report_run(r);
 		ra_reader_abandon(r->rd);
 		*status = 1;
 		return true;
@@ -200,34 +218,41 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 	if (r->o.filter[0] && !flt_match(r->flt, f))
 		return true;
 	r->pending[r->npending++] = f;
-	return r->npending < CL_BATCH || merge_pending(r);
+	return r->npending < (r->idle ? IDLE_BATCH : CL_BATCH) || merge_pending(r);
 }
 
 static int run_inputs(struct run *r)
 {
 	int status = 0;
 
-	for (int i = 0; i < CL_BATCH; i++)
-		ra_flow_init(&r->batch[i]);
+	for (int i = 0; i < CL_BATCH; i++) {
+		ra_flow_init(&r->batch[0][i]);
+		ra_flow_init(&r->batch[1][i]);
+	}
+	ra_err_clear(&r->err);
 	for (;;) {
 		const uint8_t *rec;
 		size_t len;
-		struct ra_err err;
 		enum ra_read_result rr;
 
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->rd, &rec, &len, &err);
+		rr = ra_reader_next(r->rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {
-			report(&err);
+			report_run(r);
 			status = 1;
 			continue;
 		}
 		if (!one(r, rec, len, &status))
 			return 1;
 	}
-	if (!merge_pending(r) || !cl_flush(r->t, emit, r))
+	if (!merge_pending(r))
+		return 1;
+	if (!cl_drain(r->t, &r->err)) {
+		report_run(r);
+		return 1;
+	}
+	if (!cl_flush(r->t, emit, r))
 		return 1;
 	return status;
 }

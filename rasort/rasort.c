@@ -10,10 +10,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "filter.h"
 #include "options.h"
@@ -65,6 +68,12 @@ struct run {
 	size_t mem;
 	uint64_t emitted, written;
 	bool failed;
+	struct ra_err err;		/* cleared once, and again after each report */
+	/* input files mapped here, so that records are sorted in place */
+	struct inmap { const uint8_t *base; size_t len; } *maps;
+	size_t nmaps;
+	const char *map_path;		/* the input the current map is of */
+	const struct inmap *cur;	/* NULL: its records are copied */
 };
 
 static bool emit(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow *f)
@@ -72,12 +81,12 @@ static bool emit(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow
 	struct run *r = ctx;
 	struct ra_err err;
 
-	ra_err_clear(&err);
 	if (r->emitted++ < r->o.first_record)
 		return true;
 	if (r->o.max_records && r->written >= r->o.max_records)
 		return false;
 	r->written++;
+	ra_err_clear(&err);	/* cheap enough per output record; not per input record */
 	if (r->w && !ra_writer_put(r->w, rec, len, &err))
 		goto fail;
 	if (r->pr && !printer_flow(r->pr, f, &err))
@@ -135,23 +144,89 @@ static int parse_modes(struct run *r)
 	return 0;
 }
 
+/*
+ * A plain regular file is mapped here too (the reader's own mapping goes
+ * away when it moves on), so that its records need no copy: the store
+ * refers to them where they are.  Pipes and gzip files are copied.
+ */
+static const struct inmap *map_input(struct run *r, const char *path)
+{
+	struct stat st;
+	struct inmap *m;
+	void *p;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 4 || (uint64_t)st.st_size > SIZE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	m = realloc(r->maps, (r->nmaps + 1) * sizeof(*m));
+	if (!m || (((const uint8_t *)p)[0] == 0x1f && ((const uint8_t *)p)[1] == 0x8b)) {
+		if (m)
+			r->maps = m;
+		munmap(p, (size_t)st.st_size);
+		return NULL;
+	}
+	r->maps = m;
+	m[r->nmaps].base = p;
+	m[r->nmaps].len = (size_t)st.st_size;
+	return &m[r->nmaps++];
+}
+
+/* rec in rasort's own mapping of its input, or NULL (then it is copied). */
+static const uint8_t *in_place(struct run *r, const uint8_t *rec, size_t len)
+{
+	const char *path = ra_reader_path(r->rd);
+	uint64_t off;
+	const uint8_t *p;
+
+	if (!path)
+		return NULL;
+	if (path != r->map_path) {
+		r->map_path = path;
+		r->cur = map_input(r, path);
+	}
+	if (!r->cur)
+		return NULL;
+	off = ra_reader_offset(r->rd);
+	if (off > r->cur->len || len > r->cur->len - off)
+		return NULL;
+	p = r->cur->base + off;
+	return memcmp(p, rec, len) == 0 ? p : NULL;	/* the same bytes, or no */
+}
+
+static void report_run(struct run *r)
+{
+	report(&r->err);
+	ra_err_clear(&r->err);
+}
+
 static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
 {
-	struct ra_err err;
+	struct ra_err *err = &r->err;
 	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+	const uint8_t *kept;
 
-	ra_err_clear(&err);
 	if (type != RA_REC_FLOW) {
 		/* status records go ahead of the sorted flows when writing */
-		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, &err)) {
-			report(&err);
+		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, err)) {
+			report_run(r);
 			return false;
 		}
 		return true;
 	}
-	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
-		report(&err);
+	if (!ra_decode_flow(rec, len, f, err)) {
+		ra_err_where(err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		report_run(r);
 		ra_reader_abandon(r->rd);
 		*status = 1;
 		return true;
@@ -160,8 +235,9 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f
 		return true;
 	if (r->o.filter[0] && !flt_match(r->flt, f))
 		return true;
-	if (!store_add(r->st, rec, len, f, &err)) {
-		report(&err);
+	kept = in_place(r, rec, len);
+	if (!store_add(r->st, kept ? kept : rec, len, kept != NULL, f, err)) {
+		report_run(r);
 		return false;
 	}
 	return true;
@@ -174,17 +250,17 @@ static int run_inputs(struct run *r)
 	int status = 0;
 
 	ra_flow_init(&flow);
+	ra_err_clear(&r->err);
 	for (;;) {
 		const uint8_t *rec;
 		size_t len;
 		enum ra_read_result rr;
 
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->rd, &rec, &len, &err);
+		rr = ra_reader_next(r->rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {
-			report(&err);
+			report_run(r);
 			status = 1;
 			continue;
 		}
@@ -296,6 +372,9 @@ int main(int argc, char **argv)
 	printer_free(r.pr);
 	ra_reader_free(r.rd);
 	store_free(r.st);
+	for (size_t i = 0; i < r.nmaps; i++)
+		munmap((void *)r.maps[i].base, r.maps[i].len);
+	free(r.maps);
 	flt_free(r.flt);
 	ra_opts_free(&r.o);
 	return status;

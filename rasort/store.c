@@ -4,8 +4,13 @@
  * extracted once, spilling of sorted runs to temporary files when the
  * memory limit is reached, and the k-way merge of those runs.
  *
- * Per record the store holds its bytes plus 16 (keys of up to 8 bytes:
- * packed key and position) or 12 + the key length (longer keys).  Runs
+ * Records that stay where they are (in an input file rasort has mapped)
+ * are not copied: the store refers to them in place.  A record's place is
+ * (source << 40 | offset), a source being such a mapping or an arena
+ * chunk; places grow in input order, which keeps the sorts stable.
+ * Per record the store holds 16 bytes (keys of up to 8 bytes: packed key
+ * and place) or 12 + the key length (longer keys), plus its bytes when
+ * they had to be copied; the memory limit counts the bytes either way.  Runs
  * are record streams like any other; at most MAX_FANIN are merged at once,
  * earlier runs first among equal keys, so the sort stays stable.
  */
@@ -23,7 +28,7 @@
 
 #define MAX_FANIN 128
 #define READER_BYTES ((size_t)2 << 20)	/* what one open run costs: its reader's buffers */
-#define PREFETCH 32
+#define PREFETCH 48
 
 struct store {
 	struct sk_spec spec;
@@ -33,6 +38,10 @@ struct store {
 	const char *tmpdir;
 	uint8_t **chunks;
 	size_t nchunks, chunks_cap, cur, cur_off;
+	const uint8_t **src;		/* sources: where places' offsets count from */
+	size_t nsrc, src_cap;
+	bool src_arena;			/* the last source is arena chunk cur */
+	const uint8_t *last;		/* the last record kept in place */
 	size_t nrec, rec_cap;
 	struct sk_entry *ent;		/* short keys */
 	uint64_t *offs;			/* long keys: record places ... */
@@ -79,6 +88,7 @@ void store_free(struct store *s)
 	for (size_t i = 0; i < s->nchunks; i++)
 		free(s->chunks[i]);
 	free(s->chunks);
+	free(s->src);
 	free(s->ent);
 	free(s->offs);
 	free(s->keys);
@@ -93,9 +103,12 @@ void store_free(struct store *s)
 uint64_t store_runs(const struct store *s) { return s->spilled; }
 size_t store_peak(const struct store *s) { return s->peak; }
 
+#define SRC_SHIFT 40
+#define SRC_OFF_MASK (((uint64_t)1 << SRC_SHIFT) - 1)
+
 static inline const uint8_t *rec_at(const struct store *s, uint64_t ref)
 {
-	return s->chunks[ref >> 32] + (ref & 0xffffffffu);
+	return s->src[ref >> SRC_SHIFT] + (ref & SRC_OFF_MASK);
 }
 
 static inline size_t rec_len(const uint8_t *p) { return (size_t)(p[2] | p[3] << 8); }
@@ -129,9 +142,26 @@ static bool grow_records(struct store *s, struct ra_err *err)
 	return true;
 }
 
-/* Room for len bytes in the arena; returns the record's reference. */
-static bool arena_place(struct store *s, size_t len, uint64_t *ref, struct ra_err *err)
+static bool new_src(struct store *s, const uint8_t *base, bool arena, struct ra_err *err)
 {
+	if (s->nsrc == s->src_cap) {
+		size_t nc = s->src_cap ? s->src_cap * 2 : 64;
+		const uint8_t **n = realloc(s->src, nc * sizeof(*n));
+		if (!n)
+			return nomem(err);
+		s->src = n;
+		s->src_cap = nc;
+	}
+	s->src[s->nsrc++] = base;
+	s->src_arena = arena;
+	return true;
+}
+
+/* Room for len bytes in the arena; returns the record's place. */
+static bool arena_place(struct store *s, size_t len, uint64_t *ref, uint8_t **at, struct ra_err *err)
+{
+	bool fresh = false;
+
 	if (s->nchunks == 0 || s->cur_off + len > s->chunk_bytes) {
 		if (s->nchunks > 0)
 			s->cur++;
@@ -150,9 +180,25 @@ static bool arena_place(struct store *s, size_t len, uint64_t *ref, struct ra_er
 			s->nchunks++;
 		}
 		s->cur_off = 0;
+		fresh = true;
 	}
-	*ref = (uint64_t)s->cur << 32 | s->cur_off;
+	if ((fresh || !s->src_arena || s->nsrc == 0) && !new_src(s, s->chunks[s->cur], true, err))
+		return false;
+	*ref = (uint64_t)(s->nsrc - 1) << SRC_SHIFT | s->cur_off;
+	*at = s->chunks[s->cur] + s->cur_off;
 	s->cur_off += len;
+	return true;
+}
+
+/* The place of a record kept where it is. */
+static bool stable_place(struct store *s, const uint8_t *rec, uint64_t *ref, struct ra_err *err)
+{
+	if (s->nsrc == 0 || s->src_arena || rec <= s->last ||
+	    (uint64_t)(rec - s->src[s->nsrc - 1]) > SRC_OFF_MASK)
+		if (!new_src(s, rec, false, err))
+			return false;
+	s->last = rec;
+	*ref = (uint64_t)(s->nsrc - 1) << SRC_SHIFT | (uint64_t)(rec - s->src[s->nsrc - 1]);
 	return true;
 }
 
@@ -200,6 +246,9 @@ static void reset_held(struct store *s)
 	s->cur = 0;
 	s->cur_off = 0;
 	s->held = 0;
+	s->nsrc = 0;
+	s->src_arena = false;
+	s->last = NULL;
 }
 
 static bool write_rec(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow *f)
@@ -277,22 +326,30 @@ static bool spill(struct store *s, struct ra_err *err)
 	return ok;
 }
 
-bool store_add(struct store *s, const uint8_t *rec, size_t len, const struct ra_flow *f,
+bool store_add(struct store *s, const uint8_t *rec, size_t len, bool stays, const struct ra_flow *f,
 	       struct ra_err *err)
 {
 	uint64_t ref;
 	size_t entries = (s->nrec < s->rec_cap ? s->rec_cap : 2 * s->rec_cap) * s->per_rec;
 
-	/* the records held, their entries (as allocated) and this one must fit */
+	/* the records held, their entries (as allocated) and this one must fit;
+	 * records kept in place count too: a file far larger than memory is
+	 * better sorted in runs than read back at random */
 	if (s->nrec > 0 && s->held + len + entries > s->mem_limit && !spill(s, err))
 		return false;
 	if (s->nrec == s->rec_cap && !grow_records(s, err))
 		return false;
 	if (!s->short_key && s->nrec >= UINT32_MAX && !spill(s, err))
 		return false;
-	if (!arena_place(s, len, &ref, err))
-		return false;
-	memcpy(s->chunks[ref >> 32] + (ref & 0xffffffffu), rec, len);
+	if (stays) {
+		if (!stable_place(s, rec, &ref, err))
+			return false;
+	} else {
+		uint8_t *at;
+		if (!arena_place(s, len, &ref, &at, err))
+			return false;
+		memcpy(at, rec, len);
+	}
 	if (s->short_key) {
 		sk_extract(&s->spec, f, s->key);
 		s->ent[s->nrec].key = sk_pack(s->key, s->spec.keylen);
@@ -477,8 +534,11 @@ bool store_finish(struct store *s, store_emit_fn fn, void *ctx, bool decode, str
 	ra_flow_init(&f);
 	for (size_t i = 0; i < s->nrec; i++) {
 		const uint8_t *p = rec_at(s, ordered(s, idx, i));
-		if (i + PREFETCH < s->nrec)	/* records are visited out of order: fetch ahead */
-			__builtin_prefetch(rec_at(s, ordered(s, idx, i + PREFETCH)));
+		if (i + PREFETCH < s->nrec) {	/* records are visited out of order: fetch ahead */
+			const uint8_t *ahead = rec_at(s, ordered(s, idx, i + PREFETCH));
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + 64);	/* a record spans two lines or more */
+		}
 		if (decode && !ra_decode_flow(p, rec_len(p), &f, err)) {
 			free(idx);
 			return false;

@@ -21,8 +21,10 @@ struct store *store_new(const struct sk_spec *spec, size_t mem_limit, uint64_t k
 			const char *tmpdir, struct ra_err *err);
 void store_free(struct store *s);	/* removes its temporary files */
 
-/* Add one flow record: its framed bytes and its decoded form. */
-bool store_add(struct store *s, const uint8_t *rec, size_t len, const struct ra_flow *f,
+/* Add one flow record: its framed bytes and its decoded form.  stays: the
+ * bytes remain valid and unchanged until store_free (a record in a file
+ * the caller has mapped), so the store refers to them instead of copying. */
+bool store_add(struct store *s, const uint8_t *rec, size_t len, bool stays, const struct ra_flow *f,
 	       struct ra_err *err);
 
 /* Called with each record in order, raw and decoded; return false to stop
