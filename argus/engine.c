@@ -225,6 +225,8 @@ static void build_record(struct engine *e, const struct flow *f, struct ra_flow 
 	r->dvlan = f->dvlan;
 	r->smpls = f->smpls;
 	r->dmpls = f->dmpls;
+	if (r->svlan | r->dvlan | r->smpls | r->dmpls)
+		RA_SET(r, RA_BLK_L2);	/* VLANs and labels travel in the L2 block, with or without -m */
 	r->sretrans = f->sretrans;
 	r->dretrans = f->dretrans;
 	r->sooo = f->sooo;
@@ -340,8 +342,8 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		f->sappbytes += (uint64_t)p->applen * w;
 		f->sttl = p->ttl;
 		f->stos = p->tos;
-		if (p->vlan)
-			f->svlan = p->vlan;
+		if (p->vlan || (p->origin && p->origin->vlan))
+			f->svlan = p->vlan ? p->vlan : p->origin->vlan;
 		if (p->mpls)
 			f->smpls = p->mpls;
 	} else {
@@ -357,8 +359,8 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		f->dappbytes += (uint64_t)p->applen * w;
 		f->dttl = p->ttl;
 		f->dtos = p->tos;
-		if (p->vlan)
-			f->dvlan = p->vlan;
+		if (p->vlan || (p->origin && p->origin->vlan))
+			f->dvlan = p->vlan ? p->vlan : p->origin->vlan;
 		if (p->mpls)
 			f->dmpls = p->mpls;
 	}
@@ -658,6 +660,7 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 	p.key.portdir = (obs->proto == 6 || obs->proto == 17);
 	p.tos = obs->stos;
 	p.ttl = obs->sttl;
+	p.vlan = obs->svlan;
 	p.flgs = obs->flgs;
 	origin_key(e, &p);
 	bool rev;

@@ -24,6 +24,9 @@ struct pkt_origin {
 	uint32_t subagent;		/* sFlow sub-agent id */
 	uint32_t rate;			/* sampling rate (1 in N), 0 = unsampled */
 	uint32_t inif, outif;		/* sFlow 2+30-bit ifindex format, kept as sent */
+	uint16_t vlan;			/* 802.1Q VLAN the sampled frame came in on, from the
+					 * sFlow extended switch record, when its header has
+					 * no tag; 0 = unknown */
 };
 
 /*

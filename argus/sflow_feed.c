@@ -75,6 +75,7 @@ static void on_flow_sample(void *ctx, const struct sflow_datagram *d, const stru
 	o.rate = rate;
 	o.inif = s->inif;
 	o.outif = s->outif;
+	o.vlan = s->has_switch ? (uint16_t)(s->src_vlan & 0xfff) : 0;
 
 	if (s->has_header && (s->header_proto == SFLOW_HDR_ETHERNET ||
 			      s->header_proto == SFLOW_HDR_IPV4 || s->header_proto == SFLOW_HDR_IPV6)) {

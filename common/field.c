@@ -237,6 +237,12 @@ double fld_double(unsigned id, const struct ra_flow *f)
 	}
 }
 
+/* The L2 block may carry only VLANs or labels: all-zero MACs were not captured. */
+static bool mac_zero(const uint8_t *m)
+{
+	return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0;
+}
+
 unsigned fld_addr(unsigned id, const struct ra_flow *f, union ra_addr *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -256,11 +262,11 @@ unsigned fld_addr(unsigned id, const struct ra_flow *f, union ra_addr *out)
 	case F_SMAC:
 	case F_SOUI:
 		memcpy(out->mac, f->smac, id == F_SOUI ? 3 : 6);
-		return RA_HAS(f, RA_BLK_L2) ? RA_AF_ETHER : 0;
+		return RA_HAS(f, RA_BLK_L2) && !mac_zero(f->smac) ? RA_AF_ETHER : 0;
 	case F_DMAC:
 	case F_DOUI:
 		memcpy(out->mac, f->dmac, id == F_DOUI ? 3 : 6);
-		return RA_HAS(f, RA_BLK_L2) ? RA_AF_ETHER : 0;
+		return RA_HAS(f, RA_BLK_L2) && !mac_zero(f->dmac) ? RA_AF_ETHER : 0;
 	default:
 		return 0;
 	}

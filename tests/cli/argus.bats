@@ -181,3 +181,8 @@ tcp,53"
 	assert_line "llc,00:03:47:1b:c1:a8,0xe0,ff:ff:ff:ff:ff:ff,0xe0"
 	assert_equal "${#lines[@]}" 4
 }
+
+@test "VLAN ids are recorded without -m, as Argus records them (0x00c8 = 200)" {
+	run -0 bash -c "argus -r '$DATA/tcpdump-802.1ad_QinQ.pcap' -w - | ra -n -L -1 -s svlan dvlan smac"
+	assert_line -n 0 --regexp '^ +200 +200 *$'
+}

@@ -357,6 +357,22 @@ static void flow_sample(struct dg *d, uint32_t seq, uint32_t rate, uint32_t in, 
 	d->n += 28;
 }
 
+/* The same, with an extended switch record (1001) after the header record. */
+static void flow_sample_switch(struct dg *d, uint32_t seq, uint32_t src_vlan, uint32_t dst_vlan)
+{
+	static const uint8_t ip[28] = {
+		0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0x04, 0xd2, 0x00, 0x35, 0, 8, 0, 0 };
+	w32(d, 1); w32(d, 32 + 8 + 16 + 28 + 8 + 16);
+	w32(d, seq); w32(d, 5); w32(d, 10); w32(d, 100); w32(d, 0); w32(d, 1); w32(d, 2); w32(d, 2);
+	w32(d, 1); w32(d, 16 + 28);
+	w32(d, SFLOW_HDR_IPV4); w32(d, 1500); w32(d, 0); w32(d, 28);
+	memcpy(d->b + d->n, ip, 28);
+	d->n += 28;
+	w32(d, 1001); w32(d, 16);
+	w32(d, src_vlan); w32(d, 0); w32(d, dst_vlan); w32(d, 0);
+}
+
 static void feed_dg(const struct dg *d) { sflow_feed_datagram(&feed, d->b, d->n, 1000000); }
 
 static void test_synthetic(void)
@@ -372,6 +388,17 @@ static void test_synthetic(void)
 	is_int(st.dlt[0], DLT_RAW, "synthetic: header protocol 11 is DLT_RAW");
 	is_int(st.wirelen[0], 1500, "synthetic: wire length is frame_length");
 	is_int(st.origin[0].outif, SFLOW_IF_SELF, "synthetic: 0x3FFFFFFF (the agent) kept");
+
+	fresh();
+	header(&d, 0x0a000001, 0, 1, 1);
+	flow_sample_switch(&d, 1, 42, 43);
+	feed_dg(&d);
+	ok(st.packets == 1 && st.origin[0].vlan == 42,
+	   "synthetic: the extended switch record's incoming VLAN goes with the untagged header");
+	fresh();
+	header(&d, 0x0a000001, 0, 10, 1);
+	flow_sample(&d, 1, 512, 3, SFLOW_IF_SELF);
+	feed_dg(&d);
 
 	/* Gaps: datagram 10 -> 14 loses 3; sample 1 -> 5 loses 3. */
 	header(&d, 0x0a000001, 0, 14, 1);
@@ -532,7 +559,7 @@ static void test_udp(void)
 
 int main(void)
 {
-	tap_plan(127);
+	tap_plan(128);
 	test_ndpi();
 	test_expanded();
 	test_v6();
