@@ -58,6 +58,9 @@ test)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		make -s -C build-san check -j"$jobs" || { cat build-san/test-suite.log; exit 1; }
 	echo "setup: all tests passed (gcc -Werror build and clang ASan/UBSan build)"
+	pass=$(cat build/test-suite.log build-san/test-suite.log | awk '/^# PASS:/ {n += $3} END {print n + 0}')
+	fail=$(cat build/test-suite.log build-san/test-suite.log | awk '/^# (FAIL|ERROR):/ {n += $3} END {print n + 0}')
+	echo "tests: $pass passed, $fail failed"
 	;;
 *)
 	echo "usage: sh setup.sh run|test" >&2
