@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'P': case 'B':
-			return fail_usage("the record stream server (-P, -B) is not implemented yet", NULL);
+			return fail_usage("-P and -B (the record stream server) are not in this version; see doc/roadmap.md", NULL);
 		case 'J': s.ecfg.timing = true; break;
 		case 'F': case 'X': case 'A': case 'R': case 'Z': case 'b': case 'D':
 			break;

@@ -9,4 +9,5 @@ common_libcommon_a_SOURCES = \
 	common/reader.c common/writer.c common/stream.h \
 	common/printer.c common/printer.h \
 	common/options.c common/options.h common/rarc.c \
-	common/timerange.c
+	common/timerange.c \
+	common/client.c common/client.h

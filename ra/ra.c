@@ -12,10 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "filter.h"
-#include "options.h"
-#include "printer.h"
-#include "stream.h"
+#include "client.h"
 
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
@@ -40,18 +37,18 @@ static void report(const struct ra_err *e)
 }
 
 /* ra: filter: column N: message, then the expression and a caret. */
-static void report_filter(const char *expr, const struct ra_err *e)
+static void report_open(const struct client *c, const struct ra_err *e)
 {
-	size_t col = e->offset ? (size_t)e->offset : 1;
-	fprintf(stderr, "ra: filter: %s\n  %s\n  %*s^\n", e->msg, expr, (int)(col - 1), "");
+	char buf[1200];
+
+	if (c->filter_error)
+		fprintf(stderr, "ra: %s\n", client_filter_message(c->o.filter, e, buf, sizeof(buf)));
+	else
+		report(e);
 }
 
 struct run {
-	struct ra_opts o;
-	struct ra_filter *flt;
-	struct printer *pr;
-	struct ra_writer *w;
-	struct ra_reader *rd;
+	struct client c;
 	bool validate;
 	uint64_t seen, passed, printed;
 };
@@ -61,39 +58,39 @@ static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f,
 {
 	struct ra_err err;
 	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
-	bool have_filter = r->o.filter[0] != '\0';
+	bool have_filter = r->c.o.filter[0] != '\0';
 
 	ra_err_clear(&err);
 	if (type != RA_REC_FLOW) {
 		/* status and later record types: copied by -w when nothing selects */
-		if (r->w && !have_filter && !r->o.trange.set && !ra_writer_put(r->w, rec, len, &err)) {
+		if (r->c.w && !have_filter && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, &err)) {
 			report(&err);
 			return -1;
 		}
 		return 0;
 	}
 	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
 		report(&err);
-		ra_reader_abandon(r->rd);
+		ra_reader_abandon(r->c.rd);
 		*status = 1;
 		return 0;
 	}
-	if (!ra_time_range_match(&r->o.trange, f->stime, f->ltime))
+	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
 		return 0;
-	if (have_filter && !flt_match(r->flt, f))
+	if (have_filter && !flt_match(r->c.flt, f))
 		return 0;
-	if (r->passed++ < r->o.first_record)
+	if (r->passed++ < r->c.o.first_record)
 		return 0;
-	if (r->o.max_records && r->printed >= r->o.max_records)
+	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
 		return 1;
 	r->printed++;
-	if (r->w) {
-		if (!ra_writer_put(r->w, rec, len, &err)) {
+	if (r->c.w) {
+		if (!ra_writer_put(r->c.w, rec, len, &err)) {
 			report(&err);
 			return -1;
 		}
-	} else if (r->pr && !printer_flow(r->pr, f, &err)) {
+	} else if (r->c.pr && !printer_flow(r->c.pr, f, &err)) {
 		report(&err);
 		return -1;
 	}
@@ -115,7 +112,7 @@ static int run_inputs(struct run *r)
 		int rc;
 
 		ra_err_clear(&err);
-		rr = ra_reader_next(r->rd, &rec, &len, &err);
+		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {
@@ -133,74 +130,11 @@ static int run_inputs(struct run *r)
 	return status;
 }
 
-static void cleanup(struct run *r, char **args)
-{
-	printer_free(r->pr);
-	ra_reader_free(r->rd);
-	flt_free(r->flt);
-	ra_opts_free(&r->o);
-	free(args);
-}
-
-static int setup(struct run *r, struct column *cols, int *ncols)
-{
-	struct ra_err err;
-
-	ra_err_clear(&err);
-	r->flt = flt_compile(r->o.filter, &err);
-	if (!r->flt) {
-		report_filter(r->o.filter, &err);
-		return 2;
-	}
-	if (r->o.print_program) {
-		char buf[65536];
-		size_t n = flt_dump(r->flt, buf, sizeof(buf));
-		fwrite(buf, 1, n, stdout);
-		return 0;
-	}
-	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
-				 cols, &err);
-	if (*ncols < 0) {
-		report(&err);
-		return 2;
-	}
-	r->rd = ra_reader_new();
-	if (!r->rd)
-		return 1;
-	if (r->o.ninputs == 0) {
-		if (isatty(0)) {
-			fprintf(stderr, "ra: no input: give -r file, -R dir, or pipe records in\n");
-			return 2;
-		}
-		r->o.inputs[r->o.ninputs++] = "-";
-	}
-	for (int i = 0; i < r->o.ninputs; i++)
-		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
-			report(&err);
-			return 1;
-		}
-	if (r->o.wfile && !r->validate) {
-		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "ra", &err);
-		if (!r->w) {
-			report(&err);
-			return err.code == RA_ERR_USAGE ? 2 : 1;
-		}
-	} else if (!r->o.quiet && !r->validate) {
-		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
-		if (!r->pr) {
-			report(&err);
-			return 1;
-		}
-	}
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	struct run r;
 	struct ra_err err;
-	struct column cols[RA_MAX_COLS];
-	int ncols = 0, rc, status;
+	int rc, status;
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	int nargs = 0;
 
@@ -214,32 +148,38 @@ int main(int argc, char **argv)
 		else
 			args[nargs++] = argv[i];
 	}
-	rc = ra_opts_parse(&r.o, "ra", "b", nargs, args, &err);
+	rc = ra_opts_parse(&r.c.o, "ra", "b", nargs, args, &err);
+	free(args);
 	if (rc != 0) {
 		if (rc == 1)
 			usage(stdout);
 		else
 			report(&err);
-		cleanup(&r, args);
+		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
-	status = setup(&r, cols, &ncols);
-	if (status >= 0) {
-		ra_writer_close(r.w, &err);
-		cleanup(&r, args);
+	status = client_filter(&r.c, &err);
+	if (status == 0 && r.c.o.print_program) {
+		char buf[65536];
+		fwrite(buf, 1, flt_dump(r.c.flt, buf, sizeof(buf)), stdout);
+		client_close(&r.c, 0, &err);
+		return 0;
+	}
+	if (r.validate)
+		r.c.o.wfile = NULL;	/* --validate writes nothing */
+	if (status == 0)
+		status = client_open(&r.c, "ra", default_fields,
+				     (int)(sizeof(default_fields) / sizeof(*default_fields)), !r.validate, &err);
+	if (status != 0) {
+		report_open(&r.c, &err);
+		client_close(&r.c, status, &err);
 		return status;
 	}
 	status = run_inputs(&r);
-	if (r.pr && !printer_flush(r.pr, &err)) {
-		report(&err);
-		status = 1;
-	}
-	if (r.w && !ra_writer_close(r.w, &err)) {
-		report(&err);
-		status = 1;
-	}
 	if (r.validate && status == 0)
 		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.seen);
-	cleanup(&r, args);
-	return status;
+	rc = client_close(&r.c, status, &err);
+	if (rc && !status)
+		report(&err);
+	return rc;
 }

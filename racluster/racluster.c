@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "client.h"
 #include "filter.h"
 #include "options.h"
 #include "printer.h"
@@ -55,20 +56,20 @@ static void report(const struct ra_err *e)
 	fprintf(stderr, "racluster: %s\n", ra_err_string(e, buf, sizeof(buf)));
 }
 
-static void report_filter(const char *expr, const struct ra_err *e)
+static void report_open(const struct client *c, const struct ra_err *e)
 {
-	size_t col = e->offset ? (size_t)e->offset : 1;
-	fprintf(stderr, "racluster: filter: %s\n  %s\n  %*s^\n", e->msg, expr, (int)(col - 1), "");
+	char buf[1200];
+
+	if (c->filter_error)
+		fprintf(stderr, "racluster: %s\n", client_filter_message(c->o.filter, e, buf, sizeof(buf)));
+	else
+		report(e);
 }
 
 struct run {
-	struct ra_opts o;
+	struct client c;		/* options, filter, reader, writer or printer */
 	struct cl_spec spec;
 	struct cl_table *t;
-	struct ra_filter *flt;
-	struct printer *pr;
-	struct ra_writer *w;
-	struct ra_reader *rd;
 	uint64_t idle;			/* microseconds; 0 = hold everything */
 	uint64_t now, next_check;	/* stream time: the latest last time seen */
 	uint64_t emitted, written;
@@ -87,14 +88,14 @@ static bool emit(void *ctx, struct cl_group *g)
 	struct run *r = ctx;
 	struct ra_err *err = &r->err;
 
-	if (r->emitted++ < r->o.first_record)
+	if (r->emitted++ < r->c.o.first_record)
 		return true;
-	if (r->o.max_records && r->written >= r->o.max_records)
+	if (r->c.o.max_records && r->written >= r->c.o.max_records)
 		return true;
 	r->written++;
-	if (r->w && !ra_writer_put_flow(r->w, &g->f, err))
+	if (r->c.w && !ra_writer_put_flow(r->c.w, &g->f, err))
 		goto fail;
-	if (r->pr && !printer_flow_masked(r->pr, &g->f, g->blank, g->prefix, err))
+	if (r->c.pr && !printer_flow_masked(r->c.pr, &g->f, g->blank, g->prefix, err))
 		goto fail;
 	return true;
 fail:
@@ -134,8 +135,8 @@ static bool parse_idle(const char *s, uint64_t *us)
 
 static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 {
-	for (int i = 0; i < r->o.nmodes; i++) {
-		const char *m = r->o.modes[i];
+	for (int i = 0; i < r->c.o.nmodes; i++) {
+		const char *m = r->c.o.modes[i];
 		if (strcmp(m, "rmon") == 0) {
 			*rmon = true;
 		} else if (strcmp(m, "nocorrect") == 0) {
@@ -200,22 +201,22 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
 
 	if (type != RA_REC_FLOW) {
-		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, err)) {
+		if (r->c.w && !r->c.o.filter[0] && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, err)) {
 			report_run(r);
 			return false;
 		}
 		return true;
 	}
 	if (!ra_decode_flow(rec, len, f, err)) {
-		ra_err_where(err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		ra_err_where(err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
 		report_run(r);
-		ra_reader_abandon(r->rd);
+		ra_reader_abandon(r->c.rd);
 		*status = 1;
 		return true;
 	}
-	if (!ra_time_range_match(&r->o.trange, f->stime, f->ltime))
+	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
 		return true;
-	if (r->o.filter[0] && !flt_match(r->flt, f))
+	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
 		return true;
 	r->pending[r->npending++] = f;
 	return r->npending < (r->idle ? IDLE_BATCH : CL_BATCH) || merge_pending(r);
@@ -235,7 +236,7 @@ static int run_inputs(struct run *r)
 		size_t len;
 		enum ra_read_result rr;
 
-		rr = ra_reader_next(r->rd, &rec, &len, &r->err);
+		rr = ra_reader_next(r->c.rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {
@@ -257,61 +258,29 @@ static int run_inputs(struct run *r)
 	return status;
 }
 
-static int setup(struct run *r, struct column *cols, int *ncols)
+static int setup(struct run *r, struct ra_err *err)
 {
-	struct ra_err err;
 	bool rmon = false, nocorrect = false;
+	int rc;
 
-	ra_err_clear(&err);
 	if (parse_modes(r, &rmon, &nocorrect) < 0)
 		return 2;
-	if (!cl_spec_parse(&r->spec, r->o.keys, r->o.nkeys, rmon, &err)) {
-		report(&err);
+	if (!cl_spec_parse(&r->spec, r->c.o.keys, r->c.o.nkeys, rmon, err)) {
+		report(err);
 		return 2;
 	}
 	if (nocorrect)
 		r->spec.flow = false;
-	r->flt = flt_compile(r->o.filter, &err);
-	if (!r->flt) {
-		report_filter(r->o.filter, &err);
-		return 2;
+	rc = client_open(&r->c, "racluster", default_fields,
+			 (int)(sizeof(default_fields) / sizeof(*default_fields)), true, err);
+	if (rc) {
+		report_open(&r->c, err);
+		return rc;
 	}
-	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
-				 cols, &err);
-	if (*ncols < 0) {
-		report(&err);
-		return 2;
-	}
-	r->t = cl_table_new(&r->spec, &err);
-	r->rd = ra_reader_new();
-	if (!r->t || !r->rd) {
-		report(&err);
+	r->t = cl_table_new(&r->spec, err);
+	if (!r->t) {
+		report(err);
 		return 1;
-	}
-	if (r->o.ninputs == 0) {
-		if (isatty(0)) {
-			fprintf(stderr, "racluster: no input: give -r file, -R dir, or pipe records in\n");
-			return 2;
-		}
-		r->o.inputs[r->o.ninputs++] = "-";
-	}
-	for (int i = 0; i < r->o.ninputs; i++)
-		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
-			report(&err);
-			return 1;
-		}
-	if (r->o.wfile) {
-		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "racluster", &err);
-		if (!r->w) {
-			report(&err);
-			return err.code == RA_ERR_USAGE ? 2 : 1;
-		}
-	} else if (!r->o.quiet) {
-		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
-		if (!r->pr) {
-			report(&err);
-			return 1;
-		}
 	}
 	return 0;
 }
@@ -320,37 +289,27 @@ int main(int argc, char **argv)
 {
 	struct run r;
 	struct ra_err err;
-	struct column cols[RA_MAX_COLS];
-	int ncols = 0, rc, status;
+	int rc, status;
 
 	memset(&r, 0, sizeof(r));
 	ra_err_clear(&err);
-	rc = ra_opts_parse(&r.o, "racluster", "m", argc, argv, &err);
-	if (rc == 1) {
-		usage(stdout);
-		return 0;
+	rc = ra_opts_parse(&r.c.o, "racluster", "m", argc, argv, &err);
+	if (rc != 0) {
+		if (rc == 1)
+			usage(stdout);
+		else
+			report(&err);
+		client_close(&r.c, 0, &err);
+		return rc == 1 ? 0 : 2;
 	}
-	if (rc < 0) {
-		report(&err);
-		return 2;
-	}
-	status = setup(&r, cols, &ncols);
+	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);
-	if (r.pr && !printer_flush(r.pr, &err)) {
-		report(&err);
-		status = 1;
-	}
-	if (r.w && !ra_writer_close(r.w, &err)) {
-		report(&err);
-		status = 1;
-	}
 	if (r.failed && !status)
 		status = 1;
-	printer_free(r.pr);
-	ra_reader_free(r.rd);
 	cl_table_free(r.t);
-	flt_free(r.flt);
-	ra_opts_free(&r.o);
-	return status;
+	rc = client_close(&r.c, status, &err);
+	if (rc && !status)
+		report(&err);
+	return rc;
 }

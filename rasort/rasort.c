@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "client.h"
 #include "filter.h"
 #include "options.h"
 #include "printer.h"
@@ -51,20 +52,20 @@ static void report(const struct ra_err *e)
 	fprintf(stderr, "rasort: %s\n", ra_err_string(e, buf, sizeof(buf)));
 }
 
-static void report_filter(const char *expr, const struct ra_err *e)
+static void report_open(const struct client *c, const struct ra_err *e)
 {
-	size_t col = e->offset ? (size_t)e->offset : 1;
-	fprintf(stderr, "rasort: filter: %s\n  %s\n  %*s^\n", e->msg, expr, (int)(col - 1), "");
+	char buf[1200];
+
+	if (c->filter_error)
+		fprintf(stderr, "rasort: %s\n", client_filter_message(c->o.filter, e, buf, sizeof(buf)));
+	else
+		report(e);
 }
 
 struct run {
-	struct ra_opts o;
+	struct client c;		/* options, filter, reader, writer or printer */
 	struct sk_spec spec;
 	struct store *st;
-	struct ra_filter *flt;
-	struct printer *pr;
-	struct ra_writer *w;
-	struct ra_reader *rd;
 	size_t mem;
 	uint64_t emitted, written;
 	bool failed;
@@ -81,15 +82,15 @@ static bool emit(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow
 	struct run *r = ctx;
 	struct ra_err err;
 
-	if (r->emitted++ < r->o.first_record)
+	if (r->emitted++ < r->c.o.first_record)
 		return true;
-	if (r->o.max_records && r->written >= r->o.max_records)
+	if (r->c.o.max_records && r->written >= r->c.o.max_records)
 		return false;
 	r->written++;
 	ra_err_clear(&err);	/* cheap enough per output record; not per input record */
-	if (r->w && !ra_writer_put(r->w, rec, len, &err))
+	if (r->c.w && !ra_writer_put(r->c.w, rec, len, &err))
 		goto fail;
-	if (r->pr && !printer_flow(r->pr, f, &err))
+	if (r->c.pr && !printer_flow(r->c.pr, f, &err))
 		goto fail;
 	return true;
 fail:
@@ -129,8 +130,8 @@ static bool parse_size(const char *s, size_t *out)
 static int parse_modes(struct run *r)
 {
 	r->mem = DEFAULT_MEM;
-	for (int i = 0; i < r->o.nmodes; i++) {
-		const char *m = r->o.modes[i];
+	for (int i = 0; i < r->c.o.nmodes; i++) {
+		const char *m = r->c.o.modes[i];
 		if (strncmp(m, "mem=", 4) == 0) {
 			if (!parse_size(m + 4, &r->mem)) {
 				fprintf(stderr, "rasort: -M: '%s': memory must be a size like 512M or 2G\n", m);
@@ -185,7 +186,7 @@ static const struct inmap *map_input(struct run *r, const char *path)
 /* rec in rasort's own mapping of its input, or NULL (then it is copied). */
 static const uint8_t *in_place(struct run *r, const uint8_t *rec, size_t len)
 {
-	const char *path = ra_reader_path(r->rd);
+	const char *path = ra_reader_path(r->c.rd);
 	uint64_t off;
 	const uint8_t *p;
 
@@ -197,7 +198,7 @@ static const uint8_t *in_place(struct run *r, const uint8_t *rec, size_t len)
 	}
 	if (!r->cur)
 		return NULL;
-	off = ra_reader_offset(r->rd);
+	off = ra_reader_offset(r->c.rd);
 	if (off > r->cur->len || len > r->cur->len - off)
 		return NULL;
 	p = r->cur->base + off;
@@ -218,22 +219,22 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f
 
 	if (type != RA_REC_FLOW) {
 		/* status records go ahead of the sorted flows when writing */
-		if (r->w && !r->o.filter[0] && !r->o.trange.set && !ra_writer_put(r->w, rec, len, err)) {
+		if (r->c.w && !r->c.o.filter[0] && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, err)) {
 			report_run(r);
 			return false;
 		}
 		return true;
 	}
 	if (!ra_decode_flow(rec, len, f, err)) {
-		ra_err_where(err, ra_reader_path(r->rd), ra_reader_offset(r->rd), ra_reader_recno(r->rd));
+		ra_err_where(err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
 		report_run(r);
-		ra_reader_abandon(r->rd);
+		ra_reader_abandon(r->c.rd);
 		*status = 1;
 		return true;
 	}
-	if (!ra_time_range_match(&r->o.trange, f->stime, f->ltime))
+	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
 		return true;
-	if (r->o.filter[0] && !flt_match(r->flt, f))
+	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
 		return true;
 	kept = in_place(r, rec, len);
 	if (!store_add(r->st, kept ? kept : rec, len, kept != NULL, f, err)) {
@@ -256,7 +257,7 @@ static int run_inputs(struct run *r)
 		size_t len;
 		enum ra_read_result rr;
 
-		rr = ra_reader_next(r->rd, &rec, &len, &r->err);
+		rr = ra_reader_next(r->c.rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {
@@ -268,7 +269,7 @@ static int run_inputs(struct run *r)
 			return 1;
 	}
 	ra_err_clear(&err);
-	if (!store_finish(r->st, emit, r, r->pr != NULL, &err)) {
+	if (!store_finish(r->st, emit, r, r->c.pr != NULL, &err)) {
 		report(&err);
 		return 1;
 	}
@@ -278,62 +279,30 @@ static int run_inputs(struct run *r)
 	return status;
 }
 
-static int setup(struct run *r, struct column *cols, int *ncols)
+static int setup(struct run *r, struct ra_err *err)
 {
-	struct ra_err err;
 	const char *tmpdir = getenv("TMPDIR");
 	uint64_t keep = 0;
+	int rc;
 
-	ra_err_clear(&err);
 	if (parse_modes(r) < 0)
 		return 2;
-	if (!sk_spec_parse(&r->spec, r->o.keys, r->o.nkeys, &err)) {
-		report(&err);
+	if (!sk_spec_parse(&r->spec, r->c.o.keys, r->c.o.nkeys, err)) {
+		report(err);
 		return 2;
 	}
-	r->flt = flt_compile(r->o.filter, &err);
-	if (!r->flt) {
-		report_filter(r->o.filter, &err);
-		return 2;
+	rc = client_open(&r->c, "rasort", default_fields,
+			 (int)(sizeof(default_fields) / sizeof(*default_fields)), true, err);
+	if (rc) {
+		report_open(&r->c, err);
+		return rc;
 	}
-	*ncols = ra_opts_columns(&r->o, default_fields, (int)(sizeof(default_fields) / sizeof(*default_fields)),
-				 cols, &err);
-	if (*ncols < 0) {
-		report(&err);
-		return 2;
-	}
-	if (r->o.max_records)
-		keep = r->o.first_record + r->o.max_records;
-	r->st = store_new(&r->spec, r->mem, keep, tmpdir && *tmpdir ? tmpdir : "/tmp", &err);
-	r->rd = ra_reader_new();
-	if (!r->st || !r->rd) {
-		report(&err);
+	if (r->c.o.max_records)
+		keep = r->c.o.first_record + r->c.o.max_records;
+	r->st = store_new(&r->spec, r->mem, keep, tmpdir && *tmpdir ? tmpdir : "/tmp", err);
+	if (!r->st) {
+		report(err);
 		return 1;
-	}
-	if (r->o.ninputs == 0) {
-		if (isatty(0)) {
-			fprintf(stderr, "rasort: no input: give -r file, -R dir, or pipe records in\n");
-			return 2;
-		}
-		r->o.inputs[r->o.ninputs++] = "-";
-	}
-	for (int i = 0; i < r->o.ninputs; i++)
-		if (!ra_reader_add(r->rd, r->o.inputs[i], r->o.input_is_dir[i], &err)) {
-			report(&err);
-			return 1;
-		}
-	if (r->o.wfile) {
-		r->w = ra_writer_open(r->o.wfile, r->o.gzip, false, "rasort", &err);
-		if (!r->w) {
-			report(&err);
-			return err.code == RA_ERR_USAGE ? 2 : 1;
-		}
-	} else if (!r->o.quiet) {
-		r->pr = printer_new(&r->o.pr, cols, *ncols, 1, &err);
-		if (!r->pr) {
-			report(&err);
-			return 1;
-		}
 	}
 	return 0;
 }
@@ -342,40 +311,30 @@ int main(int argc, char **argv)
 {
 	struct run r;
 	struct ra_err err;
-	struct column cols[RA_MAX_COLS];
-	int ncols = 0, rc, status;
+	int rc, status;
 
 	memset(&r, 0, sizeof(r));
 	ra_err_clear(&err);
-	rc = ra_opts_parse(&r.o, "rasort", "m", argc, argv, &err);
-	if (rc == 1) {
-		usage(stdout);
-		return 0;
+	rc = ra_opts_parse(&r.c.o, "rasort", "m", argc, argv, &err);
+	if (rc != 0) {
+		if (rc == 1)
+			usage(stdout);
+		else
+			report(&err);
+		client_close(&r.c, 0, &err);
+		return rc == 1 ? 0 : 2;
 	}
-	if (rc < 0) {
-		report(&err);
-		return 2;
-	}
-	status = setup(&r, cols, &ncols);
+	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);
-	if (r.pr && !printer_flush(r.pr, &err)) {
-		report(&err);
-		status = 1;
-	}
-	if (r.w && !ra_writer_close(r.w, &err)) {
-		report(&err);
-		status = 1;
-	}
 	if (r.failed && !status)
 		status = 1;
-	printer_free(r.pr);
-	ra_reader_free(r.rd);
+	rc = client_close(&r.c, status, &err);
+	if (rc && !status)
+		report(&err);
 	store_free(r.st);
 	for (size_t i = 0; i < r.nmaps; i++)
 		munmap((void *)r.maps[i].base, r.maps[i].len);
 	free(r.maps);
-	flt_free(r.flt);
-	ra_opts_free(&r.o);
-	return status;
+	return rc;
 }

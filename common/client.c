@@ -1,0 +1,87 @@
+/*
+ * client.c - the set-up and tear-down every record client shares: filter,
+ * columns, inputs, and the -w writer or the printer.
+ */
+#include "config.h"
+
+#include "client.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int client_filter(struct client *c, struct ra_err *err)
+{
+	if (c->flt)
+		return 0;
+	c->flt = flt_compile(c->o.filter ? c->o.filter : "", err);
+	if (!c->flt) {
+		c->filter_error = true;
+		return 2;
+	}
+	return 0;
+}
+
+int client_open(struct client *c, const char *producer, const char *const *defaults, int ndefaults,
+		bool print, struct ra_err *err)
+{
+	int rc = client_filter(c, err);
+
+	if (rc)
+		return rc;
+	c->ncols = ra_opts_columns(&c->o, defaults, ndefaults, c->cols, err);
+	if (c->ncols < 0)
+		return 2;
+	c->rd = ra_reader_new();
+	if (!c->rd) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return 1;
+	}
+	if (c->o.ninputs == 0) {
+		if (isatty(0)) {
+			ra_err_set(err, RA_ERR_USAGE, "no input: give -r file, -R dir, or pipe records in");
+			return 2;
+		}
+		c->o.inputs[c->o.ninputs++] = "-";
+	}
+	for (int i = 0; i < c->o.ninputs; i++)
+		if (!ra_reader_add(c->rd, c->o.inputs[i], c->o.input_is_dir[i], err))
+			return 1;
+	if (c->o.wfile) {
+		c->w = ra_writer_open(c->o.wfile, c->o.gzip, false, producer, err);
+		if (!c->w)
+			return err->code == RA_ERR_USAGE ? 2 : 1;
+	} else if (print && !c->o.quiet) {
+		c->pr = printer_new(&c->o.pr, c->cols, c->ncols, 1, err);
+		if (!c->pr)
+			return 1;
+	}
+	return 0;
+}
+
+int client_close(struct client *c, int status, struct ra_err *err)
+{
+	struct ra_err e2;
+
+	if (c->pr && !printer_flush(c->pr, err))
+		status = 1;
+	if (c->w && !ra_writer_close(c->w, status ? &e2 : err))
+		status = 1;
+	c->w = NULL;
+	printer_free(c->pr);
+	c->pr = NULL;
+	ra_reader_free(c->rd);
+	c->rd = NULL;
+	flt_free(c->flt);
+	c->flt = NULL;
+	ra_opts_free(&c->o);
+	return status;
+}
+
+const char *client_filter_message(const char *expr, const struct ra_err *e, char *buf, size_t cap)
+{
+	size_t col = e->offset ? (size_t)e->offset : 1;
+
+	snprintf(buf, cap, "filter: %s\n  %s\n  %*s^", e->msg, expr, (int)(col - 1), "");
+	return buf;
+}
