@@ -243,9 +243,18 @@ iface 172.21.35.17 21 1036 5455297"
 	timeout 30 argus -i "sflow:127.0.0.1:$port,rcvbuf=65536" -w out 3>&- &
 	pid=$!
 	wait_udp "$port"
-	kill -STOP "$pid"	# a stopped reader: the small buffer overflows
+	# stop argus itself (not timeout, its parent) and make sure it is stopped:
+	# a stopped reader lets the small buffer overflow
+	apid=$(pgrep -P "$pid" argus)
+	[ -n "$apid" ]
+	kill -STOP "$apid"
+	for _ in $(seq 100); do
+		[ "$(awk '{print $3}' "/proc/$apid/stat")" = T ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{print $3}' "/proc/$apid/stat")" = T ]
 	run -0 "$SEND" -g 10 -n 500 127.0.0.1 "$port"
-	kill -CONT "$pid"
+	kill -CONT "$apid"
 	wait_drained "$port"
 	# one more datagram after the overflow carries the final drop count
 	run -0 "$SEND" -f "$DATA/ndpi-sflow.pcap" -n 1 127.0.0.1 "$port"
