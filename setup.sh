@@ -12,7 +12,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1g-dev
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
-[ "$what" = test ] && packages="$packages tshark argus-server argus-client nfdump python3 jq"
+[ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
 
 missing=""
 for p in $packages; do
