@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "options.h"
 #include "printer.h"
 #include "../tests/unit/tap.h"
@@ -60,7 +61,7 @@ int main(void)
 	int n, fd;
 
 	setenv("HOME", "/nonexistent", 1);
-	tap_plan(25);
+	tap_plan(29);
 
 	ok(parse(&o, "ra -r a b c -s saddr daddr -n - tcp and port 80", &err) == 0, "parse a typical line");
 	is_int(o.ninputs, 3, "-r takes every following word");
@@ -147,6 +148,33 @@ int main(void)
 		po.labels = 0;
 		po.mode = OUT_CSV;
 		is_str(print(&po, three, 3, &f), "SrcAddr,TotPkts,State\n1111:1111:1111:1111:1111:1111:1111:1111,3,INT\n", "CSV labels");
+	}
+	/* error values and the client's filter message */
+	{
+		struct ra_err e;
+		char buf[700];
+		ra_err_clear(&e);
+		ra_err_set(&e, RA_ERR_TRUNCATED, "file ends inside a record (%u of %u bytes present)", 20u, 64u);
+		ra_err_where(&e, "day.argus", 4096, 63);
+		is_str(ra_err_string(&e, buf, sizeof(buf)),
+		       "day.argus: byte 4096 (record 63): file ends inside a record (20 of 64 bytes present)",
+		       "an error names the file, the byte offset and the record");
+		e.recno = 0;
+		is_str(ra_err_string(&e, buf, sizeof(buf)), "day.argus: byte 4096: file ends inside a record (20 of 64 bytes present)",
+		       "without a record number");
+		ra_err_clear(&e);
+		ra_err_set(&e, RA_ERR_USAGE, "column 10: expected a port number or name after 'port', found 'foo'");
+		e.offset = 10;
+		is_str(client_filter_message("tcp port foo", &e, buf, sizeof(buf)),
+		       "filter: column 10: expected a port number or name after 'port', found 'foo'\n  tcp port foo\n           ^",
+		       "a filter error shows the expression and a caret under the column");
+		{
+			struct client c;
+			memset(&c, 0, sizeof(c));
+			parse(&c.o, "ra - tcp and port foo", &e);
+			ok(client_filter(&c, &e) == 2 && c.filter_error && e.offset == 14, "client_filter: exit 2, the column");
+			client_close(&c, 2, &e);
+		}
 	}
 	return tap_done();
 }
