@@ -25,11 +25,20 @@ EXTRA_DIST += tests/banned.sh
 
 # libFuzzer binaries (./configure --enable-fuzzers CC=clang): tests/fuzz/fuzz_reader
 if ENABLE_FUZZERS
-noinst_PROGRAMS += tests/fuzz/fuzz_reader
+noinst_PROGRAMS += tests/fuzz/fuzz_reader tests/fuzz/fuzz_filter tests/fuzz/fuzz_packet
 tests_fuzz_fuzz_reader_SOURCES = tests/fuzz/fuzz_reader.c
 tests_fuzz_fuzz_reader_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_reader_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_reader_LDADD = $(UNIT_LDADD)
+tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c
+tests_fuzz_fuzz_filter_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_filter_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_filter_LDADD = $(UNIT_LDADD)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c $(ARGUS_CORE)
+tests_fuzz_fuzz_packet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
+tests_fuzz_fuzz_packet_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_packet_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats
