@@ -85,3 +85,10 @@ const char *client_filter_message(const char *expr, const struct ra_err *e, char
 	snprintf(buf, cap, "filter: %s\n  %s\n  %*s^", e->msg, expr, (int)(col - 1), "");
 	return buf;
 }
+
+const char *client_error_text(const struct client *c, const struct ra_err *e, char *buf, size_t cap)
+{
+	if (c->filter_error)
+		return client_filter_message(c->o.filter, e, buf, cap);
+	return ra_err_string(e, buf, (unsigned)cap);
+}

@@ -47,4 +47,8 @@ int client_close(struct client *c, int status, struct ra_err *err);
  * a caret under the column.  Returns buf. */
 const char *client_filter_message(const char *expr, const struct ra_err *e, char *buf, size_t cap);
 
+/* The text of an error from client_filter() or client_open(): the filter
+ * message when the filter was at fault, ra_err_string() otherwise. */
+const char *client_error_text(const struct client *c, const struct ra_err *e, char *buf, size_t cap);
+
 #endif

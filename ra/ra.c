@@ -36,15 +36,11 @@ static void report(const struct ra_err *e)
 	fprintf(stderr, "ra: %s\n", ra_err_string(e, buf, sizeof(buf)));
 }
 
-/* ra: filter: column N: message, then the expression and a caret. */
+/* A set-up error; a filter error comes with the expression and a caret. */
 static void report_open(const struct client *c, const struct ra_err *e)
 {
 	char buf[1200];
-
-	if (c->filter_error)
-		fprintf(stderr, "ra: %s\n", client_filter_message(c->o.filter, e, buf, sizeof(buf)));
-	else
-		report(e);
+	fprintf(stderr, "ra: %s\n", client_error_text(c, e, buf, sizeof(buf)));
 }
 
 struct run {
