@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "input.h"
 #include "sflow.h"
+#include "units.h"
 #include "sflow_feed.h"
 #include "sflow_udp.h"
 
@@ -68,28 +69,6 @@ struct sflow_src {
 
 /* ---- options ---- */
 
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
-	}
-	if (*end || v == 0 || v > (1ull << 31))
-		return false;
-	*out = v;
-	return true;
-}
 
 /* One or more PREFIX[@CAP] separated by spaces or commas. */
 static bool add_allow(struct sflow_options *o, const char *value, struct ra_err *err)
@@ -135,7 +114,7 @@ static bool set_option(struct sflow_options *o, const char *key, const char *val
 		return true;
 	}
 	if (strcmp(key, "rcvbuf") == 0 || strcmp(key, "SFLOW_RCVBUF") == 0) {
-		if (!parse_size(value, &o->rcvbuf)) {
+		if (!ra_parse_size(value, 1ull << 31, &o->rcvbuf)) {
 			ra_err_set(err, RA_ERR_USAGE, "sflow rcvbuf '%s': want bytes (1 .. 2G, k/M/G suffix)",
 				   value);
 			return false;

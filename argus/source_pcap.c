@@ -185,6 +185,21 @@ static bool set_filter(pcap_t *pc, const char *filter, const char *name, struct 
 	return true;
 }
 
+/* The input is open: warn once about a link type we cannot decode, and hand it out. */
+static bool publish(struct pcap_src *s, const char *name, struct input *out,
+		    void (*warn)(const char *fmt, ...))
+{
+	if (!engine_dlt_supported(s->dlt) && warn) {
+		const char *dn = pcap_datalink_val_to_name(s->dlt);
+		warn("%s: link type %s (DLT %d) is not supported: its packets are counted as malformed, "
+		     "not decoded", name, dn ? dn : "unknown", s->dlt);
+	}
+	out->ops = &pcap_ops;
+	out->self = s;
+	snprintf(out->name, sizeof out->name, "%s", name);
+	return true;
+}
+
 static bool finish(pcap_t *pc, bool live, const char *name, const char *filter, struct input *out,
 		   void (*warn)(const char *fmt, ...), struct ra_err *err)
 {
@@ -203,15 +218,7 @@ static bool finish(pcap_t *pc, bool live, const char *name, const char *filter, 
 	s->pc = pc;
 	s->live = live;
 	s->dlt = pcap_datalink(pc);
-	if (!engine_dlt_supported(s->dlt) && warn) {
-		const char *dn = pcap_datalink_val_to_name(s->dlt);
-		warn("%s: link type %s (DLT %d) is not supported: its packets are counted as malformed, "
-		     "not decoded", name, dn ? dn : "unknown", s->dlt);
-	}
-	out->ops = &pcap_ops;
-	out->self = s;
-	snprintf(out->name, sizeof out->name, "%s", name);
-	return true;
+	return publish(s, name, out, warn);
 }
 
 /* Classic pcap, mapped: true when done (or failed: err set, *failed), false to fall back. */
@@ -280,15 +287,7 @@ static bool open_mapped(const char *path, const char *filter, struct input *out,
 		pcap_close(dead);
 		s->have_prog = true;
 	}
-	if (!engine_dlt_supported(s->dlt) && warn) {
-		const char *dn = pcap_datalink_val_to_name(s->dlt);
-		warn("%s: link type %s (DLT %d) is not supported: its packets are counted as malformed, "
-		     "not decoded", path, dn ? dn : "unknown", s->dlt);
-	}
-	out->ops = &pcap_ops;
-	out->self = s;
-	snprintf(out->name, sizeof out->name, "%s", path);
-	return true;
+	return publish(s, path, out, warn);
 }
 
 bool pcap_input_open_file(const char *path, const char *filter, struct input *out,

@@ -10,4 +10,5 @@ common_libcommon_a_SOURCES = \
 	common/printer.c common/printer.h \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \
-	common/client.c common/client.h
+	common/client.c common/client.h \
+	common/units.c common/units.h

@@ -17,6 +17,7 @@
 
 #include "cluster.h"
 #include "client.h"
+#include "units.h"
 #include "filter.h"
 #include "options.h"
 #include "printer.h"
@@ -102,33 +103,6 @@ fail:
 	return false;
 }
 
-/* "300", "5m", "2h", "1d" */
-static bool parse_idle(const char *s, uint64_t *us)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mult = 1;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	default: return false;
-	}
-	if (*end && end[1])
-		return false;
-	if (v == 0 || v > 100ull * 365 * 86400 / mult)
-		return false;
-	*us = v * mult * 1000000ull;
-	return true;
-}
 
 static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 {
@@ -139,7 +113,7 @@ static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 		} else if (strcmp(m, "nocorrect") == 0) {
 			*nocorrect = true;
 		} else if (strncmp(m, "idle=", 5) == 0) {
-			if (!parse_idle(m + 5, &r->idle)) {
+			if (!ra_parse_seconds(m + 5, 100ull * 365 * 86400, &r->idle)) {
 				fprintf(stderr, "racluster: -M: '%s': idle time must be a positive count of "
 					"seconds, optionally with s, m, h or d\n", m);
 				return -1;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "client.h"
+#include "units.h"
 #include "filter.h"
 #include "options.h"
 #include "printer.h"
@@ -96,33 +97,6 @@ fail:
 	return false;
 }
 
-/* "512M", "2G", "1048576" */
-static bool parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	default: return false;
-	}
-	if (*end && end[1])
-		return false;
-	if (v == 0 || v > (SIZE_MAX >> shift))
-		return false;
-	*out = (size_t)v << shift;
-	return true;
-}
 
 static int parse_modes(struct run *r)
 {
@@ -130,10 +104,12 @@ static int parse_modes(struct run *r)
 	for (int i = 0; i < r->c.o.nmodes; i++) {
 		const char *m = r->c.o.modes[i];
 		if (strncmp(m, "mem=", 4) == 0) {
-			if (!parse_size(m + 4, &r->mem)) {
+			uint64_t mem;
+			if (!ra_parse_size(m + 4, SIZE_MAX, &mem)) {
 				fprintf(stderr, "rasort: -M: '%s': memory must be a size like 512M or 2G\n", m);
 				return -1;
 			}
+			r->mem = (size_t)mem;
 		} else {
 			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json)\n", m);
 			return -1;

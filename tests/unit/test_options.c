@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "options.h"
+#include "units.h"
 #include "printer.h"
 #include "../tests/unit/tap.h"
 
@@ -61,7 +62,7 @@ int main(void)
 	int n, fd;
 
 	setenv("HOME", "/nonexistent", 1);
-	tap_plan(29);
+	tap_plan(33);
 
 	ok(parse(&o, "ra -r a b c -s saddr daddr -n - tcp and port 80", &err) == 0, "parse a typical line");
 	is_int(o.ninputs, 3, "-r takes every following word");
@@ -149,6 +150,18 @@ int main(void)
 		po.mode = OUT_CSV;
 		is_str(print(&po, three, 3, &f), "SrcAddr,TotPkts,State\n1111:1111:1111:1111:1111:1111:1111:1111,3,INT\n", "CSV labels");
 	}
+	/* sizes and durations */
+	{
+		uint64_t v = 0;
+		ok(ra_parse_size("512M", SIZE_MAX, &v) && v == 512ull << 20, "sizes: 512M");
+		ok(!ra_parse_size("3G", 1ull << 31, &v) && !ra_parse_size("0", 100, &v) &&
+		   !ra_parse_size("12x", 100, &v) && !ra_parse_size("1kk", 1 << 20, &v),
+		   "sizes: too large, zero, unknown or doubled suffix refused");
+		ok(ra_parse_seconds("5m", 86400, &v) && v == 300000000ull, "durations: 5m is 300 s in microseconds");
+		ok(!ra_parse_seconds("2d", 86400, &v) && !ra_parse_seconds("-1", 86400, &v),
+		   "durations: past the limit or negative refused");
+	}
+
 	/* error values and the client's filter message */
 	{
 		struct ra_err e;
