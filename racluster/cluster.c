@@ -1,15 +1,16 @@
 /*
- * cluster.c - racluster's table of groups (keys are built in clkey.c,
- * flows merged in merge.c).
+ * cluster.c - racluster's table of groups (keys are built in clkey.c and
+ * clrec.c, records merged in merge.c).
  *
  * Every group starts on the log: an append-only run of 8 MB chunks holding,
  * in the order groups were first seen, each group's hash, the number of its
- * merged group (none yet) and its first record, encoded as on disk (about
- * 90 bytes where the merged form takes 360).  Most groups of a per-flow
- * clustering never see a second record, so they never cost more.  When a
- * second record arrives, the first is decoded and a merged group is made in
- * an arena of fixed-size chunks, its key just before it, both in whole
- * cache lines.  The index is an open-addressing table (linear probing, at
+ * merged group (none yet) and its first record as on disk, without payload
+ * (about 90 bytes).  Most groups of a per-flow clustering never see a
+ * second record, so they never cost more.  When a second record arrives,
+ * the first is decoded and a merged group is made in an arena of
+ * fixed-size chunks: its key, then what every merge touches (struct
+ * cl_hot, 160 bytes), both in whole cache lines; the fields fewer records
+ * carry go to a cold part, in an arena of its own, made when needed.  The index is an open-addressing table (linear probing, at
  * most half full) of 8-byte slots holding a group's hash and a reference
  * to its log entry or its merged group.  Records are merged in batches, in
  * passes that fetch slots, keys and groups ahead of use.  Groups are
@@ -35,6 +36,10 @@
 #define LOG_BYTES ((size_t)1 << LOG_SHIFT)
 #define LOG_MAX_CHUNKS 2047u		/* 16 GB of first records: a hard cap */
 #define LOG_HDR 8			/* hash, merged group number or NO_GROUP */
+#define LOG_SWAPPED 0x01		/* in byte 1 of a logged record: its directions were swapped */
+#define COLD_SHIFT 12
+#define COLD_PER_CHUNK (1u << COLD_SHIFT)
+#define MAX_COLD_CHUNKS (1u << 18)
 
 struct cl_table {
 	struct cl_spec spec;
@@ -42,7 +47,11 @@ struct cl_table {
 	uint8_t **chunks;		/* merged groups, each after its key */
 	uint32_t nchunks;
 	uint32_t used;			/* merged groups handed out from the arena */
-	uint32_t free_head;		/* free list through cl_group.hash */
+	uint32_t free_head;		/* free list through cl_hot.hash */
+	uint16_t chk;			/* cl_hot.chk of a new group */
+	struct cl_cold **cold;		/* cold parts, in chunks */
+	uint32_t ncold, cold_used;
+	uint32_t cold_free;		/* free list through cl_cold.f.seq, as number + 1 */
 	uint32_t live;			/* groups in the index, first records included */
 	/* the log: every group in the order first seen, as its hash, its
 	 * merged group's number (NO_GROUP while it holds one record) and that
@@ -52,20 +61,25 @@ struct cl_table {
 	uint64_t log_end;		/* byte position of the next entry */
 	uint64_t *slots;		/* hash << 32 | reference; 0 empty */
 	size_t cap;			/* slots, a power of two */
-	struct ra_flow probe;		/* a first record, decoded */
+	struct cl_rec probe;		/* a first record, decoded */
+	struct ra_flow probe_full;
+	uint8_t probe_copy[CL_REC_COPY_MAX];
 	uint64_t probe_key[CL_MAX_KEYLEN / 8];
-	struct ra_flow bare;		/* a flow without its payload, to encode */
-	struct cl_group out;		/* a one-record group, to emit */
+	struct cl_hot one;		/* a one-record group, to emit */
+	struct cl_cold one_cold;
+	struct cl_group out;		/* a group, as emitted */
 	/* two batches: one hashed and fetched while the other is merged */
 	struct batch {
-		int ne, nscratch;
-		struct ra_flow scratch[2 * CL_BATCH];	/* swapped copies */
+		int ne, nscratch, nfull;
+		struct cl_rec scratch[2 * CL_BATCH];	/* swapped copies */
+		struct ra_flow full[2 * CL_BATCH];	/* their whole records, when cold */
 		struct entry {
-			const struct ra_flow *f;
-			struct cl_group *g;
+			const struct cl_rec *r;
+			struct cl_hot *g;
 			uint32_t hash;		/* of the key; flow key: of the smaller direction */
 			bool ip;		/* flow key of an IP flow: either direction matches */
 			bool fresh;
+			bool swapped;		/* r is its record with directions swapped */
 		} ent[2 * CL_BATCH];
 		uint64_t ekeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];
 		uint64_t rkeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];	/* flow key: the reverse direction */
@@ -77,9 +91,9 @@ struct cl_table {
 
 static void *big_alloc(size_t bytes, bool populate, bool huge);
 
-static inline struct cl_group *group_at(const struct cl_table *t, uint32_t i)
+static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
 {
-	return (struct cl_group *)(t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride +
+	return (struct cl_hot *)(t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride +
 				   t->spec.keylen);
 }
 
@@ -115,15 +129,20 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 		goto nomem;
 	t->spec = *s;
 	/* whole cache lines: a lookup's key comparison fetches the group's first */
-	t->stride = (s->keylen + sizeof(struct cl_group) + 63) & ~(size_t)63;
+	t->stride = (s->keylen + sizeof(struct cl_hot) + 63) & ~(size_t)63;
+	t->chk = cl_chk_init(s);
 	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
+	t->cold = calloc(MAX_COLD_CHUNKS, sizeof(*t->cold));
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
 	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, false);
 	t->free_head = NO_GROUP;
 	t->waiting = -1;
-	ra_flow_init(&t->probe);
-	if (!t->chunks || !t->log || !t->slots)
+	ra_flow_init(&t->probe_full);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 * CL_BATCH; j++)
+			ra_flow_init(&t->b[i].full[j]);
+	if (!t->chunks || !t->log || !t->slots || !t->cold)
 		goto nomem;
 	return t;
 nomem:
@@ -141,6 +160,9 @@ void cl_table_free(struct cl_table *t)
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
 		munmap(t->log[i], LOG_BYTES);
+	for (uint32_t i = 0; i < t->ncold; i++)
+		free(t->cold[i]);
+	free(t->cold);
 	free(t->chunks);
 	free(t->log);
 	if (t->slots)
@@ -153,6 +175,7 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 size_t cl_memory(const struct cl_table *t)
 {
 	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride +
+	       (size_t)t->ncold * COLD_PER_CHUNK * sizeof(struct cl_cold) + MAX_COLD_CHUNKS * sizeof(*t->cold) +
 	       (size_t)t->nlog * LOG_BYTES + t->cap * sizeof(*t->slots) +
 	       MAX_CHUNKS * sizeof(*t->chunks) + LOG_MAX_CHUNKS * sizeof(*t->log);
 }
@@ -212,9 +235,9 @@ static void *big_alloc(size_t bytes, bool populate, bool huge)
 
 static void *chunk_alloc(size_t bytes) { return big_alloc(bytes, true, true); }
 
-static struct cl_group *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_err *err)
+static struct cl_hot *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_err *err)
 {
-	struct cl_group *g;
+	struct cl_hot *g;
 
 	if (t->free_head != NO_GROUP) {
 		*idx = t->free_head;
@@ -254,42 +277,119 @@ static bool log_room(struct cl_table *t, size_t need)
 	return true;
 }
 
-/* A new group: its first record goes on the log, encoded. */
-static bool add_first(struct cl_table *t, const struct ra_flow *f, uint32_t hash, struct ra_err *err)
+static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
+{
+	return &t->cold[(n - 1) >> COLD_SHIFT][(n - 1) & (COLD_PER_CHUNK - 1)];
+}
+
+/* A cold part for g (number + 1 in g->cold); NULL out of memory. */
+static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct ra_err *err)
+{
+	uint32_t n;
+
+	if (t->cold_free) {
+		n = t->cold_free;
+		t->cold_free = cold_at(t, n)->f.seq;
+	} else {
+		if ((t->cold_used >> COLD_SHIFT) >= t->ncold) {
+			if (t->ncold >= MAX_COLD_CHUNKS ||
+			    !(t->cold[t->ncold] = malloc(COLD_PER_CHUNK * sizeof(struct cl_cold)))) {
+				ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+				return NULL;
+			}
+			t->ncold++;
+		}
+		n = ++t->cold_used;
+	}
+	g->cold = n;
+	return cold_at(t, n);
+}
+
+static void free_cold(struct cl_table *t, struct cl_hot *g)
+{
+	if (!g->cold)
+		return;
+	cold_at(t, g->cold)->f.seq = t->cold_free;
+	t->cold_free = g->cold;
+	g->cold = 0;
+}
+
+/* A new group: its first record goes on the log, as it came without payload. */
+static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
+		      struct ra_err *err)
 {
 	uint64_t pos;
 	uint8_t *e;
-	size_t len;
 
 	if ((size_t)(t->live + 1) * 2 > t->cap && !grow(t, err))
 		return false;
-	if (!log_room(t, LOG_HDR + RA_REC_MAX)) {
+	if (!log_room(t, LOG_HDR + CL_REC_COPY_MAX)) {
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
 		return false;
 	}
-	if (f->present & (1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST)) {
-		/* a group keeps no payload: leave it out of the copy */
-		t->bare = *f;
-		t->bare.spayload = t->bare.dpayload = NULL;
-		t->bare.spaylen = t->bare.dpaylen = 0;
-		t->bare.present &= ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
-		f = &t->bare;
-	}
 	pos = t->log_end;
 	e = log_at(t, pos);
-	len = ra_encode_flow(f, e + LOG_HDR);
+	memcpy(e + LOG_HDR, r->raw, r->len);
+	e[LOG_HDR + 1] = swapped ? LOG_SWAPPED : 0;
 	st32(e, hash);
 	st32(e + 4, NO_GROUP);
-	t->log_end = pos + LOG_HDR + len;
+	t->log_end = pos + LOG_HDR + r->len;
 	slot_insert(t->slots, t->cap, hash, (uint32_t)(pos / 8) + 1);
 	t->live++;
 	return true;
 }
 
-/* Decode the first record of log entry e into t->probe. */
+/* Decode the first record of log entry e into t->probe (as it was merged: swapped back). */
 static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *err)
 {
-	return ra_decode_flow(e + LOG_HDR, log_entry_len(e) - LOG_HDR, &t->probe, err);
+	size_t len = log_entry_len(e) - LOG_HDR;
+
+	if (!cl_rec_decode(e + LOG_HDR, len, &t->probe, t->probe_copy, err))
+		return false;
+	if (t->probe.cold) {
+		if (!ra_decode_flow(t->probe_copy, t->probe.len, &t->probe_full, err))
+			return false;
+		t->probe.full = &t->probe_full;
+	}
+	if (e[LOG_HDR + 1] & LOG_SWAPPED)
+		cl_rec_swap(&t->probe, t->probe.full ? &t->probe_full : NULL);
+	return true;
+}
+
+/* A group made from record r, its cold part too when it needs one. */
+static bool init_group(struct cl_table *t, struct cl_hot *g, struct cl_cold *spare, const struct cl_rec *r,
+		       struct ra_err *err)
+{
+	cl_hot_init(&t->spec, t->chk, g, r);
+	if (cl_rec_needs_cold(r)) {
+		struct cl_cold *c = spare ? spare : alloc_cold(t, g, err);
+		if (!c)
+			return false;
+		cl_cold_init(&t->spec, g, c, r);
+	}
+	return true;
+}
+
+/* Merge r into g. */
+static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+{
+	struct cl_cold *c;
+
+	cl_hot_merge(&t->spec, g, r);
+	if (!cl_rec_touches_cold(r, g))
+		return true;
+	if (g->cold) {
+		c = cold_at(t, g->cold);
+	} else if (cl_rec_needs_cold(r)) {
+		if (!(c = alloc_cold(t, g, err)))
+			return false;
+		cl_cold_open(g, c);
+		c = cold_at(t, g->cold);
+	} else {
+		return true;
+	}
+	cl_cold_merge(&t->spec, g, c, r);
+	return true;
 }
 
 /*
@@ -297,8 +397,8 @@ static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *er
  * its first record becomes a merged group here (the record is decoded,
  * its key checked, and the slot made to point at the merged group).
  */
-static struct cl_group *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
-			       bool *reversed, bool *failed, struct ra_err *err)
+static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+			     bool *reversed, bool *failed, struct ra_err *err)
 {
 	size_t m = t->cap - 1, i = hash & m;
 	size_t klen = t->spec.keylen;
@@ -307,7 +407,7 @@ static struct cl_group *lookup(struct cl_table *t, const uint64_t *key, const ui
 		uint64_t sl = t->slots[i];
 		uint32_t ref = (uint32_t)sl, idx;
 		uint8_t *e;
-		struct cl_group *g;
+		struct cl_hot *g;
 
 		if (!sl)
 			return NULL;
@@ -328,18 +428,17 @@ static struct cl_group *lookup(struct cl_table *t, const uint64_t *key, const ui
 			*failed = true;
 			return NULL;
 		}
-		cl_build_key(&t->spec, &t->probe, t->probe_key);
+		cl_rec_key(&t->spec, &t->probe, t->probe_key);
 		if (!cl_key_eq((const uint8_t *)t->probe_key, key, klen / 8)) {
 			if (!rkey || !cl_key_eq((const uint8_t *)t->probe_key, rkey, klen / 8))
 				continue;
 			*reversed = true;
 		}
 		g = alloc_group(t, &idx, err);
-		if (!g) {
+		if (!g || !init_group(t, g, NULL, &t->probe, err)) {
 			*failed = true;
 			return NULL;
 		}
-		cl_group_init(&t->spec, g, &t->probe);
 		g->hash = hash;
 		memcpy(key_at(t, idx), t->probe_key, klen);
 		st32(e + 4, idx);
@@ -370,7 +469,7 @@ static inline void prefetch_key(const struct cl_table *t, uint32_t hash)
 }
 
 /* Fetch a group (its key is fetched already) for writing. */
-static inline void prefetch_group(const struct cl_table *t, const struct cl_group *g)
+static inline void prefetch_group(const struct cl_table *t, const struct cl_hot *g)
 {
 	const char *p = (const char *)g - t->spec.keylen;
 
@@ -378,51 +477,59 @@ static inline void prefetch_group(const struct cl_table *t, const struct cl_grou
 		__builtin_prefetch(p + off, 1);
 }
 
-/* A copy of f with its directions swapped, from the batch's scratch space. */
-static const struct ra_flow *swapped(struct batch *b, const struct ra_flow *f)
+/* A copy of r with its directions swapped, from the batch's scratch space. */
+static const struct cl_rec *swapped(struct batch *b, const struct cl_rec *r)
 {
-	struct ra_flow *r = &b->scratch[b->nscratch++];
+	struct cl_rec *c = &b->scratch[b->nscratch++];
+	struct ra_flow *full = NULL;
 
-	*r = *f;
-	cl_swap_flow(r);
-	return r;
+	*c = *r;
+	if (r->full) {
+		full = &b->full[b->nfull++];
+		*full = *r->full;
+	}
+	cl_rec_swap(c, full);
+	return c;
 }
 
-static bool matrix_swaps(const struct cl_spec *s, const struct ra_flow *f)
+static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
 {
-	union ra_addr a, b;
-	unsigned fa = fld_addr(F_SADDR, f, &a), fb = fld_addr(F_DADDR, f, &b);
+	union ra_addr a = r->saddr, b = r->daddr;
+	unsigned fam = r->family == RA_AF_ARP ? RA_AF_INET : r->family;
 
 	if (s->matrix_len != CL_NO_PREFIX) {
-		cl_mask_addr(fa, &a, s->matrix_len);
-		cl_mask_addr(fb, &b, s->matrix_len);
+		cl_mask_addr(fam, &a, s->matrix_len);
+		cl_mask_addr(fam, &b, s->matrix_len);
 	}
-	return fa == RA_AF_INET ? a.v4 > b.v4 : memcmp(&a, &b, sizeof(a)) > 0;
+	return fam == RA_AF_INET ? a.v4 > b.v4 : memcmp(&a, &b, sizeof(a)) > 0;
 }
 
 /* A batch's keys and hashes; the slots they hash to are fetched. */
-static void prepare(struct cl_table *t, struct batch *b, const struct ra_flow *const *fs, int n)
+static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *const *rs, int n)
 {
 	const struct cl_spec *s = &t->spec;
 	size_t words = s->keylen / 8;
 	int ne = 0;
 
-	b->nscratch = 0;
+	b->nscratch = b->nfull = 0;
 	for (int i = 0; i < n && i < CL_BATCH; i++) {
-		const struct ra_flow *f = fs[i];
-		if (s->matrix && matrix_swaps(s, f))
-			f = swapped(b, f);
-		b->ent[ne++].f = f;
-		if (s->rmon)
-			b->ent[ne++].f = swapped(b, f);
+		const struct cl_rec *r = rs[i];
+		if (s->matrix && matrix_swaps(s, r))
+			r = swapped(b, r);
+		b->ent[ne].swapped = r != rs[i];
+		b->ent[ne++].r = r;
+		if (s->rmon) {
+			b->ent[ne].swapped = r == rs[i];
+			b->ent[ne++].r = swapped(b, r);
+		}
 	}
 	b->ne = ne;
 	for (int j = 0; j < ne; j++)
-		cl_build_key(s, b->ent[j].f, b->ekeys[j]);
+		cl_rec_key(s, b->ent[j].r, b->ekeys[j]);
 	/* hashed in a pass of its own: reading a key as words right after
 	 * writing it byte by byte would stall on store forwarding */
 	for (int j = 0; j < ne && s->flow; j++) {
-		unsigned fam = b->ent[j].f->family;
+		unsigned fam = b->ent[j].r->family;
 		b->ent[j].ip = fam == RA_AF_INET || fam == RA_AF_INET6;
 		if (b->ent[j].ip)
 			cl_reverse_key(s, b->ekeys[j], b->rkeys[j]);
@@ -456,10 +563,12 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 			      &failed, err);
 		if (failed)
 			return false;
-		if (e->g && reversed)
-			e->f = swapped(b, e->f);
+		if (e->g && reversed) {
+			e->r = swapped(b, e->r);
+			e->swapped = !e->swapped;
+		}
 		if (!e->g) {
-			if (!add_first(t, e->f, e->hash, err))
+			if (!add_first(t, e->r, e->swapped, e->hash, err))
 				return false;
 			e->fresh = true;
 			continue;
@@ -467,8 +576,8 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 		prefetch_group(t, e->g);
 	}
 	for (int j = 0; j < b->ne; j++)
-		if (!b->ent[j].fresh)
-			cl_merge(s, b->ent[j].g, b->ent[j].f);
+		if (!b->ent[j].fresh && !merge(t, b->ent[j].g, b->ent[j].r, err))
+			return false;
 	return true;
 }
 
@@ -478,12 +587,12 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
  * previous call, is looked up and merged.  So every fetch has a whole
  * batch of work to arrive in.
  */
-bool cl_add_batch(struct cl_table *t, const struct ra_flow *const *fs, int n, struct ra_err *err)
+bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err)
 {
 	int next = t->waiting == 0 ? 1 : 0;
 	struct batch *b = &t->b[next];
 
-	prepare(t, b, fs, n);
+	prepare(t, b, rs, n);
 	if (t->waiting >= 0) {
 		int w = t->waiting;
 		t->waiting = -1;
@@ -508,19 +617,44 @@ bool cl_drain(struct cl_table *t, struct ra_err *err)
 
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err)
 {
-	return cl_add_batch(t, &f, 1, err) && cl_drain(t, err);
+	uint8_t *enc = malloc(RA_REC_MAX);
+	uint8_t copy[CL_REC_COPY_MAX];
+	struct ra_flow full;
+	struct cl_rec r;
+	const struct cl_rec *rp = &r;
+	bool ok;
+
+	if (!enc) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	ok = cl_rec_decode(enc, ra_encode_flow(f, enc), &r, copy, err);
+	free(enc);
+	if (ok && r.cold) {
+		ra_flow_init(&full);
+		ok = ra_decode_flow(copy, r.len, &full, err);
+		r.full = &full;
+	}
+	return ok && cl_drain(t, err) && cl_add_batch(t, &rp, 1, err) && cl_drain(t, err);
 }
 
 /* The group of log entry e, ready to emit; NULL on damage (a bug). */
 static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct ra_err *err)
 {
 	uint32_t idx = ld32(e + 4);
+	const struct cl_hot *g;
 
-	if (idx != NO_GROUP)
-		return group_at(t, idx);
-	if (!decode_first(t, e, err))
-		return NULL;
-	cl_group_init(&t->spec, &t->out, &t->probe);
+	if (idx != NO_GROUP) {
+		g = group_at(t, idx);
+	} else {
+		if (!decode_first(t, e, err) || !init_group(t, &t->one, &t->one_cold, &t->probe, err))
+			return NULL;
+		g = &t->one;
+		if (cl_rec_needs_cold(&t->probe))
+			t->one.cold = UINT32_MAX;
+	}
+	cl_materialize(&t->spec, t->chk, g,
+		       g->cold == UINT32_MAX ? &t->one_cold : g->cold ? cold_at(t, g->cold) : NULL, &t->out);
 	return &t->out;
 }
 
@@ -529,6 +663,8 @@ static void clear_index(struct cl_table *t)
 	t->used = 0;
 	t->live = 0;
 	t->free_head = NO_GROUP;
+	t->cold_used = 0;
+	t->cold_free = 0;
 	t->log_end = 0;
 	memset(t->slots, 0, t->cap * sizeof(*t->slots));
 }
@@ -546,7 +682,6 @@ bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx)
 			ok = false;
 			break;
 		}
-		cl_finish(g);
 		ok = fn(ctx, g);
 	}
 	clear_index(t);
@@ -560,7 +695,7 @@ static uint64_t entry_ltime(struct cl_table *t, const uint8_t *e)
 	struct ra_err err;
 
 	if (idx != NO_GROUP)
-		return group_at(t, idx)->f.ltime;
+		return group_at(t, idx)->ltime;
 	return decode_first(t, e, &err) ? t->probe.ltime : UINT64_MAX;
 }
 
@@ -586,14 +721,13 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 
 		if (ok && entry_ltime(t, e) < before) {
 			struct cl_group *g = emit_group(t, e, &err);
-			if (g) {
-				cl_finish(g);
+			if (g)
 				ok = fn(ctx, g);
-			}
 			if (idx != NO_GROUP) {
-				g = group_at(t, idx);
-				g->live = 0;
-				g->hash = t->free_head;
+				struct cl_hot *h = group_at(t, idx);
+				free_cold(t, h);
+				h->gflags = 0;
+				h->hash = t->free_head;
 				t->free_head = idx;
 			}
 			gone++;

@@ -43,16 +43,44 @@ struct cl_spec {
 bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon,
 		   struct ra_err *err);
 
-/* A group: the merged record and what printing it needs (the table keeps
- * its key just before it, so that a lookup fetches the group's first line). */
+/* A group as it is emitted: its merged record and what printing it needs. */
 struct cl_group {
 	uint64_t blank[2];	/* field ids that differ across the group: print empty */
 	uint8_t prefix[2];	/* saddr, daddr common-prefix length or CL_NO_PREFIX */
-	uint8_t live;		/* 0: slot on the free list */
-	uint8_t dir_mixed;	/* members disagreed on Dir: derived from counts */
-	uint32_t hash;		/* of its key (kept beside it); free list link when not live */
 	struct ra_flow f;	/* merged record; differing identities zeroed */
 };
+
+#define CL_REC_COPY_MAX 512	/* a record's bytes without payload: core and known blocks */
+
+/*
+ * A flow record as the table takes it.  cl_rec_decode reads the core and
+ * the blocks the table merges itself (wide counters, sequence number,
+ * handshake times, aggregation) into fixed words, and copies the record
+ * without payload into `copy`.  A record with rarer blocks (L2, TCP
+ * counters, timing, ID, ICMP) has `cold` set: decode the copy whole with
+ * ra_decode_flow and point `full` at it before handing it over.
+ */
+struct cl_rec {
+	uint64_t id0;		/* bytes: proto family sttl dttl sdsb ddsb secn decn */
+	uint64_t id1;		/* sport | dport << 16 | seq << 32 */
+	union ra_addr saddr, daddr;
+	uint64_t cnt[6];	/* spkts dpkts sbytes dbytes sappbytes dappbytes */
+	uint64_t stime, ltime;
+	uint64_t dur_min, dur_max, dur_sum;
+	double dur_sumsq;	/* microseconds^2 (on disk: seconds^2) */
+	uint64_t blank[2];	/* marks of an already merged record */
+	uint32_t trans;
+	uint32_t synack, ackdat;
+	uint32_t present;	/* 1 << RA_BLK_x, payload left out */
+	uint16_t flgs, etype, len;
+	uint8_t family, state, cause, dir, stcpflags, dtcpflags;
+	uint8_t prefix_set, sprefix, dprefix;
+	bool cold;
+	const uint8_t *raw;	/* len bytes: the record without payload */
+	const struct ra_flow *full;	/* the whole record, when cold; else NULL */
+};
+
+bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err);
 
 struct cl_table;
 
@@ -61,18 +89,20 @@ void cl_table_free(struct cl_table *t);
 
 #define CL_BATCH 32
 
-/* Merge one flow (its group is created on first sight). */
+/* Merge one flow (its group is created on first sight): for tests. */
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);
 /*
- * Merge n <= CL_BATCH flows in order; faster: memory is fetched ahead.
+ * Merge n <= CL_BATCH records in order; faster: memory is fetched ahead.
  * The merge of a batch completes during the next call (or cl_drain), so
- * the flows must stay unchanged until then: alternate two buffers.
+ * the records (and their copies and full decodes) must stay unchanged
+ * until then: alternate two buffers.
  */
-bool cl_add_batch(struct cl_table *t, const struct ra_flow *const *fs, int n, struct ra_err *err);
+bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err);
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 
-/* Called for each group emitted; return false to stop (error already reported). */
+/* Called for each group emitted (the group is the table's scratch, valid
+ * during the call); return false to stop (error already reported). */
 typedef bool (*cl_emit_fn)(void *ctx, struct cl_group *g);
 
 /* Emit every group, in the order first seen, and empty the table. */

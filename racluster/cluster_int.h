@@ -20,10 +20,78 @@ void cl_mask_addr(unsigned family, union ra_addr *a, unsigned len);
 /* f's key (s->keylen bytes) into out; the flow key of the reverse direction. */
 void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *out);
 void cl_reverse_key(const struct cl_spec *s, const uint64_t *key, uint64_t *out);
-/* A new group from its first flow; a further flow merged into it; its last touches. */
-void cl_group_init(const struct cl_spec *s, struct cl_group *g, const struct ra_flow *f);
-void cl_merge(const struct cl_spec *s, struct cl_group *g, const struct ra_flow *f);
-void cl_finish(struct cl_group *g);
+/* r's key: the same bytes cl_build_key makes from the whole record. */
+void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out);
+/* Swap r's directions (and full's, which r then points at). */
+void cl_rec_swap(struct cl_rec *r, struct ra_flow *full);
+
+/* Bytes of cl_rec.id0 and cl_hot.id0. */
+enum { CL_B_PROTO, CL_B_FAMILY, CL_B_STTL, CL_B_DTTL, CL_B_SDSB, CL_B_DDSB, CL_B_SECN, CL_B_DECN };
+#define CL_ID0_BYTE(w, b) ((uint8_t)((w) >> 8 * (b)))
+static inline uint8_t cl_rec_stos(uint64_t id0, int dst)
+{
+	return (uint8_t)(CL_ID0_BYTE(id0, CL_B_SDSB + dst) << 2 | CL_ID0_BYTE(id0, CL_B_SECN + dst));
+}
+
+/*
+ * A merged group, right after its key in the table's arena: what every
+ * merge touches, in as few cache lines as it fits (160 bytes).  What
+ * fewer records carry (MACs, VLANs, TCP counters, timing, sFlow ids,
+ * ICMP) and the addresses of IPv6 and MAC-keyed flows are in a cold part
+ * of their own, made when a group first needs it.
+ */
+struct cl_hot {
+	uint64_t cnt[6];	/* spkts dpkts sbytes dbytes sappbytes dappbytes */
+	uint64_t stime, ltime;
+	uint64_t dur_min, dur_max, dur_sum;
+	double dur_sumsq;	/* microseconds^2 */
+	uint64_t id0, id1;	/* as in cl_rec; a field that differed is zero (not the family) */
+	uint32_t sa, da;	/* 32-bit families: the addresses, kept to their prefix */
+	uint32_t trans;
+	uint32_t hash;		/* of the key; free list link when not live */
+	uint32_t cold;		/* number of the cold part + 1; 0: none */
+	uint32_t present;
+	uint32_t synack, ackdat;
+	uint16_t flgs;
+	uint16_t chk;		/* bytes of id0 (bits 0-7) and id1 (8-15) still compared */
+	uint8_t state, cause, dir, stcpflags, dtcpflags;
+	uint8_t prefix[2];	/* saddr, daddr: common prefix or CL_NO_PREFIX */
+	uint8_t gflags;		/* CL_G_x */
+};
+
+enum {
+	CL_G_LIVE = 1,		/* 0: on the free list */
+	CL_G_DIRMIX = 2,	/* members disagreed on Dir */
+	CL_G_ADDRBLANK = 4,	/* members disagreed on the family: addresses blank */
+	CL_G_WIDE = 8,		/* addresses are 128-bit or MACs: kept in the cold part */
+	CL_G_COLDCMP = 16,	/* every record is compared with the cold part too */
+};
+
+struct cl_cold {
+	struct ra_flow f;	/* the cold fields (and wide addresses, etype) */
+	uint64_t blank[2];	/* marks of cold fields, and of merged inputs */
+};
+
+/* What cl_hot.chk starts as under spec s (keyed fields are not compared). */
+uint16_t cl_chk_init(const struct cl_spec *s);
+/* Does r need its group to have a cold part?  Must it be merged into the cold part g has? */
+bool cl_rec_needs_cold(const struct cl_rec *r);
+static inline bool cl_rec_touches_cold(const struct cl_rec *r, const struct cl_hot *g)
+{
+	return r->full || r->prefix_set || (r->blank[0] | r->blank[1]) || (g->gflags & CL_G_COLDCMP);
+}
+/* A new group from its first record (c: its cold part, when it needs one). */
+void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const struct cl_rec *r);
+void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
+/* A cold part made for a group that had none (its records had no cold fields). */
+void cl_cold_open(struct cl_hot *g, struct cl_cold *c);
+/* A further record merged: always cl_hot_merge, then cl_cold_merge when
+ * the group has a cold part (made first when r needs one). */
+void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r);
+void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
+/* The group as it is emitted. */
+void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
+		    struct cl_group *out);
 
 static inline uint64_t mix(uint64_t h)
 {

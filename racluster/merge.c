@@ -1,9 +1,14 @@
 /*
- * merge.c - merging a flow into its group as Argus merges: counters add up
- * per direction, earliest start and latest last time, trans adds up, the
- * latest record gives the state, flags are OR-ed, identities that are not
- * keys but differ are marked blank, and differing addresses keep their
+ * merge.c - merging a record into its group as Argus merges: counters add
+ * up per direction, earliest start and latest last time, trans adds up,
+ * the latest record gives the state, flags are OR-ed, identities that are
+ * not keys but differ are marked blank, and differing addresses keep their
  * common prefix.
+ *
+ * The common case is a few word operations: a record's identity words are
+ * compared with the group's under a mask of what still can differ, and
+ * only a difference (a field's first) takes the slow way.  Cold fields are
+ * merged field by field, as before, only in groups that have them.
  */
 #include "config.h"
 
@@ -65,23 +70,6 @@ unsigned cl_common_prefix(const uint8_t *a, const uint8_t *b, unsigned bits)
 	return n;
 }
 
-static void record_stats(const struct ra_flow *f, uint32_t *trans, uint64_t *mn, uint64_t *mx,
-			 uint64_t *sum, double *sumsq)
-{
-	if (RA_HAS(f, RA_BLK_AGG) && f->trans > 0) {
-		*trans = f->trans;
-		*mn = f->dur_min;
-		*mx = f->dur_max;
-		*sum = f->dur_sum;
-		*sumsq = f->dur_sumsq;
-		return;
-	}
-	uint64_t d = f->ltime > f->stime ? f->ltime - f->stime : 0;
-	*trans = f->trans ? f->trans : 1;
-	*mn = *mx = *sum = d;
-	*sumsq = (double)d / 1e6 * ((double)d / 1e6);
-}
-
 static uint8_t start_prefix(unsigned family, uint8_t masklen)
 {
 	unsigned bits = cl_family_bits(family);
@@ -96,85 +84,279 @@ static uint8_t key_mask(const struct cl_spec *s, unsigned field)
 	return CL_NO_PREFIX;
 }
 
-void cl_group_init(const struct cl_spec *s, struct cl_group *g, const struct ra_flow *f)
+/* chk bits of each field of the identity words */
+#define CHK_PROTO (1u << CL_B_PROTO)
+#define CHK_FAMILY (1u << CL_B_FAMILY)
+#define CHK_STTL (1u << CL_B_STTL)
+#define CHK_DTTL (1u << CL_B_DTTL)
+#define CHK_SDSB (1u << CL_B_SDSB)
+#define CHK_DDSB (1u << CL_B_DDSB)
+#define CHK_SECN (1u << CL_B_SECN)
+#define CHK_DECN (1u << CL_B_DECN)
+#define CHK_SPORT (3u << 8)
+#define CHK_DPORT (3u << 10)
+#define CHK_SEQ (15u << 12)
+
+uint16_t cl_chk_init(const struct cl_spec *s)
 {
-	g->f = *f;
-	g->f.spayload = g->f.dpayload = NULL;
-	g->f.spaylen = g->f.dpaylen = 0;
-	g->f.present &= ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
-	record_stats(f, &g->f.trans, &g->f.dur_min, &g->f.dur_max, &g->f.dur_sum, &g->f.dur_sumsq);
-	RA_SET(&g->f, RA_BLK_AGG);
-	g->blank[0] = g->blank[1] = 0;
-	g->live = 1;
-	g->dir_mixed = 0;
-	g->prefix[0] = start_prefix(f->family, key_mask(s, F_SADDR));
-	g->prefix[1] = start_prefix(f->family, key_mask(s, F_DADDR));
-	if (g->prefix[0] != CL_NO_PREFIX)
-		cl_mask_addr(f->family, &g->f.saddr, g->prefix[0]);
-	if (g->prefix[1] != CL_NO_PREFIX)
-		cl_mask_addr(f->family, &g->f.daddr, g->prefix[1]);
+	static const struct { uint8_t field; uint16_t bits; } map[] = {
+		{ F_PROTO, CHK_PROTO }, { F_FAMILY, CHK_FAMILY }, { F_STTL, CHK_STTL }, { F_DTTL, CHK_DTTL },
+		{ F_SDSB, CHK_SDSB }, { F_DDSB, CHK_DDSB }, { F_STOS, CHK_SDSB | CHK_SECN },
+		{ F_DTOS, CHK_DDSB | CHK_DECN }, { F_SPORT, CHK_SPORT }, { F_DPORT, CHK_DPORT },
+	};
+	uint16_t chk = 0xffff;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (cl_bit_has(s->keyed, map[i].field))
+			chk &= (uint16_t)~map[i].bits;
+	return chk;
 }
 
-/* An address of the group meets a different one: keep the common prefix. */
-static void merge_addr(struct cl_group *g, int which, union ra_addr *ga, const union ra_addr *a,
-		       unsigned field)
+/* Eight bits to eight bytes of 0x00 or 0xff. */
+static inline uint64_t expand8(unsigned b)
 {
-	unsigned bits = cl_family_bits(g->f.family);
-	unsigned cur = g->prefix[which] == CL_NO_PREFIX ? bits : g->prefix[which];
+	uint64_t x = b & 0xff;
+
+	x = (x | x << 28) & 0x0000000f0000000full;
+	x = (x | x << 14) & 0x0003000300030003ull;
+	x = (x | x << 7) & 0x0101010101010101ull;
+	return x * 0xff;
+}
+
+static inline uint32_t mask32(uint8_t prefix)
+{
+	unsigned len = prefix > 32 ? 32 : prefix;
+	return len ? 0xffffffffu << (32 - len) : 0;
+}
+
+/* Cold blocks with identity fields, which every later record is compared with. */
+#define COLD_IDS (1u << RA_BLK_L2 | 1u << RA_BLK_ID | 1u << RA_BLK_ICMP)
+
+static bool is_wide(unsigned family) { return family == RA_AF_INET6 || family == RA_AF_ETHER; }
+
+bool cl_rec_needs_cold(const struct cl_rec *r)
+{
+	return r->cold || is_wide(r->family) || r->prefix_set || (r->blank[0] | r->blank[1]);
+}
+
+void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const struct cl_rec *r)
+{
+	memcpy(g->cnt, r->cnt, sizeof(g->cnt));
+	g->stime = r->stime;
+	g->ltime = r->ltime;
+	g->dur_min = r->dur_min;
+	g->dur_max = r->dur_max;
+	g->dur_sum = r->dur_sum;
+	g->dur_sumsq = r->dur_sumsq;
+	g->id0 = r->id0;
+	g->id1 = r->id1;
+	g->trans = r->trans;
+	g->cold = 0;
+	g->present = r->present;
+	g->synack = r->synack;
+	g->ackdat = r->ackdat;
+	g->flgs = r->flgs;
+	g->chk = chk;
+	g->state = r->state;
+	g->cause = r->cause;
+	g->dir = r->dir;
+	g->stcpflags = r->stcpflags;
+	g->dtcpflags = r->dtcpflags;
+	g->gflags = CL_G_LIVE | (is_wide(r->family) ? CL_G_WIDE : 0);
+	g->prefix[0] = start_prefix(r->family, key_mask(s, F_SADDR));
+	g->prefix[1] = start_prefix(r->family, key_mask(s, F_DADDR));
+	g->sa = g->da = 0;
+	if (!is_wide(r->family)) {
+		g->sa = r->saddr.v4 & mask32(g->prefix[0]);
+		g->da = r->daddr.v4 & mask32(g->prefix[1]);
+	}
+}
+
+void cl_cold_open(struct cl_hot *g, struct cl_cold *c)
+{
+	ra_flow_init(&c->f);
+	c->f.family = CL_ID0_BYTE(g->id0, CL_B_FAMILY);
+	c->blank[0] = c->blank[1] = 0;
+	g->cold = 1;	/* the caller sets the number */
+}
+
+/* An already merged record's address prefixes narrow the group's. */
+static void input_prefixes(struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
+{
+	for (int w = 0; w < 2; w++) {
+		uint8_t p = w ? r->dprefix : r->sprefix;
+		if (!(r->prefix_set & (1u << w)) || (g->gflags & CL_G_ADDRBLANK))
+			continue;
+		if (g->prefix[w] != CL_NO_PREFIX && g->prefix[w] <= p)
+			continue;
+		if (p >= cl_family_bits(c->f.family))
+			continue;
+		g->prefix[w] = p;
+		if (g->gflags & CL_G_WIDE)
+			cl_mask_addr(c->f.family, w ? &c->f.daddr : &c->f.saddr, p);
+		else if (w)
+			g->da &= mask32(p);
+		else
+			g->sa &= mask32(p);
+	}
+}
+
+void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
+{
+	(void)s;
+	if (r->full)
+		c->f = *r->full;
+	else
+		ra_flow_init(&c->f);
+	c->f.spayload = c->f.dpayload = NULL;
+	c->f.spaylen = c->f.dpaylen = 0;
+	c->f.family = r->family;
+	c->f.saddr = r->saddr;
+	c->f.daddr = r->daddr;
+	c->f.etype = r->etype;
+	c->blank[0] = r->blank[0];
+	c->blank[1] = r->blank[1];
+	if ((g->gflags & CL_G_WIDE) || (c->f.present & COLD_IDS))
+		g->gflags |= CL_G_COLDCMP;
+	if (g->gflags & CL_G_WIDE) {
+		if (g->prefix[0] != CL_NO_PREFIX)
+			cl_mask_addr(r->family, &c->f.saddr, g->prefix[0]);
+		if (g->prefix[1] != CL_NO_PREFIX)
+			cl_mask_addr(r->family, &c->f.daddr, g->prefix[1]);
+	}
+	input_prefixes(g, c, r);
+}
+
+/* The identity fields that differ (x0, x1: the differing bits still compared). */
+static void id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1)
+{
+	static const struct { uint16_t chk; uint8_t word; uint64_t mask; } fields[] = {
+		{ CHK_PROTO, 0, 0xffull },
+		{ CHK_FAMILY, 0, 0xffull << 8 },
+		{ CHK_STTL, 0, 0xffull << 16 },
+		{ CHK_DTTL, 0, 0xffull << 24 },
+		{ CHK_SDSB, 0, 0xffull << 32 },
+		{ CHK_DDSB, 0, 0xffull << 40 },
+		{ CHK_SECN, 0, 0xffull << 48 },
+		{ CHK_DECN, 0, 0xffull << 56 },
+		{ CHK_SPORT, 1, 0xffffull },
+		{ CHK_DPORT, 1, 0xffffull << 16 },
+		{ CHK_SEQ, 1, 0xffffffffull << 32 },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		uint64_t x = fields[i].word ? x1 : x0;
+		if (!(x & fields[i].mask))
+			continue;
+		g->chk &= (uint16_t)~fields[i].chk;
+		if (fields[i].chk == CHK_FAMILY) {
+			g->gflags |= CL_G_ADDRBLANK;	/* the family itself is kept: it is printed */
+			continue;
+		}
+		if (fields[i].word)
+			g->id1 &= ~fields[i].mask;
+		else
+			g->id0 &= ~fields[i].mask;
+	}
+}
+
+/* A 32-bit address of the group meets a different one: keep the common prefix. */
+static void narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x)
+{
+	unsigned cp = (unsigned)__builtin_clz(x);
+
+	if (cp < (*prefix > 32 ? 32u : *prefix)) {
+		*prefix = (uint8_t)cp;
+		*ga &= mask32(*prefix);
+	}
+}
+
+void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r)
+{
+	uint64_t x0 = (r->id0 ^ g->id0) & expand8(g->chk);
+	uint64_t x1 = (r->id1 ^ g->id1) & expand8((unsigned)g->chk >> 8);
+
+	(void)s;
+	if (x0 | x1)
+		id_differs(g, x0, x1);
+	if (!(g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK))) {
+		uint32_t xs = (r->saddr.v4 ^ g->sa) & mask32(g->prefix[0]);
+		uint32_t xd = (r->daddr.v4 ^ g->da) & mask32(g->prefix[1]);
+		if (xs)
+			narrow32(&g->prefix[0], &g->sa, xs);
+		if (xd)
+			narrow32(&g->prefix[1], &g->da, xd);
+	}
+	if (r->dir != g->dir)
+		g->gflags |= CL_G_DIRMIX;
+	for (int i = 0; i < 6; i++)
+		g->cnt[i] += r->cnt[i];
+	if (r->stime < g->stime)
+		g->stime = r->stime;
+	if (r->ltime >= g->ltime) {
+		g->ltime = r->ltime;
+		g->state = r->state;
+		g->cause = r->cause;
+	}
+	g->flgs |= r->flgs;
+	g->stcpflags |= r->stcpflags;
+	g->dtcpflags |= r->dtcpflags;
+	g->present |= r->present;
+	if (!g->synack)
+		g->synack = r->synack;
+	if (!g->ackdat)
+		g->ackdat = r->ackdat;
+	g->trans += r->trans;
+	if (r->dur_min < g->dur_min)
+		g->dur_min = r->dur_min;
+	if (r->dur_max > g->dur_max)
+		g->dur_max = r->dur_max;
+	g->dur_sum += r->dur_sum;
+	g->dur_sumsq += r->dur_sumsq;
+}
+
+/* A wide address of the group meets a different one: the common prefix, or blank for MACs. */
+static void merge_wide_addr(struct cl_hot *g, struct cl_cold *c, int which, union ra_addr *ga,
+			    const union ra_addr *a, unsigned field)
+{
+	unsigned fam = c->f.family;
+	unsigned cur = g->prefix[which] == CL_NO_PREFIX ? 128 : g->prefix[which];
 	unsigned cp;
 	union ra_addr na = *a;
 
-	if (!bits) {			/* MACs of non-IP flows */
+	if (fam != RA_AF_INET6) {		/* MACs of non-IP flows */
 		if (memcmp(ga, a, 6) != 0)
-			cl_bit_set(g->blank, field);
+			cl_bit_set(c->blank, field);
 		return;
 	}
-	cl_mask_addr(g->f.family, &na, cur);
-	if (bits == 32) {
-		uint32_t x = ga->v4 ^ na.v4;
-		if (!x)
-			return;
-		cp = (unsigned)__builtin_clz(x);
-	} else {
-		if (memcmp(ga->v6, na.v6, 16) == 0)
-			return;
-		cp = cl_common_prefix(ga->v6, na.v6, 128);
-	}
+	cl_mask_addr(fam, &na, cur);
+	if (memcmp(ga->v6, na.v6, 16) == 0)
+		return;
+	cp = cl_common_prefix(ga->v6, na.v6, 128);
 	if (cp < cur) {
 		g->prefix[which] = (uint8_t)cp;
-		cl_mask_addr(g->f.family, ga, cp);
+		cl_mask_addr(fam, ga, cp);
 	}
 }
 
 #define DIFF(field, cond, reset) \
-	do { if (!cl_bit_has(s->keyed, field) && (cond)) { cl_bit_set(g->blank, field); reset; } } while (0)
+	do { if (!cl_bit_has(s->keyed, field) && !cl_bit_has(c->blank, field) && (cond)) \
+		{ cl_bit_set(c->blank, field); reset; } } while (0)
 
-static void note_differences(const struct cl_spec *s, struct cl_group *g, const struct ra_flow *f)
+void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
 {
-	struct ra_flow *m = &g->f;
+	static const struct ra_flow none;	/* a record without cold blocks */
+	const struct ra_flow *f = r->full ? r->full : &none;
+	struct ra_flow *m = &c->f;
 
-	if (m->family != f->family) {
-		DIFF(F_FAMILY, 1, (void)0);
-		DIFF(F_SADDR, 1, memset(&m->saddr, 0, sizeof(m->saddr)));
-		DIFF(F_DADDR, 1, memset(&m->daddr, 0, sizeof(m->daddr)));
-	} else {
-		if (!cl_bit_has(g->blank, F_SADDR) && !cl_addr_eq(&m->saddr, &f->saddr))
-			merge_addr(g, 0, &m->saddr, &f->saddr, F_SADDR);
-		if (!cl_bit_has(g->blank, F_DADDR) && !cl_addr_eq(&m->daddr, &f->daddr))
-			merge_addr(g, 1, &m->daddr, &f->daddr, F_DADDR);
+	if ((g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK)) == CL_G_WIDE) {
+		if (!cl_bit_has(s->keyed, F_SADDR) && !cl_bit_has(c->blank, F_SADDR) && !cl_addr_eq(&m->saddr, &r->saddr))
+			merge_wide_addr(g, c, 0, &m->saddr, &r->saddr, F_SADDR);
+		if (!cl_bit_has(s->keyed, F_DADDR) && !cl_bit_has(c->blank, F_DADDR) && !cl_addr_eq(&m->daddr, &r->daddr))
+			merge_wide_addr(g, c, 1, &m->daddr, &r->daddr, F_DADDR);
+		if (m->family == RA_AF_ETHER)
+			DIFF(F_ETYPE, m->etype != r->etype, m->etype = 0);
 	}
-	if (!cl_bit_has(s->keyed, F_PROTO) && m->proto != f->proto)
-		m->proto = 0;		/* Argus prints a mixed group's protocol as "ip" */
-	DIFF(F_SPORT, m->sport != f->sport, m->sport = 0);
-	DIFF(F_DPORT, m->dport != f->dport, m->dport = 0);
-	DIFF(F_ETYPE, m->etype != f->etype, m->etype = 0);
-	DIFF(F_SDSB, (m->stos >> 2) != (f->stos >> 2), (void)0);
-	DIFF(F_DDSB, (m->dtos >> 2) != (f->dtos >> 2), (void)0);
-	DIFF(F_STOS, m->stos != f->stos, m->stos = 0);
-	DIFF(F_DTOS, m->dtos != f->dtos, m->dtos = 0);
-	DIFF(F_STTL, m->sttl != f->sttl, m->sttl = 0);
-	DIFF(F_DTTL, m->dttl != f->dttl, m->dttl = 0);
-	DIFF(F_SEQ, m->seq != f->seq, m->seq = 0);
 	if ((m->present | f->present) & (1u << RA_BLK_L2)) {
 		DIFF(F_SOUI, memcmp(m->smac, f->smac, 3) != 0, (void)0);
 		DIFF(F_DOUI, memcmp(m->dmac, f->dmac, 3) != 0, (void)0);
@@ -198,35 +380,6 @@ static void note_differences(const struct cl_spec *s, struct cl_group *g, const 
 		DIFF(F_INODE, m->inode_family != f->inode_family ||
 			      memcmp(&m->inode, &f->inode, sizeof(f->inode)) != 0,
 		     memset(&m->inode, 0, sizeof(m->inode)));
-	if (m->dir != f->dir)
-		g->dir_mixed = 1;
-}
-
-void cl_merge(const struct cl_spec *s, struct cl_group *g, const struct ra_flow *f)
-{
-	struct ra_flow *m = &g->f;
-	uint32_t tr;
-	uint64_t mn, mx, sum;
-	double sq;
-
-	note_differences(s, g, f);
-	m->spkts += f->spkts;
-	m->dpkts += f->dpkts;
-	m->sbytes += f->sbytes;
-	m->dbytes += f->dbytes;
-	m->sappbytes += f->sappbytes;
-	m->dappbytes += f->dappbytes;
-	if (f->stime < m->stime)
-		m->stime = f->stime;
-	if (f->ltime >= m->ltime) {
-		m->ltime = f->ltime;
-		m->state = f->state;
-		m->cause = f->cause;
-	}
-	m->flgs |= f->flgs;
-	m->stcpflags |= f->stcpflags;
-	m->dtcpflags |= f->dtcpflags;
-	m->present |= f->present & ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
 	if (RA_HAS(f, RA_BLK_TCP)) {
 		m->sretrans += f->sretrans;
 		m->dretrans += f->dretrans;
@@ -234,10 +387,6 @@ void cl_merge(const struct cl_spec *s, struct cl_group *g, const struct ra_flow 
 		m->dooo += f->dooo;
 		m->swinshut += f->swinshut;
 		m->dwinshut += f->dwinshut;
-		if (!m->synack)
-			m->synack = f->synack;
-		if (!m->ackdat)
-			m->ackdat = f->ackdat;
 	}
 	if (RA_HAS(f, RA_BLK_TIMING)) {
 		if (!m->sjit) m->sjit = f->sjit;
@@ -245,28 +394,103 @@ void cl_merge(const struct cl_spec *s, struct cl_group *g, const struct ra_flow 
 		if (!m->sintpkt) m->sintpkt = f->sintpkt;
 		if (!m->dintpkt) m->dintpkt = f->dintpkt;
 	}
-	record_stats(f, &tr, &mn, &mx, &sum, &sq);
-	m->trans += tr;
-	if (mn < m->dur_min)
-		m->dur_min = mn;
-	if (mx > m->dur_max)
-		m->dur_max = mx;
-	m->dur_sum += sum;
-	m->dur_sumsq += sq;
+	m->present |= f->present & (1u << RA_BLK_L2 | 1u << RA_BLK_TCP | 1u << RA_BLK_TIMING |
+				    1u << RA_BLK_ID | 1u << RA_BLK_ICMP);
+	if (m->present & COLD_IDS)
+		g->gflags |= CL_G_COLDCMP;	/* a record without them differs from them */
+	/* an already merged record's marks and prefixes */
+	c->blank[0] |= r->blank[0] & ~s->keyed[0];
+	c->blank[1] |= r->blank[1] & ~s->keyed[1];
+	input_prefixes(g, c, r);
 }
 
-/* Dir of a group whose members disagreed: from its counts, as Argus shows it. */
-void cl_finish(struct cl_group *g)
+/* Blank marks of the identity words: fields compared at first, no longer. */
+static void chk_blanks(uint16_t chk0, uint16_t chk, uint64_t blank[2])
 {
-	struct ra_flow *m = &g->f;
+	static const struct { uint16_t bits; uint8_t field; } map[] = {
+		{ CHK_FAMILY, F_FAMILY }, { CHK_STTL, F_STTL }, { CHK_DTTL, F_DTTL },
+		{ CHK_SDSB, F_SDSB }, { CHK_DDSB, F_DDSB }, { CHK_SDSB | CHK_SECN, F_STOS },
+		{ CHK_DDSB | CHK_DECN, F_DTOS }, { CHK_SPORT, F_SPORT }, { CHK_DPORT, F_DPORT },
+		{ CHK_SEQ, F_SEQ },
+	};
+	uint16_t gone = chk0 & (uint16_t)~chk;
 
-	if (!g->dir_mixed)
-		return;
-	if (m->spkts && m->dpkts)
-		m->dir = RA_DIR_BOTH;
-	else if (m->dpkts)
-		m->dir = RA_DIR_REV;
-	else
-		m->dir = RA_DIR_FWD;
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (gone & map[i].bits)
+			cl_bit_set(blank, map[i].field);
 }
 
+void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
+		    struct cl_group *out)
+{
+	struct ra_flow *f = &out->f;
+	uint8_t fam = CL_ID0_BYTE(g->id0, CL_B_FAMILY);
+
+	if (c)
+		*f = c->f;
+	else
+		ra_flow_init(f);
+	out->blank[0] = c ? c->blank[0] : 0;
+	out->blank[1] = c ? c->blank[1] : 0;
+	chk_blanks(chk, g->chk, out->blank);
+	f->family = fam;
+	if (g->gflags & CL_G_ADDRBLANK) {
+		cl_bit_set(out->blank, F_SADDR);
+		cl_bit_set(out->blank, F_DADDR);
+		memset(&f->saddr, 0, sizeof(f->saddr));
+		memset(&f->daddr, 0, sizeof(f->daddr));
+	} else if (!(g->gflags & CL_G_WIDE)) {
+		memset(&f->saddr, 0, sizeof(f->saddr));
+		memset(&f->daddr, 0, sizeof(f->daddr));
+		f->saddr.v4 = g->sa;
+		f->daddr.v4 = g->da;
+	}
+	f->proto = CL_ID0_BYTE(g->id0, CL_B_PROTO);
+	f->sttl = CL_ID0_BYTE(g->id0, CL_B_STTL);
+	f->dttl = CL_ID0_BYTE(g->id0, CL_B_DTTL);
+	f->stos = cl_rec_stos(g->id0, 0);
+	f->dtos = cl_rec_stos(g->id0, 1);
+	f->sport = (uint16_t)g->id1;
+	f->dport = (uint16_t)(g->id1 >> 16);
+	f->seq = (uint32_t)(g->id1 >> 32);
+	f->spkts = g->cnt[0];
+	f->dpkts = g->cnt[1];
+	f->sbytes = g->cnt[2];
+	f->dbytes = g->cnt[3];
+	f->sappbytes = g->cnt[4];
+	f->dappbytes = g->cnt[5];
+	f->stime = g->stime;
+	f->ltime = g->ltime;
+	f->state = g->state;
+	f->cause = g->cause;
+	f->flgs = g->flgs;
+	f->stcpflags = g->stcpflags;
+	f->dtcpflags = g->dtcpflags;
+	f->synack = g->synack;
+	f->ackdat = g->ackdat;
+	f->present = (g->present | f->present) & ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
+	RA_SET(f, RA_BLK_AGG);
+	f->trans = g->trans;
+	f->dur_min = g->dur_min;
+	f->dur_max = g->dur_max;
+	f->dur_sum = g->dur_sum;
+	f->dur_sumsq = g->dur_sumsq * 1e-12;	/* microseconds^2 to seconds^2 */
+	f->dir = g->dir;
+	if (g->gflags & CL_G_DIRMIX) {	/* Dir from the counts, as Argus shows it */
+		if (f->spkts && f->dpkts)
+			f->dir = RA_DIR_BOTH;
+		else if (f->dpkts)
+			f->dir = RA_DIR_REV;
+		else
+			f->dir = RA_DIR_FWD;
+	}
+	out->prefix[0] = g->prefix[0];
+	out->prefix[1] = g->prefix[1];
+	/* the marks travel with the record, so ra prints what racluster would */
+	f->blank[0] = out->blank[0];
+	f->blank[1] = out->blank[1];
+	f->prefix_set = (uint8_t)((g->prefix[0] != CL_NO_PREFIX) | (g->prefix[1] != CL_NO_PREFIX) << 1);
+	f->sprefix = g->prefix[0] != CL_NO_PREFIX ? g->prefix[0] : 0;
+	f->dprefix = g->prefix[1] != CL_NO_PREFIX ? g->prefix[1] : 0;
+	(void)s;
+}

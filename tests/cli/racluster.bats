@@ -99,9 +99,23 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	via_pipe="$output"
 	run -0 racluster -r "$S" -m proto dport -L -1 -nn -c ' ' -s proto dport pkts bytes trans
 	assert_equal "$via_pipe" "$output"
+	# the blank marks and prefixes travel with the records
 	run -0 bash -c "racluster -r '$S' -m saddr/8 -w - - src net 10.0.0.0/8 | ra -L -1 -c , -s saddr trans"
 	n=$(ra -r "$S" -L -1 -s saddr - src net 10.0.0.0/8 | wc -l)
-	assert_output "10.0.0.0,$n"
+	assert_output "10.0.0.0/8,$n"
+	run -0 bash -c "racluster -r '$S' -m saddr -w - | ra -L -1 -n -c , -s saddr daddr sport dport proto stos sttl pkts"
+	via_pipe="$output"
+	run -0 racluster -r "$S" -m saddr -L -1 -n -c , -s saddr daddr sport dport proto stos sttl pkts
+	assert_equal "$via_pipe" "$output"
+	# a second racluster over merged records keeps their marks and totals
+	run -0 bash -c "racluster -r '$S' -m saddr -w - | racluster -m saddr -L -1 -n -c , -s saddr daddr sport dport proto stos sttl pkts trans"
+	via_pipe="$output"
+	run -0 racluster -r "$S" -m saddr -L -1 -n -c , -s saddr daddr sport dport proto stos sttl pkts trans
+	assert_equal "$via_pipe" "$output"
+	run -0 bash -c "racluster -r '$S' -m saddr/24 -w - | racluster -m saddr/16 -L -1 -n -c , -s saddr pkts trans"
+	via_pipe="$output"
+	run -0 racluster -r "$S" -m saddr/16 -L -1 -n -c , -s saddr pkts trans
+	assert_equal "$via_pipe" "$output"
 }
 
 @test "the cron reports of the manual: top talkers and top ports" {

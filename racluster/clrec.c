@@ -1,0 +1,329 @@
+/*
+ * clrec.c - a flow record as racluster's table takes it: the core and the
+ * common blocks decoded into a few fixed words (struct cl_rec), without the
+ * cost of a whole struct ra_flow, and the record's bytes kept without its
+ * payload.  Also: a record's key built from those words, and its two
+ * directions swapped.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cluster_int.h"
+#include "cursor.h"
+
+static bool bad(struct ra_err *err, const char *what)
+{
+	ra_err_set(err, RA_ERR_FORMAT, "%s", what);
+	return false;
+}
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/*
+ * Copy n bytes, 64 <= n <= 512: two fixed-size copies that overlap, which
+ * compile to a few vector moves (a copy of varying length would go to a
+ * string instruction that is slow to start, or a byte loop).
+ */
+static inline void copy_record(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	if (n <= 128) {
+		memcpy(dst, src, 64);
+		memcpy(dst + n - 64, src + n - 64, 64);
+	} else if (n <= 256) {
+		memcpy(dst, src, 128);
+		memcpy(dst + n - 128, src + n - 128, 128);
+	} else {
+		memcpy(dst, src, 256);
+		memcpy(dst + n - 256, src + n - 256, 256);
+	}
+}
+
+static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (fam == RA_AF_INET6)
+		memcpy(a->v6, p, 16);
+	else if (fam == RA_AF_ETHER)
+		memcpy(a->mac, p, 6);
+	else
+		a->v4 = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The fields of the core and of the blocks the table merges itself. */
+static bool read_core(const uint8_t *b, unsigned fam, struct cl_rec *r)
+{
+	uint8_t stos = b[26], dtos = b[27];
+
+	r->family = (uint8_t)fam;
+	r->cause = (b[5] >> 3) & 3;
+	r->state = b[6] < RA_ST_COUNT ? b[6] : RA_ST_NONE;
+	r->dir = b[7] < RA_DIR_COUNT ? b[7] : RA_DIR_NONE;
+	r->id0 = (uint64_t)b[4] | (uint64_t)fam << 8 | (uint64_t)b[24] << 16 | (uint64_t)b[25] << 24 |
+		 (uint64_t)(stos >> 2) << 32 | (uint64_t)(dtos >> 2) << 40 | (uint64_t)(stos & 3) << 48 |
+		 (uint64_t)(dtos & 3) << 56;
+	r->id1 = (uint64_t)ld_le16(b + 20) | (uint64_t)ld_le16(b + 22) << 16;
+	r->stime = ld_le64(b + 8);
+	r->ltime = r->stime + ld_le32(b + 16);
+	r->stcpflags = b[28];
+	r->dtcpflags = b[29];
+	r->flgs = ld_le16(b + 30);
+	r->cnt[0] = ld_le32(b + 32);
+	r->cnt[1] = ld_le32(b + 36);
+	r->cnt[2] = ld_le32(b + 40);
+	r->cnt[3] = ld_le32(b + 44);
+	r->cnt[4] = ld_le32(b + 48);
+	r->cnt[5] = ld_le32(b + 52);
+	r->etype = 0;
+	if (fam == RA_AF_INET6 || fam == RA_AF_ETHER) {
+		get_addr(b + 56, fam, &r->saddr);
+		get_addr(b + 72, fam, &r->daddr);
+		if (fam == RA_AF_ETHER)
+			r->etype = (uint16_t)(b[62] << 8 | b[63]);
+	} else {
+		get_addr(b + 56, fam, &r->saddr);
+		get_addr(b + 60, fam, &r->daddr);
+	}
+	return true;
+}
+
+static void read_block(struct cl_rec *r, unsigned type, const uint8_t *p, size_t n)
+{
+	switch (type) {
+	case RA_BLK_WIDE: {
+		uint64_t dur = r->ltime - r->stime + ((uint64_t)ld_le32(p) << 32);
+		r->ltime = r->stime + dur;
+		for (int i = 0; i < 6; i++)
+			r->cnt[i] |= (uint64_t)ld_le32(p + 4 + 4 * i) << 32;
+		break;
+	}
+	case RA_BLK_TCPRTT:
+		r->synack = ld_le32(p);
+		r->ackdat = ld_le32(p + 4);
+		r->present |= 1u << RA_BLK_TCP;
+		return;
+	case RA_BLK_SEQ:
+		r->id1 |= (uint64_t)ld_le32(p) << 32;
+		break;
+	case RA_BLK_AGG: {
+		uint64_t bits = ld_le64(p + 28);
+		r->trans = ld_le32(p);
+		r->dur_min = ld_le64(p + 4);
+		r->dur_max = ld_le64(p + 12);
+		r->dur_sum = ld_le64(p + 20);
+		memcpy(&r->dur_sumsq, &bits, 8);
+		r->dur_sumsq *= 1e12;	/* seconds^2 to microseconds^2 */
+		if (n >= 56) {
+			r->blank[0] = ld_le64(p + 36);
+			r->blank[1] = ld_le64(p + 44);
+			r->prefix_set = p[52] & 3;
+			r->sprefix = p[53];
+			r->dprefix = p[54];
+		}
+		break;
+	}
+	case RA_BLK_L2: case RA_BLK_TCP: case RA_BLK_TIMING: case RA_BLK_ID: case RA_BLK_ICMP:
+		r->cold = true;		/* decoded whole by the caller */
+		break;
+	default:
+		return;
+	}
+	r->present |= 1u << type;
+}
+
+/* Copy a record without its payload and blocks of later versions; the
+ * blocks are known good.  Returns the length of the copy. */
+static size_t strip_copy(const uint8_t *buf, size_t len, size_t core, uint8_t *copy)
+{
+	size_t out = core;
+
+	memcpy(copy, buf, core);
+	for (size_t off = core; off < len;) {
+		unsigned btype = ld_le16(buf + off), blen = ld_le16(buf + off + 2);
+		size_t whole = align8(blen);
+		if (btype > RA_BLK_PAYLOAD_DST && btype <= RA_BLK_TCPRTT && out + whole <= CL_REC_COPY_MAX) {
+			memcpy(copy + out, buf + off, blen);
+			memset(copy + out + blen, 0, whole - blen);
+			out += whole;
+		}
+		off += whole;
+	}
+	return out;
+}
+
+bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err)
+{
+	static const uint8_t need[] = {
+		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
+		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
+	};
+	unsigned fam;
+	size_t core, off, out;
+	bool strip;
+
+	if (len < RA_FLOW_CORE4)
+		return bad(err, "flow record shorter than its core");
+	fam = buf[5] & 7;
+	if (fam > RA_AF_ETHER)
+		return bad(err, "flow record has an unknown address family");
+	core = fam == RA_AF_INET6 || fam == RA_AF_ETHER ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
+	if (len < core)
+		return bad(err, "flow record shorter than its core");
+	r->present = 0;
+	r->cold = false;
+	r->trans = 0;
+	r->synack = r->ackdat = 0;
+	r->blank[0] = r->blank[1] = 0;
+	r->prefix_set = r->sprefix = r->dprefix = 0;
+	r->full = NULL;
+	read_core(buf, fam, r);
+	strip = false;
+	for (off = core; off < len;) {
+		unsigned btype, blen;
+		if (len - off < 4)
+			return bad(err, "flow block header cut short");
+		btype = ld_le16(buf + off);
+		blen = ld_le16(buf + off + 2);
+		if (blen < 4)
+			return bad(err, "flow block length below 4");
+		if (blen > len - off)
+			return bad(err, "flow block runs past its record");
+		if (btype < sizeof(need) && blen - 4u < need[btype])
+			return bad(err, "flow block shorter than its type needs");
+		if (btype > RA_BLK_PAYLOAD_DST && btype < sizeof(need))
+			read_block(r, btype, buf + off + 4, blen - 4u);
+		else
+			strip = true;
+		off += align8(blen);
+	}
+	if (!strip && len <= CL_REC_COPY_MAX) {
+		copy_record(copy, buf, len);	/* the common case: the record as it is */
+		out = len;
+	} else {
+		out = strip_copy(buf, len, core, copy);
+	}
+	if (!(r->present & 1u << RA_BLK_AGG) || r->trans == 0) {
+		uint64_t d = r->ltime - r->stime;
+		r->trans = 1;
+		r->dur_min = r->dur_max = r->dur_sum = d;
+		r->dur_sumsq = (double)d * (double)d;
+	}
+	st_le16(copy + 2, (uint16_t)out);
+	r->raw = copy;
+	r->len = (uint16_t)out;
+	return true;
+}
+
+/* ---- keys ---- */
+
+static void put_addr_key(uint8_t *p, unsigned fam, union ra_addr a, uint8_t masklen, bool arp)
+{
+	if (masklen != CL_NO_PREFIX)
+		cl_mask_addr(fam, &a, masklen);
+	p[0] = (uint8_t)(arp ? RA_AF_ARP : fam);
+	memcpy(p + 1, &a, 16);
+}
+
+/*
+ * r's key into out, as cl_build_key makes it from the whole record: fields
+ * of the blocks decoded only whole are zero here, which is what they are
+ * in a record without those blocks (a record with them comes with r->full,
+ * and its key is built from that).
+ */
+void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
+{
+	uint8_t *k = (uint8_t *)out;
+	unsigned fam = r->family == RA_AF_ARP ? RA_AF_INET : r->family;
+	bool arp = r->family == RA_AF_ARP;
+
+	if (r->full) {
+		cl_build_key(s, r->full, out);
+		return;
+	}
+	memset(out, 0, s->keylen);
+	for (int i = 0; i < s->nitems; i++) {
+		const struct cl_keyitem *it = &s->items[i];
+		uint8_t *p = k + it->offset;
+		uint16_t v16;
+
+		switch (it->field) {
+		case F_SADDR: put_addr_key(p, fam, r->saddr, it->masklen, arp); break;
+		case F_DADDR: put_addr_key(p, fam, r->daddr, it->masklen, arp); break;
+		case F_PROTO: p[0] = CL_ID0_BYTE(r->id0, CL_B_PROTO); break;
+		case F_FAMILY: p[0] = r->family; break;
+		case F_STTL: p[0] = CL_ID0_BYTE(r->id0, CL_B_STTL); break;
+		case F_DTTL: p[0] = CL_ID0_BYTE(r->id0, CL_B_DTTL); break;
+		case F_SDSB: p[0] = CL_ID0_BYTE(r->id0, CL_B_SDSB); break;
+		case F_DDSB: p[0] = CL_ID0_BYTE(r->id0, CL_B_DDSB); break;
+		case F_STOS: p[0] = cl_rec_stos(r->id0, 0); break;
+		case F_DTOS: p[0] = cl_rec_stos(r->id0, 1); break;
+		case F_STCPFLAGS: p[0] = r->stcpflags; break;
+		case F_DTCPFLAGS: p[0] = r->dtcpflags; break;
+		case F_SPORT: v16 = (uint16_t)r->id1; memcpy(p, &v16, 2); break;
+		case F_DPORT: v16 = (uint16_t)(r->id1 >> 16); memcpy(p, &v16, 2); break;
+		case F_ETYPE: memcpy(p, &r->etype, 2); break;
+		default: break;		/* a field of a block this record lacks: zero */
+		}
+	}
+}
+
+/* ---- swapping directions ---- */
+
+/* Fields that come as a source and a destination pair. */
+static const uint8_t cl_pair_fields[] = {
+	F_SADDR, F_DADDR, F_SPORT, F_DPORT, F_STTL, F_DTTL, F_STOS, F_DTOS, F_SDSB, F_DDSB,
+	F_SMAC, F_DMAC, F_SOUI, F_DOUI, F_SVLAN, F_DVLAN, F_SMPLS, F_DMPLS,
+};
+
+static uint64_t swap_bytes(uint64_t w, unsigned a, unsigned b)
+{
+	uint64_t x = ((w >> 8 * a) ^ (w >> 8 * b)) & 0xff;
+	return w ^ (x << 8 * a) ^ (x << 8 * b);
+}
+
+void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
+{
+	union ra_addr a = r->saddr;
+	uint64_t c;
+	uint8_t t8;
+
+	r->saddr = r->daddr;
+	r->daddr = a;
+	r->id0 = swap_bytes(r->id0, CL_B_STTL, CL_B_DTTL);
+	r->id0 = swap_bytes(r->id0, CL_B_SDSB, CL_B_DDSB);
+	r->id0 = swap_bytes(r->id0, CL_B_SECN, CL_B_DECN);
+	r->id1 = (r->id1 & 0xffffffff00000000ull) | (r->id1 >> 16 & 0xffff) | (r->id1 & 0xffff) << 16;
+	for (int i = 0; i < 6; i += 2) {
+		c = r->cnt[i];
+		r->cnt[i] = r->cnt[i + 1];
+		r->cnt[i + 1] = c;
+	}
+	t8 = r->stcpflags;
+	r->stcpflags = r->dtcpflags;
+	r->dtcpflags = t8;
+	switch (r->dir) {
+	case RA_DIR_FWD: r->dir = RA_DIR_REV; break;
+	case RA_DIR_REV: r->dir = RA_DIR_FWD; break;
+	case RA_DIR_FWD_UNK: r->dir = RA_DIR_REV_UNK; break;
+	case RA_DIR_REV_UNK: r->dir = RA_DIR_FWD_UNK; break;
+	default: break;
+	}
+	if (r->prefix_set) {
+		t8 = r->sprefix;
+		r->sprefix = r->dprefix;
+		r->dprefix = t8;
+		r->prefix_set = (uint8_t)((r->prefix_set & 1) << 1 | (r->prefix_set >> 1 & 1));
+	}
+	for (unsigned i = 0; i < sizeof(cl_pair_fields) / sizeof(*cl_pair_fields); i += 2) {
+		unsigned a0 = cl_pair_fields[i], b0 = cl_pair_fields[i + 1];
+		bool x = cl_bit_has(r->blank, a0), y = cl_bit_has(r->blank, b0);
+		if (x != y) {
+			r->blank[a0 >> 6] ^= 1ull << (a0 & 63);
+			r->blank[b0 >> 6] ^= 1ull << (b0 & 63);
+		}
+	}
+	if (full) {
+		cl_swap_flow(full);
+		r->full = full;
+	}
+}
