@@ -330,13 +330,15 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		ft_status_add(e->ft, f);
 	}
 	if (!rev) {
-		if (e->cfg.timing && f->slast && p->ts >= f->slast) {
-			double d = (double)(p->ts - f->slast);
-			f->sint_sum += d;
-			f->sint_sq += d * d;
-			f->sint_n++;
+		if (e->cfg.timing) {	/* the cold part: only with -J */
+			if (f->slast && p->ts >= f->slast) {
+				double d = (double)(p->ts - f->slast);
+				f->sint_sum += d;
+				f->sint_sq += d * d;
+				f->sint_n++;
+			}
+			f->slast = p->ts;
 		}
-		f->slast = p->ts;
 		f->spkts += w;
 		f->sbytes += (uint64_t)p->wirelen * w;
 		f->sappbytes += (uint64_t)p->applen * w;
@@ -347,13 +349,15 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		if (p->mpls)
 			f->smpls = p->mpls;
 	} else {
-		if (e->cfg.timing && f->dlast && p->ts >= f->dlast) {
-			double d = (double)(p->ts - f->dlast);
-			f->dint_sum += d;
-			f->dint_sq += d * d;
-			f->dint_n++;
+		if (e->cfg.timing) {	/* the cold part: only with -J */
+			if (f->dlast && p->ts >= f->dlast) {
+				double d = (double)(p->ts - f->dlast);
+				f->dint_sum += d;
+				f->dint_sq += d * d;
+				f->dint_n++;
+			}
+			f->dlast = p->ts;
 		}
-		f->dlast = p->ts;
 		f->dpkts += w;
 		f->dbytes += (uint64_t)p->wirelen * w;
 		f->dappbytes += (uint64_t)p->applen * w;

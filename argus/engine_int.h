@@ -87,7 +87,7 @@ struct pkt {
 };
 
 /*
- * A flow in the table, 64-byte aligned: four cache lines that packets
+ * A flow in the table, 64-byte aligned: three cache lines that packets
  * read and write (fetched ahead of a batch, FLOW_HOT_BYTES), then a cold
  * part touched once per record or by rare packets (handshakes,
  * retransmissions, MPLS labels, MACs with -m, ICMP errors, sFlow origin,
@@ -104,15 +104,11 @@ struct flow {
 	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
 	/* line 1 */
 	uint64_t stime, ltime;		/* of the current record */
-	uint64_t slast, dlast;		/* last packet per direction (intpkt) */
 	uint64_t spkts, dpkts, sbytes, dbytes;
-	/* line 2 */
 	uint64_t sappbytes, dappbytes;
+	/* line 2 */
 	uint32_t present;		/* RA_BLK_x of the record (RA_SET, RA_HAS work) */
 	uint32_t flgs;			/* RA_FL_x */
-	uint32_t sint_n, dint_n;
-	double sint_sum, dint_sum, sint_sq, dint_sq;
-	/* line 3 */
 	uint8_t sttl, dttl, stos, dtos, stcpflags, dtcpflags;
 	uint8_t tclass;			/* timeout class */
 	uint8_t tcpstate;		/* internal TCP progress, see decode_tcp.c */
@@ -125,9 +121,13 @@ struct flow {
 	uint16_t svlan, dvlan;
 	uint32_t max_seq[2];		/* highest sequence number seen + length */
 	uint32_t hole_lo[2], hole_hi[2];	/* sequence space skipped by a jump ahead */
-	uint64_t hole_ts[2];		/* when the hole opened, 0 = none */
 	/* Cold. */
 	_Alignas(64) uint32_t idx;	/* its index in the table */
+	uint64_t hole_ts[2];		/* when the hole opened, 0 = none (read by
+					 * retransmissions only) */
+	uint64_t slast, dlast;		/* last packet per direction (-J) */
+	uint32_t sint_n, dint_n;	/* inter-packet times (-J) */
+	double sint_sum, dint_sum, sint_sq, dint_sq;
 	uint32_t hslot;			/* slot in the hash table */
 	uint32_t seq;			/* sequence number of the flow */
 	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
