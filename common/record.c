@@ -243,16 +243,42 @@ static bool bad(struct ra_err *err, const char *what)
 	return false;
 }
 
-static bool decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, size_t n,
-			 struct ra_err *err)
+static int damaged_block(struct ra_err *err, const char *what)
+{
+	bad(err, what);
+	return -1;
+}
+
+int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off, unsigned *type,
+		       const uint8_t **body, size_t *n, struct ra_err *err)
 {
 	static const uint8_t need[] = {
 		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
 		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
 	};
+	size_t at = *off;
+	unsigned blen;
 
-	if (type < sizeof(need) && n < need[type])
-		return bad(err, "flow block shorter than its type needs");
+	if (at >= len)
+		return 0;
+	if (len - at < 4)
+		return damaged_block(err, "flow block header cut short");
+	*type = ld_le16(buf + at);
+	blen = ld_le16(buf + at + 2);
+	if (blen < 4)
+		return damaged_block(err, "flow block length below 4");
+	if (blen > len - at)
+		return damaged_block(err, "flow block runs past its record");
+	if (*type < sizeof(need) && blen - 4u < need[*type])
+		return damaged_block(err, "flow block shorter than its type needs");
+	*body = buf + at + 4;
+	*n = blen - 4u;
+	*off = at + align8(blen);
+	return 1;
+}
+
+static void decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, size_t n)
+{
 	switch (type) {
 	case RA_BLK_PAYLOAD_SRC:
 		f->spayload = p;
@@ -332,10 +358,9 @@ static bool decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, siz
 		get_any_addr(p + 4, f->inode_family, &f->inode);
 		break;
 	default:
-		return true;	/* a later minor version's block: skip it */
+		return;		/* a later minor version's block: skip it */
 	}
 	f->present |= 1u << type;
-	return true;
 }
 
 /* Zero the fields of the blocks the previous decode filled: cheaper than
@@ -422,21 +447,16 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 	f->spaylen = f->dpaylen = 0;
 
 	/* Optional blocks: only their "present" bit says they are valid. */
-	for (off = core; off < len;) {
-		unsigned btype, blen;
-		if (len - off < 4)
-			return bad(err, "flow block header cut short");
-		btype = ld_le16(buf + off);
-		blen = ld_le16(buf + off + 2);
-		if (blen < 4)
-			return bad(err, "flow block length below 4");
-		if (blen > len - off)
-			return bad(err, "flow block runs past its record");
-		if (!decode_block(f, btype, buf + off + 4, blen - 4, err))
-			return false;
-		off += align8(blen);
+	off = core;
+	for (;;) {
+		unsigned btype;
+		const uint8_t *body;
+		size_t n;
+		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
+		if (more <= 0)
+			return more == 0;
+		decode_block(f, btype, body, n);
 	}
-	return true;
 }
 
 /* ---- status records ---- */

@@ -247,6 +247,16 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 bool ra_decode_status(const uint8_t *buf, size_t len, struct ra_status *st, struct ra_err *err);
 bool ra_decode_stream_hdr(const uint8_t *buf, size_t len, struct ra_stream_hdr *h, struct ra_err *err);
 
+/*
+ * Walk a flow record's optional blocks: the block at *off (start at the
+ * end of the core) gives its type, body and body length, and *off moves
+ * past it.  Returns 1 for a block, 0 at the end of the record, -1 with
+ * err set when the block is damaged (cut short, or shorter than its type
+ * needs).  Both flow decoders walk blocks with it.
+ */
+int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off, unsigned *type,
+		       const uint8_t **body, size_t *n, struct ra_err *err);
+
 /* Peek at framing: fills type and length from 4 bytes; no validation. */
 static inline void ra_frame(const uint8_t *p, uint16_t *type, uint16_t *len)
 {

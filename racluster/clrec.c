@@ -153,10 +153,6 @@ static size_t strip_copy(const uint8_t *buf, size_t len, size_t core, uint8_t *c
 
 bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err)
 {
-	static const uint8_t need[] = {
-		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
-		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
-	};
 	unsigned fam;
 	size_t core, off, out;
 	bool strip;
@@ -178,23 +174,20 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 	r->full = NULL;
 	read_core(buf, fam, r);
 	strip = false;
-	for (off = core; off < len;) {
-		unsigned btype, blen;
-		if (len - off < 4)
-			return bad(err, "flow block header cut short");
-		btype = ld_le16(buf + off);
-		blen = ld_le16(buf + off + 2);
-		if (blen < 4)
-			return bad(err, "flow block length below 4");
-		if (blen > len - off)
-			return bad(err, "flow block runs past its record");
-		if (btype < sizeof(need) && blen - 4u < need[btype])
-			return bad(err, "flow block shorter than its type needs");
-		if (btype > RA_BLK_PAYLOAD_DST && btype < sizeof(need))
-			read_block(r, btype, buf + off + 4, blen - 4u);
+	off = core;
+	for (;;) {
+		unsigned btype;
+		const uint8_t *body;
+		size_t n;
+		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
+		if (more < 0)
+			return false;
+		if (more == 0)
+			break;
+		if (btype > RA_BLK_PAYLOAD_DST && btype <= RA_BLK_TCPRTT)
+			read_block(r, btype, body, n);
 		else
-			strip = true;
-		off += align8(blen);
+			strip = true;	/* payload, or a block of a later version */
 	}
 	if (!strip && len <= CL_REC_COPY_MAX) {
 		copy_record(copy, buf, len);	/* the common case: the record as it is */
