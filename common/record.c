@@ -243,38 +243,30 @@ static bool bad(struct ra_err *err, const char *what)
 	return false;
 }
 
-static int damaged_block(struct ra_err *err, const char *what)
-{
-	bad(err, what);
-	return -1;
-}
+const uint8_t ra_block_need[RA_BLK_NEED_TYPES] = {
+	[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
+	[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
+};
 
-int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off, unsigned *type,
-		       const uint8_t **body, size_t *n, struct ra_err *err)
+int ra_flow_block_damaged(const uint8_t *buf, size_t len, size_t at, struct ra_err *err)
 {
-	static const uint8_t need[] = {
-		[RA_BLK_WIDE] = 28, [RA_BLK_L2] = 24, [RA_BLK_TCP] = 24, [RA_BLK_TIMING] = 16,
-		[RA_BLK_ID] = 40, [RA_BLK_AGG] = 36, [RA_BLK_ICMP] = 20, [RA_BLK_SEQ] = 4, [RA_BLK_TCPRTT] = 8,
-	};
-	size_t at = *off;
-	unsigned blen;
+	unsigned type, blen;
 
-	if (at >= len)
-		return 0;
-	if (len - at < 4)
-		return damaged_block(err, "flow block header cut short");
-	*type = ld_le16(buf + at);
+	if (len - at < 4) {
+		bad(err, "flow block header cut short");
+		return -1;
+	}
+	type = ld_le16(buf + at);
 	blen = ld_le16(buf + at + 2);
 	if (blen < 4)
-		return damaged_block(err, "flow block length below 4");
-	if (blen > len - at)
-		return damaged_block(err, "flow block runs past its record");
-	if (*type < sizeof(need) && blen - 4u < need[*type])
-		return damaged_block(err, "flow block shorter than its type needs");
-	*body = buf + at + 4;
-	*n = blen - 4u;
-	*off = at + align8(blen);
-	return 1;
+		bad(err, "flow block length below 4");
+	else if (blen > len - at)
+		bad(err, "flow block runs past its record");
+	else if (type < RA_BLK_NEED_TYPES && blen - 4u < ra_block_need[type])
+		bad(err, "flow block shorter than its type needs");
+	else
+		bad(err, "flow block damaged");
+	return -1;
 }
 
 static void decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, size_t n)
@@ -449,9 +441,9 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 	/* Optional blocks: only their "present" bit says they are valid. */
 	off = core;
 	for (;;) {
-		unsigned btype;
-		const uint8_t *body;
-		size_t n;
+		unsigned btype = 0;
+		const uint8_t *body = NULL;
+		size_t n = 0;
 		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
 		if (more <= 0)
 			return more == 0;

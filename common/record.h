@@ -252,10 +252,33 @@ bool ra_decode_stream_hdr(const uint8_t *buf, size_t len, struct ra_stream_hdr *
  * end of the core) gives its type, body and body length, and *off moves
  * past it.  Returns 1 for a block, 0 at the end of the record, -1 with
  * err set when the block is damaged (cut short, or shorter than its type
- * needs).  Both flow decoders walk blocks with it.
+ * needs).  Both flow decoders walk blocks with it; inline, since it runs
+ * for every block of every record.
  */
-int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off, unsigned *type,
-		       const uint8_t **body, size_t *n, struct ra_err *err);
+#define RA_BLK_NEED_TYPES 12
+extern const uint8_t ra_block_need[RA_BLK_NEED_TYPES];	/* body bytes each type needs */
+int ra_flow_block_damaged(const uint8_t *buf, size_t len, size_t at, struct ra_err *err);
+
+static inline int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off, unsigned *type,
+				     const uint8_t **body, size_t *n, struct ra_err *err)
+{
+	size_t at = *off;
+	unsigned t, blen;
+
+	if (at >= len)
+		return 0;
+	if (len - at < 4)
+		return ra_flow_block_damaged(buf, len, at, err);
+	t = (unsigned)(buf[at] | buf[at + 1] << 8);
+	blen = (unsigned)(buf[at + 2] | buf[at + 3] << 8);
+	if (blen < 4 || blen > len - at || (t < RA_BLK_NEED_TYPES && blen - 4u < ra_block_need[t]))
+		return ra_flow_block_damaged(buf, len, at, err);
+	*type = t;
+	*body = buf + at + 4;
+	*n = blen - 4u;
+	*off = at + ((blen + 7u) & ~7u);
+	return 1;
+}
 
 /* Peek at framing: fills type and length from 4 bytes; no validation. */
 static inline void ra_frame(const uint8_t *p, uint16_t *type, uint16_t *len)

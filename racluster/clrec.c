@@ -19,6 +19,10 @@ static bool bad(struct ra_err *err, const char *what)
 }
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+static inline uint32_t ld_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 /*
  * Copy n bytes, 64 <= n <= 512: two fixed-size copies that overlap, which
@@ -47,7 +51,7 @@ static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 	else if (fam == RA_AF_ETHER)
 		memcpy(a->mac, p, 6);
 	else
-		a->v4 = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+		a->v4 = ld_be32(p);
 }
 
 /* The fields of the core and of the blocks the table merges itself. */
@@ -151,8 +155,83 @@ static size_t strip_copy(const uint8_t *buf, size_t len, size_t core, uint8_t *c
 	return out;
 }
 
+/*
+ * The common record, in straight-line code: IPv4, not merged before, with
+ * no blocks but the sequence number and the handshake times.  Fills r as
+ * the general way below would; false (r untouched) for any other record,
+ * damaged ones included, which the general way then reads and reports.
+ */
+static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r, uint8_t *copy)
+{
+	uint64_t seq = 0, w24, d;
+	uint32_t synack = 0, ackdat = 0, present = 0;
+	unsigned stos, dtos;
+
+	if ((b[5] & 7) != RA_AF_INET || len > 128 || b[6] >= RA_ST_COUNT || b[7] >= RA_DIR_COUNT)
+		return false;
+	for (size_t off = RA_FLOW_CORE4; off < len;) {
+		unsigned type, blen;
+		if (len - off < 4)
+			return false;
+		type = ld_le16(b + off);
+		blen = ld_le16(b + off + 2);
+		if (blen > len - off)
+			return false;
+		if (type == RA_BLK_SEQ && blen >= 8) {
+			seq = (uint64_t)ld_le32(b + off + 4) << 32;
+			present |= 1u << RA_BLK_SEQ;
+		} else if (type == RA_BLK_TCPRTT && blen >= 12) {
+			synack = ld_le32(b + off + 4);
+			ackdat = ld_le32(b + off + 8);
+			present |= 1u << RA_BLK_TCP;
+		} else {
+			return false;
+		}
+		off += (blen + 7) & ~7u;
+	}
+	w24 = ld_le64(b + 24);	/* sttl dttl stos dtos stcpflags dtcpflags flgs */
+	stos = b[26];
+	dtos = b[27];
+	r->id0 = (uint64_t)b[4] | (uint64_t)RA_AF_INET << 8 | (w24 & 0xffff) << 16 | (uint64_t)(stos >> 2) << 32 |
+		 (uint64_t)(dtos >> 2) << 40 | (uint64_t)(stos & 3) << 48 | (uint64_t)(dtos & 3) << 56;
+	r->id1 = (uint64_t)ld_le32(b + 20) | seq;
+	memset(&r->saddr, 0, sizeof(r->saddr));
+	memset(&r->daddr, 0, sizeof(r->daddr));
+	r->saddr.v4 = ld_be32(b + 56);
+	r->daddr.v4 = ld_be32(b + 60);
+	for (int i = 0; i < 6; i++)
+		r->cnt[i] = ld_le32(b + 32 + 4 * i);
+	r->stime = ld_le64(b + 8);
+	d = ld_le32(b + 16);
+	r->ltime = r->stime + d;
+	r->dur_min = r->dur_max = r->dur_sum = d;
+	r->dur_sumsq = (double)d * (double)d;
+	r->blank[0] = r->blank[1] = 0;
+	r->trans = 1;
+	r->synack = synack;
+	r->ackdat = ackdat;
+	r->present = present;
+	r->flgs = (uint16_t)(w24 >> 48);
+	r->etype = 0;
+	r->len = (uint16_t)len;
+	r->family = RA_AF_INET;
+	r->state = b[6];
+	r->cause = (b[5] >> 3) & 3;
+	r->dir = b[7];
+	r->stcpflags = b[28];
+	r->dtcpflags = b[29];
+	r->prefix_set = r->sprefix = r->dprefix = 0;
+	r->cold = false;
+	r->full = NULL;
+	copy_record(copy, b, len);
+	r->raw = copy;
+	return true;
+}
+
 bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err)
 {
+	if (len >= RA_FLOW_CORE4 && decode_plain4(buf, len, r, copy))
+		return true;
 	unsigned fam;
 	size_t core, off, out;
 	bool strip;
@@ -176,9 +255,9 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 	strip = false;
 	off = core;
 	for (;;) {
-		unsigned btype;
-		const uint8_t *body;
-		size_t n;
+		unsigned btype = 0;
+		const uint8_t *body = NULL;
+		size_t n = 0;
 		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
 		if (more < 0)
 			return false;

@@ -68,7 +68,8 @@ struct cl_table {
 	struct cl_hot one;		/* a one-record group, to emit */
 	struct cl_cold one_cold;
 	struct cl_group out;		/* a group, as emitted */
-	/* two batches: one hashed and fetched while the other is merged */
+	/* three batches in flight: one hashed (its slots fetched), one whose
+	 * groups are fetched, one merged */
 	struct batch {
 		int ne, nscratch, nfull;
 		struct cl_rec scratch[2 * CL_BATCH];	/* swapped copies */
@@ -76,6 +77,7 @@ struct cl_table {
 		struct entry {
 			const struct cl_rec *r;
 			struct cl_hot *g;
+			const void *ahead;	/* what prefetch_key fetched */
 			uint32_t hash;		/* of the key; flow key: of the smaller direction */
 			bool ip;		/* flow key of an IP flow: either direction matches */
 			bool fresh;
@@ -83,13 +85,15 @@ struct cl_table {
 		} ent[2 * CL_BATCH];
 		uint64_t ekeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];
 		uint64_t rkeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];	/* flow key: the reverse direction */
-	} b[2];
-	int waiting;			/* batch b[waiting] is hashed, not merged; -1 none */
+	} b[CL_INFLIGHT];
+	int hashed, fetched;		/* batches at those stages; -1 none */
 };
 
 /* ---- table ---- */
 
 static void *big_alloc(size_t bytes, bool populate, bool huge);
+static void big_free(void *p, size_t bytes, bool huge);
+static size_t mapped_bytes(size_t bytes, bool huge);
 
 static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
 {
@@ -135,11 +139,11 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	t->cold = calloc(MAX_COLD_CHUNKS, sizeof(*t->cold));
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
-	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, false);
+	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, true);
 	t->free_head = NO_GROUP;
-	t->waiting = -1;
+	t->hashed = t->fetched = -1;
 	ra_flow_init(&t->probe_full);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < CL_INFLIGHT; i++)
 		for (int j = 0; j < 2 * CL_BATCH; j++)
 			ra_flow_init(&t->b[i].full[j]);
 	if (!t->chunks || !t->log || !t->slots || !t->cold)
@@ -156,17 +160,16 @@ void cl_table_free(struct cl_table *t)
 	if (!t)
 		return;
 	for (uint32_t i = 0; i < t->nchunks; i++) {
-		munmap(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride);
+		big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride, true);
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
-		munmap(t->log[i], LOG_BYTES);
+		big_free(t->log[i], LOG_BYTES, true);
 	for (uint32_t i = 0; i < t->ncold; i++)
 		free(t->cold[i]);
 	free(t->cold);
 	free(t->chunks);
 	free(t->log);
-	if (t->slots)
-		munmap(t->slots, t->cap * sizeof(*t->slots));
+	big_free(t->slots, t->cap * sizeof(*t->slots), true);
 	free(t);
 }
 
@@ -174,7 +177,7 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 
 size_t cl_memory(const struct cl_table *t)
 {
-	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride +
+	return (size_t)t->nchunks * mapped_bytes((size_t)CHUNK_GROUPS * t->stride, true) +
 	       (size_t)t->ncold * COLD_PER_CHUNK * sizeof(struct cl_cold) + MAX_COLD_CHUNKS * sizeof(*t->cold) +
 	       (size_t)t->nlog * LOG_BYTES + t->cap * sizeof(*t->slots) +
 	       MAX_CHUNKS * sizeof(*t->chunks) + LOG_MAX_CHUNKS * sizeof(*t->log);
@@ -192,7 +195,7 @@ static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref
 static bool grow(struct cl_table *t, struct ra_err *err)
 {
 	size_t ncap = t->cap * 2;
-	uint64_t *ns = big_alloc(ncap * sizeof(*ns), false, false);
+	uint64_t *ns = big_alloc(ncap * sizeof(*ns), false, true);
 
 	if (!ns) {
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
@@ -201,28 +204,47 @@ static bool grow(struct cl_table *t, struct ra_err *err)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i])
 			slot_insert(ns, ncap, (uint32_t)(t->slots[i] >> 32), (uint32_t)t->slots[i]);
-	munmap(t->slots, t->cap * sizeof(*t->slots));
+	big_free(t->slots, t->cap * sizeof(*t->slots), true);
 	t->slots = ns;
 	t->cap = ncap;
 	return true;
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Bytes a big_alloc of `bytes` maps: whole huge pages when it asks for them. */
+static size_t mapped_bytes(size_t bytes, bool huge)
+{
+	return huge && bytes >= HUGE_PAGE / 2 ? (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : bytes;
+}
+
 /*
- * Large blocks (arena and log chunks, the index) come from mmap, asking for
- * huge pages: a table of millions of groups otherwise spends much of its
- * time on page faults and TLB misses.  Arena chunks are populated at once.
+ * Large blocks (arena chunks, the index) come from mmap, as whole huge
+ * pages on huge-page boundaries: a table of millions of groups otherwise
+ * spends much of its time on page faults and TLB misses, and a fetch ahead
+ * (__builtin_prefetch) that misses the TLB does not help (measured: none
+ * of the key fetches of -m saddr arrived in time with 4 KB pages).  Arena
+ * chunks are populated at once.
  */
 static void *big_alloc(size_t bytes, bool populate, bool huge)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = mapped_bytes(bytes, huge);
+	size_t extra = len != bytes || (huge && bytes >= HUGE_PAGE) ? HUGE_PAGE : 0;
+	uint8_t *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
+	if (extra) {
+		size_t lead = (HUGE_PAGE - ((uintptr_t)p & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
+		if (lead)
+			munmap(p, lead);
+		if (extra - lead)
+			munmap(p + lead + len, extra - lead);
+		p += lead;
+	}
 #ifdef MADV_HUGEPAGE
 	if (huge)
-		madvise(p, bytes, MADV_HUGEPAGE);
-#else
-	(void)huge;
+		madvise(p, len, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_POPULATE_WRITE
 	if (populate)
@@ -231,6 +253,12 @@ static void *big_alloc(size_t bytes, bool populate, bool huge)
 	(void)populate;
 #endif
 	return p;
+}
+
+static void big_free(void *p, size_t bytes, bool huge)
+{
+	if (p)
+		munmap(p, mapped_bytes(bytes, huge));
 }
 
 static void *chunk_alloc(size_t bytes) { return big_alloc(bytes, true, true); }
@@ -269,7 +297,7 @@ static bool log_room(struct cl_table *t, size_t need)
 		pos = (pos | (LOG_BYTES - 1)) + 1;
 	}
 	if (pos >> LOG_SHIFT >= t->nlog) {
-		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = big_alloc(LOG_BYTES, true, false)))
+		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = big_alloc(LOG_BYTES, true, true)))
 			return false;
 		t->nlog++;
 	}
@@ -384,7 +412,6 @@ static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, 
 		if (!(c = alloc_cold(t, g, err)))
 			return false;
 		cl_cold_open(g, c);
-		c = cold_at(t, g->cold);
 	} else {
 		return true;
 	}
@@ -447,34 +474,32 @@ static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint
 	}
 }
 
-/* Fetch the key (and so the group's first line) that a hash names, looking
- * a few slots along its probe sequence. */
-static inline void prefetch_key(const struct cl_table *t, uint32_t hash)
+/*
+ * Fetch the key (and so the group's first line) that a hash names, looking
+ * a few slots along its probe sequence.  Returns what it fetched: kept in
+ * the batch, so the compiler cannot take the loop for one without effect
+ * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
+ */
+static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash)
 {
 	size_t m = t->cap - 1, i = hash & m;
 
 	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
 		uint64_t sl = t->slots[i];
 		uint32_t ref = (uint32_t)sl;
+		const void *p;
 		if (!sl)
-			return;
+			return NULL;
 		if ((uint32_t)(sl >> 32) != hash)
 			continue;
 		if (ref & FULL_TAG)
-			__builtin_prefetch(key_at(t, ref & ~FULL_TAG));
+			p = key_at(t, ref & ~FULL_TAG);
 		else
-			__builtin_prefetch(log_at(t, (uint64_t)(ref - 1) * 8));
-		return;
+			p = log_at(t, (uint64_t)(ref - 1) * 8);
+		__builtin_prefetch(p);
+		return p;
 	}
-}
-
-/* Fetch a group (its key is fetched already) for writing. */
-static inline void prefetch_group(const struct cl_table *t, const struct cl_hot *g)
-{
-	const char *p = (const char *)g - t->spec.keylen;
-
-	for (size_t off = 64; off < t->stride; off += 64)
-		__builtin_prefetch(p + off, 1);
+	return NULL;
 }
 
 /* A copy of r with its directions swapped, from the batch's scratch space. */
@@ -573,7 +598,6 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 			e->fresh = true;
 			continue;
 		}
-		prefetch_group(t, e->g);
 	}
 	for (int j = 0; j < b->ne; j++)
 		if (!b->ent[j].fresh && !merge(t, b->ent[j].g, b->ent[j].r, err))
@@ -582,37 +606,59 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 }
 
 /*
- * Software pipelining: a batch is hashed (its slots fetched) while the
- * batch before it, whose keys and groups were fetched at the end of the
- * previous call, is looked up and merged.  So every fetch has a whole
- * batch of work to arrive in.
+ * A hashed batch's groups (key and hot lines) or first records fetched.
+ * Batches are small (CL_BATCH): a processor drops fetches it has no room
+ * for, so a burst of a hundred of them mostly comes to nothing.
+ */
+static void fetch_groups(struct cl_table *t, struct batch *b)
+{
+	for (int j = 0; j < b->ne; j++) {
+		const char *p = prefetch_key(t, b->ent[j].hash);
+		b->ent[j].ahead = p;
+		for (size_t off = 64; p && off < t->stride; off += 64)
+			__builtin_prefetch(p + off, 1);
+	}
+}
+
+/*
+ * Software pipelining in three stages: a batch is hashed and its slots
+ * fetched; a call later, the slots are read and the groups they name are
+ * fetched; a call later still, it is looked up and merged.  So every fetch
+ * has a whole batch of work to arrive in, and a merge finds its group's
+ * lines in the cache.  Batches are merged in the order they came.
  */
 bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err)
 {
-	int next = t->waiting == 0 ? 1 : 0;
-	struct batch *b = &t->b[next];
+	int next = 0;
 
-	prepare(t, b, rs, n);
-	if (t->waiting >= 0) {
-		int w = t->waiting;
-		t->waiting = -1;
-		if (!resolve(t, &t->b[w], err))
+	while (next == t->hashed || next == t->fetched)
+		next++;
+	prepare(t, &t->b[next], rs, n);
+	if (t->fetched >= 0) {
+		int f = t->fetched;
+		t->fetched = -1;
+		if (t->hashed >= 0)
+			fetch_groups(t, &t->b[t->hashed]);
+		if (!resolve(t, &t->b[f], err)) {
+			t->hashed = -1;
 			return false;
+		}
+	} else if (t->hashed >= 0) {
+		fetch_groups(t, &t->b[t->hashed]);
 	}
-	for (int j = 0; j < b->ne; j++)
-		prefetch_key(t, b->ent[j].hash);
-	t->waiting = next;
+	t->fetched = t->hashed;
+	t->hashed = next;
 	return true;
 }
 
 bool cl_drain(struct cl_table *t, struct ra_err *err)
 {
-	int w = t->waiting;
+	int f = t->fetched, h = t->hashed;
 
-	if (w < 0)
-		return true;
-	t->waiting = -1;
-	return resolve(t, &t->b[w], err);
+	t->fetched = t->hashed = -1;
+	if (f >= 0 && !resolve(t, &t->b[f], err))
+		return false;
+	return h < 0 || resolve(t, &t->b[h], err);
 }
 
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err)

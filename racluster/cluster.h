@@ -87,15 +87,16 @@ struct cl_table;
 struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err);
 void cl_table_free(struct cl_table *t);
 
-#define CL_BATCH 32
+#define CL_BATCH 16
+#define CL_INFLIGHT 3	/* batches of records the table holds on to */
 
 /* Merge one flow (its group is created on first sight): for tests. */
 bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);
 /*
  * Merge n <= CL_BATCH records in order; faster: memory is fetched ahead.
- * The merge of a batch completes during the next call (or cl_drain), so
+ * The merge of a batch completes two calls later (or in cl_drain), so
  * the records (and their copies and full decodes) must stay unchanged
- * until then: alternate two buffers.
+ * until then: rotate CL_INFLIGHT buffers.
  */
 bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err);
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */

@@ -83,7 +83,8 @@ static inline bool cl_rec_touches_cold(const struct cl_rec *r, const struct cl_h
 /* A new group from its first record (c: its cold part, when it needs one). */
 void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const struct cl_rec *r);
 void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
-/* A cold part made for a group that had none (its records had no cold fields). */
+/* A cold part made for a group that had none (its records had no cold
+ * fields); g->cold already names it. */
 void cl_cold_open(struct cl_hot *g, struct cl_cold *c);
 /* A further record merged: always cl_hot_merge, then cl_cold_merge when
  * the group has a cold part (made first when r needs one). */

@@ -177,7 +177,6 @@ void cl_cold_open(struct cl_hot *g, struct cl_cold *c)
 	ra_flow_init(&c->f);
 	c->f.family = CL_ID0_BYTE(g->id0, CL_B_FAMILY);
 	c->blank[0] = c->blank[1] = 0;
-	g->cold = 1;	/* the caller sets the number */
 }
 
 /* An already merged record's address prefixes narrow the group's. */

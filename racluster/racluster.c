@@ -73,11 +73,11 @@ struct run {
 	uint64_t emitted, written;
 	bool failed;
 	struct ra_err err;		/* per record: cleared once, and after each report */
-	/* decoded, waiting to be merged: two buffers, since the table
-	 * finishes merging one batch while the next is read */
-	struct cl_rec batch[2][CL_BATCH];
-	uint8_t copies[2][CL_BATCH][CL_REC_COPY_MAX];
-	struct ra_flow full[2][CL_BATCH];	/* decoded whole: for the filter, or cold */
+	/* decoded, waiting to be merged: the table holds on to a few
+	 * batches while the next is read (it fetches their groups ahead) */
+	struct cl_rec batch[CL_INFLIGHT][CL_BATCH];
+	uint8_t copies[CL_INFLIGHT][CL_BATCH][CL_REC_COPY_MAX];
+	struct ra_flow full[CL_INFLIGHT][CL_BATCH];	/* decoded whole: for the filter, or cold */
 	const struct cl_rec *pending[CL_BATCH];
 	int npending, bi;
 };
@@ -143,7 +143,7 @@ static bool merge_pending(struct run *r)
 		if (r->pending[i]->ltime > r->now)
 			r->now = r->pending[i]->ltime;
 	r->npending = 0;
-	r->bi ^= 1;
+	r->bi = (r->bi + 1) % CL_INFLIGHT;
 	if (!r->idle)
 		return true;
 	if (!r->next_check)
@@ -210,10 +210,9 @@ static int run_inputs(struct run *r)
 {
 	int status = 0;
 
-	for (int i = 0; i < CL_BATCH; i++) {
-		ra_flow_init(&r->full[0][i]);
-		ra_flow_init(&r->full[1][i]);
-	}
+	for (int b = 0; b < CL_INFLIGHT; b++)
+		for (int i = 0; i < CL_BATCH; i++)
+			ra_flow_init(&r->full[b][i]);
 	ra_err_clear(&r->err);
 	for (;;) {
 		const uint8_t *rec;

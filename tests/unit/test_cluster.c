@@ -59,7 +59,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(27);
+	tap_plan(30);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -107,6 +107,38 @@ int main(void)
 	ok(ngroups == 2 && out[1].f.saddr.v4 == 0xc0a80101 && out[1].f.spkts == 1 && out[1].f.dpkts == 2,
 	   "rmon counts the destination as a source with directions swapped");
 	cl_table_free(t);
+
+	/* groups that get their cold part late each get their own: two groups
+	 * start without L2, then a record with MACs and TCP counters joins each */
+	{
+		struct ra_flow d;
+		cl_spec_parse(&spec, keys_saddr, 1, false, &err);
+		t = cl_table_new(&spec, &err);
+		flow(&a, 0x0a000001, 0xc0a80101, 1000, 53, 1000000, 0);
+		flow(&b, 0x0a000002, 0xc0a80101, 1000, 53, 1000000, 0);
+		c = a;
+		RA_SET(&c, RA_BLK_L2);
+		memcpy(c.smac, "\x02\0\0\0\0\x01", 6);
+		RA_SET(&c, RA_BLK_TCP);
+		c.sretrans = 3;
+		d = b;
+		RA_SET(&d, RA_BLK_L2);
+		memcpy(d.smac, "\x02\0\0\0\0\x02", 6);
+		cl_add(t, &a, &err);
+		cl_add(t, &b, &err);
+		cl_add(t, &a, &err);	/* both groups merged, neither with a cold part */
+		cl_add(t, &b, &err);
+		cl_add(t, &c, &err);
+		cl_add(t, &d, &err);
+		ngroups = 0;
+		cl_flush(t, collect, out);
+		ok(ngroups == 2 && out[0].f.sretrans == 3 && out[1].f.sretrans == 0,
+		   "TCP counters stay in their own group's cold part");
+		ok(has(out[0].blank, F_SMAC) && has(out[1].blank, F_SMAC), "each group: MAC present in one record only, blank");
+		ok(memcmp(out[1].f.smac, "\0\0\0\0\0\0", 6) == 0 || has(out[1].blank, F_SMAC),
+		   "the second group does not show the first group's MAC");
+		cl_table_free(t);
+	}
 
 	/* rasort keys: doubles order, descending inverts */
 	{
