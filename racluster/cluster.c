@@ -37,6 +37,8 @@
 #define LOG_MAX_CHUNKS 2047u		/* 16 GB of first records: a hard cap */
 #define LOG_HDR 8			/* hash, merged group number or NO_GROUP */
 #define LOG_SWAPPED 0x01		/* in byte 1 of a logged record: its directions were swapped */
+#define LOG_STUB (LOG_HDR + 8)		/* a merged group's entry once its first record is dropped */
+#define LOG_COMPACT_MIN ((uint64_t)1 << 20)	/* dead bytes worth a rewrite of the log */
 #define COLD_SHIFT 12
 #define COLD_PER_CHUNK (1u << COLD_SHIFT)
 #define MAX_COLD_CHUNKS (1u << 18)
@@ -59,6 +61,7 @@ struct cl_table {
 	uint8_t **log;
 	uint32_t nlog;			/* chunks */
 	uint64_t log_end;		/* byte position of the next entry */
+	uint64_t log_dead;		/* bytes of first records of groups merged since */
 	uint64_t *slots;		/* hash << 32 | reference; 0 empty */
 	size_t cap;			/* slots, a power of two */
 	struct cl_rec probe;		/* a first record, decoded */
@@ -92,8 +95,8 @@ struct cl_table {
 /* ---- table ---- */
 
 static void *big_alloc(size_t bytes, bool populate, bool huge);
-static void big_free(void *p, size_t bytes, bool huge);
-static size_t mapped_bytes(size_t bytes, bool huge);
+static void log_compact(struct cl_table *t);
+static void big_free(void *p, size_t bytes);
 
 static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
 {
@@ -160,16 +163,16 @@ void cl_table_free(struct cl_table *t)
 	if (!t)
 		return;
 	for (uint32_t i = 0; i < t->nchunks; i++) {
-		big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride, true);
+		big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride);
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
-		big_free(t->log[i], LOG_BYTES, true);
+		big_free(t->log[i], LOG_BYTES);
 	for (uint32_t i = 0; i < t->ncold; i++)
 		free(t->cold[i]);
 	free(t->cold);
 	free(t->chunks);
 	free(t->log);
-	big_free(t->slots, t->cap * sizeof(*t->slots), true);
+	big_free(t->slots, t->cap * sizeof(*t->slots));
 	free(t);
 }
 
@@ -177,10 +180,9 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 
 size_t cl_memory(const struct cl_table *t)
 {
-	return (size_t)t->nchunks * mapped_bytes((size_t)CHUNK_GROUPS * t->stride, true) +
-	       (size_t)t->ncold * COLD_PER_CHUNK * sizeof(struct cl_cold) + MAX_COLD_CHUNKS * sizeof(*t->cold) +
-	       (size_t)t->nlog * LOG_BYTES + t->cap * sizeof(*t->slots) +
-	       MAX_CHUNKS * sizeof(*t->chunks) + LOG_MAX_CHUNKS * sizeof(*t->log);
+	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride + (size_t)t->ncold * COLD_PER_CHUNK * sizeof(struct cl_cold) +
+	       (size_t)t->nlog * LOG_BYTES + t->cap * sizeof(*t->slots) + sizeof(*t) +
+	       (t->nchunks + t->ncold + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
 }
 
 static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref)
@@ -204,7 +206,7 @@ static bool grow(struct cl_table *t, struct ra_err *err)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i])
 			slot_insert(ns, ncap, (uint32_t)(t->slots[i] >> 32), (uint32_t)t->slots[i]);
-	big_free(t->slots, t->cap * sizeof(*t->slots), true);
+	big_free(t->slots, t->cap * sizeof(*t->slots));
 	t->slots = ns;
 	t->cap = ncap;
 	return true;
@@ -212,25 +214,18 @@ static bool grow(struct cl_table *t, struct ra_err *err)
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Bytes a big_alloc of `bytes` maps: whole huge pages when it asks for them. */
-static size_t mapped_bytes(size_t bytes, bool huge)
-{
-	return huge && bytes >= HUGE_PAGE / 2 ? (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : bytes;
-}
-
 /*
- * Large blocks (arena chunks, the index) come from mmap, as whole huge
- * pages on huge-page boundaries: a table of millions of groups otherwise
- * spends much of its time on page faults and TLB misses, and a fetch ahead
- * (__builtin_prefetch) that misses the TLB does not help (measured: none
- * of the key fetches of -m saddr arrived in time with 4 KB pages).  Arena
- * chunks are populated at once.
+ * Large blocks (arena and log chunks, the index) come from mmap, starting
+ * on a huge-page boundary and asking for huge pages: a table of millions
+ * of groups otherwise spends much of its time on page faults and TLB
+ * misses.  A block's tail short of a whole huge page stays in small pages,
+ * so memory is what is asked for.  Arena and log chunks are populated at
+ * once.
  */
 static void *big_alloc(size_t bytes, bool populate, bool huge)
 {
-	size_t len = mapped_bytes(bytes, huge);
-	size_t extra = len != bytes || (huge && bytes >= HUGE_PAGE) ? HUGE_PAGE : 0;
-	uint8_t *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t extra = huge && bytes >= HUGE_PAGE ? HUGE_PAGE : 0;
+	uint8_t *p = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -239,12 +234,12 @@ static void *big_alloc(size_t bytes, bool populate, bool huge)
 		if (lead)
 			munmap(p, lead);
 		if (extra - lead)
-			munmap(p + lead + len, extra - lead);
+			munmap(p + lead + bytes, extra - lead);
 		p += lead;
 	}
 #ifdef MADV_HUGEPAGE
 	if (huge)
-		madvise(p, len, MADV_HUGEPAGE);
+		madvise(p, bytes, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_POPULATE_WRITE
 	if (populate)
@@ -255,10 +250,10 @@ static void *big_alloc(size_t bytes, bool populate, bool huge)
 	return p;
 }
 
-static void big_free(void *p, size_t bytes, bool huge)
+static void big_free(void *p, size_t bytes)
 {
 	if (p)
-		munmap(p, mapped_bytes(bytes, huge));
+		munmap(p, bytes);
 }
 
 static void *chunk_alloc(size_t bytes) { return big_alloc(bytes, true, true); }
@@ -469,6 +464,7 @@ static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint
 		g->hash = hash;
 		memcpy(key_at(t, idx), t->probe_key, klen);
 		st32(e + 4, idx);
+		t->log_dead += log_entry_len(e) - LOG_STUB;
 		t->slots[i] = (uint64_t)hash << 32 | FULL_TAG | idx;
 		return g;
 	}
@@ -602,6 +598,8 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 	for (int j = 0; j < b->ne; j++)
 		if (!b->ent[j].fresh && !merge(t, b->ent[j].g, b->ent[j].r, err))
 			return false;
+	if (t->log_dead >= LOG_COMPACT_MIN && t->log_dead * 2 > t->log_end)
+		log_compact(t);
 	return true;
 }
 
@@ -712,6 +710,7 @@ static void clear_index(struct cl_table *t)
 	t->cold_used = 0;
 	t->cold_free = 0;
 	t->log_end = 0;
+	t->log_dead = 0;
 	memset(t->slots, 0, t->cap * sizeof(*t->slots));
 }
 
@@ -746,8 +745,77 @@ static uint64_t entry_ltime(struct cl_table *t, const uint8_t *e)
 }
 
 /*
+ * Move log entry e (len bytes) to position w of a log being rewritten
+ * from its start (w is never past e): a merged group's entry keeps only
+ * its header and a stub, since its first record is merged already.
+ * Returns the position after it.
+ */
+static uint64_t log_keep(struct cl_table *t, uint64_t w, const uint8_t *e, size_t len)
+{
+	bool merged = ld32(e + 4) != NO_GROUP;
+	size_t keep = merged ? LOG_STUB : len;
+	uint8_t *d;
+
+	if ((w & (LOG_BYTES - 1)) + keep > LOG_BYTES) {
+		if ((w & (LOG_BYTES - 1)) != 0)
+			st32(log_at(t, w) + 4, JUMP);
+		w = (w | (LOG_BYTES - 1)) + 1;
+	}
+	d = log_at(t, w);
+	if (d != e)
+		memmove(d, e, merged ? LOG_HDR : len);
+	if (merged) {
+		static const uint8_t stub[8] = { 0, 0, 8, 0 };	/* type 0, length 8 */
+		memcpy(d + LOG_HDR, stub, sizeof(stub));
+	}
+	return w + keep;
+}
+
+/* The log ends at w after a rewrite: chunks past it go back, and the
+ * index is made afresh from what remains. */
+static void log_rewritten(struct cl_table *t, uint64_t w)
+{
+	uint32_t chunks = (uint32_t)(w >> LOG_SHIFT) + 1;
+
+	while (t->nlog > chunks) {
+		t->nlog--;
+		big_free(t->log[t->nlog], LOG_BYTES);
+		t->log[t->nlog] = NULL;
+	}
+	t->log_end = w;
+	t->log_dead = 0;
+	memset(t->slots, 0, t->cap * sizeof(*t->slots));
+	for (uint64_t pos = log_next(t, 0); pos < t->log_end; pos = log_next(t, pos)) {
+		const uint8_t *e = log_at(t, pos);
+		uint32_t idx = ld32(e + 4);
+		slot_insert(t->slots, t->cap, ld32(e),
+			    idx == NO_GROUP ? (uint32_t)(pos / 8) + 1 : FULL_TAG | idx);
+		pos += log_entry_len(e);
+	}
+}
+
+/*
+ * Drop the first records of merged groups from the log once they are more
+ * than half of it: a merged group then costs its key, its hot part, a
+ * 16-byte log entry (for the output order) and its index slots.
+ */
+static void log_compact(struct cl_table *t)
+{
+	uint64_t w = 0;
+
+	for (uint64_t pos = log_next(t, 0); pos < t->log_end; pos = log_next(t, pos)) {
+		const uint8_t *e = log_at(t, pos);
+		size_t len = log_entry_len(e);
+		w = log_keep(t, w, e, len);
+		pos += len;
+	}
+	log_rewritten(t, w);
+}
+
+/*
  * Emit the idle groups, then close the gaps they leave in the log (the
- * rest keep their order) and index what remains afresh.
+ * rest keep their order, merged groups' first records go) and index what
+ * remains afresh.
  */
 bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx)
 {
@@ -780,27 +848,10 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 			pos += len;
 			continue;
 		}
-		if ((w & (LOG_BYTES - 1)) + len > LOG_BYTES) {
-			if ((w & (LOG_BYTES - 1)) != 0)
-				st32(log_at(t, w) + 4, JUMP);
-			w = (w | (LOG_BYTES - 1)) + 1;
-		}
-		if (w != pos)
-			memmove(log_at(t, w), e, len);
-		w += len;
+		w = log_keep(t, w, e, len);
 		pos += len;
 	}
-	if (!gone)
-		return ok;
-	t->log_end = w;
 	t->live -= gone;
-	memset(t->slots, 0, t->cap * sizeof(*t->slots));
-	for (uint64_t pos = log_next(t, 0); pos < t->log_end; pos = log_next(t, pos)) {
-		const uint8_t *e = log_at(t, pos);
-		uint32_t idx = ld32(e + 4);
-		slot_insert(t->slots, t->cap, ld32(e),
-			    idx == NO_GROUP ? (uint32_t)(pos / 8) + 1 : FULL_TAG | idx);
-		pos += log_entry_len(e);
-	}
+	log_rewritten(t, w);
 	return ok;
 }
