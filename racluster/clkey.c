@@ -23,7 +23,7 @@ unsigned cl_family_bits(unsigned family)
 /* ---- key compilation ---- */
 
 /* Bytes a key item takes: the natural width of the field. */
-static size_t item_size(unsigned field)
+size_t cl_item_size(unsigned field)
 {
 	switch (field) {
 	case F_SOUI: case F_DOUI: return 3;
@@ -157,7 +157,7 @@ bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon
 			cl_bit_set(s->keyed, F_FAMILY);
 	for (int i = 0; i < s->nitems; i++) {
 		s->items[i].offset = (uint16_t)off;
-		off += item_size(s->items[i].field);
+		off += cl_item_size(s->items[i].field);
 	}
 	s->keylen = (off + 7) & ~(size_t)7;
 	if (s->keylen == 0)
@@ -219,7 +219,7 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 		case F_DPORT: memcpy(p, &f->dport, 2); continue;
 		default: v = fld_uint(it->field, f); break;
 		}
-		switch (item_size(it->field)) {
+		switch (cl_item_size(it->field)) {
 		case 1: p[0] = (uint8_t)v; break;
 		case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
 		case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }

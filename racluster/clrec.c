@@ -199,8 +199,12 @@ static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r,
 	memset(&r->daddr, 0, sizeof(r->daddr));
 	r->saddr.v4 = ld_be32(b + 56);
 	r->daddr.v4 = ld_be32(b + 60);
-	for (int i = 0; i < 6; i++)
-		r->cnt[i] = ld_le32(b + 32 + 4 * i);
+	r->cnt[0] = ld_le32(b + 32);
+	r->cnt[1] = ld_le32(b + 36);
+	r->cnt[2] = ld_le32(b + 40);
+	r->cnt[3] = ld_le32(b + 44);
+	r->cnt[4] = ld_le32(b + 48);
+	r->cnt[5] = ld_le32(b + 52);
 	r->stime = ld_le64(b + 8);
 	d = ld_le32(b + 16);
 	r->ltime = r->stime + d;
@@ -288,19 +292,32 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 
 /* ---- keys ---- */
 
-static void put_addr_key(uint8_t *p, unsigned fam, union ra_addr a, uint8_t masklen, bool arp)
+static void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a, uint8_t masklen, bool arp)
 {
-	if (masklen != CL_NO_PREFIX)
-		cl_mask_addr(fam, &a, masklen);
 	p[0] = (uint8_t)(arp ? RA_AF_ARP : fam);
-	memcpy(p + 1, &a, 16);
+	if (fam == RA_AF_INET) {	/* the common case, without copying the union */
+		uint32_t v = a->v4;
+		if (masklen < 32)
+			v = masklen ? v & (0xffffffffu << (32 - masklen)) : 0;
+		memcpy(p + 1, &v, 4);
+		memset(p + 5, 0, 12);
+		return;
+	}
+	if (masklen != CL_NO_PREFIX) {
+		union ra_addr m = *a;
+		cl_mask_addr(fam, &m, masklen);
+		memcpy(p + 1, &m, 16);
+	} else {
+		memcpy(p + 1, a, 16);
+	}
 }
 
 /*
  * r's key into out, as cl_build_key makes it from the whole record: fields
  * of the blocks decoded only whole are zero here, which is what they are
  * in a record without those blocks (a record with them comes with r->full,
- * and its key is built from that).
+ * and its key is built from that).  Items lie end to end from offset 0, so
+ * only the padding after the last needs clearing beforehand.
  */
 void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 {
@@ -312,15 +329,15 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 		cl_build_key(s, r->full, out);
 		return;
 	}
-	memset(out, 0, s->keylen);
+	out[s->keylen / 8 - 1] = 0;
 	for (int i = 0; i < s->nitems; i++) {
 		const struct cl_keyitem *it = &s->items[i];
 		uint8_t *p = k + it->offset;
 		uint16_t v16;
 
 		switch (it->field) {
-		case F_SADDR: put_addr_key(p, fam, r->saddr, it->masklen, arp); break;
-		case F_DADDR: put_addr_key(p, fam, r->daddr, it->masklen, arp); break;
+		case F_SADDR: put_addr_key(p, fam, &r->saddr, it->masklen, arp); break;
+		case F_DADDR: put_addr_key(p, fam, &r->daddr, it->masklen, arp); break;
 		case F_PROTO: p[0] = CL_ID0_BYTE(r->id0, CL_B_PROTO); break;
 		case F_FAMILY: p[0] = r->family; break;
 		case F_STTL: p[0] = CL_ID0_BYTE(r->id0, CL_B_STTL); break;
@@ -334,7 +351,9 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 		case F_SPORT: v16 = (uint16_t)r->id1; memcpy(p, &v16, 2); break;
 		case F_DPORT: v16 = (uint16_t)(r->id1 >> 16); memcpy(p, &v16, 2); break;
 		case F_ETYPE: memcpy(p, &r->etype, 2); break;
-		default: break;		/* a field of a block this record lacks: zero */
+		default:	/* a field of a block this record lacks: zero */
+			memset(p, 0, cl_item_size(it->field));
+			break;
 		}
 	}
 }

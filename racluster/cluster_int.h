@@ -15,6 +15,8 @@ static inline void cl_bit_set(uint64_t m[2], unsigned id) { m[id >> 6] |= 1ull <
 
 /* Prefix bits of a family's addresses: 32, 128, or 0 (MACs: no prefixes). */
 unsigned cl_family_bits(unsigned family);
+/* Bytes a key item of this field takes in the key. */
+size_t cl_item_size(unsigned field);
 /* Keep the first len bits of an address. */
 void cl_mask_addr(unsigned family, union ra_addr *a, unsigned len);
 /* f's key (s->keylen bytes) into out; the flow key of the reverse direction. */

@@ -126,7 +126,7 @@ static inline uint64_t expand8(unsigned b)
 static inline uint32_t mask32(uint8_t prefix)
 {
 	unsigned len = prefix > 32 ? 32 : prefix;
-	return len ? 0xffffffffu << (32 - len) : 0;
+	return (uint32_t)(~0ull << (32 - len));	/* no branch: len 0 shifts the ones out */
 }
 
 /* Cold blocks with identity fields, which every later record is compared with. */
@@ -288,8 +288,12 @@ void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec
 	}
 	if (r->dir != g->dir)
 		g->gflags |= CL_G_DIRMIX;
-	for (int i = 0; i < 6; i++)
-		g->cnt[i] += r->cnt[i];
+	g->cnt[0] += r->cnt[0];	/* spelt out: the loop was not unrolled */
+	g->cnt[1] += r->cnt[1];
+	g->cnt[2] += r->cnt[2];
+	g->cnt[3] += r->cnt[3];
+	g->cnt[4] += r->cnt[4];
+	g->cnt[5] += r->cnt[5];
 	if (r->stime < g->stime)
 		g->stime = r->stime;
 	if (r->ltime >= g->ltime) {
