@@ -162,6 +162,18 @@ bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon
 	s->keylen = (off + 7) & ~(size_t)7;
 	if (s->keylen == 0)
 		s->keylen = 8;
+	s->addr_mask[0] = s->addr_mask[1] = CL_NO_PREFIX;
+	for (int i = 0; i < 4; i++)
+		s->pair_at[i] = -1;
+	for (int i = 0; i < s->nitems; i++) {
+		static const uint8_t pair[4] = { F_SADDR, F_DADDR, F_SPORT, F_DPORT };
+		for (int w = 0; w < 4; w++)
+			if (s->items[i].field == pair[w]) {
+				s->pair_at[w] = (int16_t)s->items[i].offset;
+				if (w < 2)
+					s->addr_mask[w] = s->items[i].masklen;
+			}
+	}
 	return true;
 }
 
@@ -234,17 +246,10 @@ void cl_reverse_key(const struct cl_spec *s, const uint64_t *key, uint64_t *out)
 {
 	const uint8_t *k = (const uint8_t *)key;
 	uint8_t *o = (uint8_t *)out;
-	int at[4] = { -1, -1, -1, -1 };		/* offsets of saddr, daddr, sport, dport */
+	const int16_t *at = s->pair_at;
 
-	memcpy(out, key, s->keylen);
-	for (int i = 0; i < s->nitems; i++)
-		switch (s->items[i].field) {
-		case F_SADDR: at[0] = s->items[i].offset; break;
-		case F_DADDR: at[1] = s->items[i].offset; break;
-		case F_SPORT: at[2] = s->items[i].offset; break;
-		case F_DPORT: at[3] = s->items[i].offset; break;
-		default: break;
-		}
+	for (size_t i = 0; i < s->keylen / 8; i++)
+		out[i] = key[i];
 	if (at[0] >= 0 && at[1] >= 0) {
 		memcpy(o + at[0], k + at[1], 17);
 		memcpy(o + at[1], k + at[0], 17);

@@ -33,6 +33,8 @@ struct cl_spec {
 	bool rmon;		/* -M rmon: each record once per address, as its source */
 	uint64_t keyed[2];	/* field ids the key fixes: never "differs" */
 	size_t keylen;		/* bytes, a multiple of 8 */
+	int16_t pair_at[4];	/* key offsets of saddr, daddr, sport, dport; -1: not keyed */
+	uint8_t addr_mask[2];	/* masks of the saddr and daddr items, CL_NO_PREFIX when none */
 };
 
 /*

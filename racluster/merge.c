@@ -76,13 +76,6 @@ static uint8_t start_prefix(unsigned family, uint8_t masklen)
 	return bits && masklen < bits ? masklen : CL_NO_PREFIX;
 }
 
-static uint8_t key_mask(const struct cl_spec *s, unsigned field)
-{
-	for (int i = 0; i < s->nitems; i++)
-		if (s->items[i].field == field)
-			return s->items[i].masklen;
-	return CL_NO_PREFIX;
-}
 
 /* chk bits of each field of the identity words */
 #define CHK_PROTO (1u << CL_B_PROTO)
@@ -163,8 +156,8 @@ void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const 
 	g->stcpflags = r->stcpflags;
 	g->dtcpflags = r->dtcpflags;
 	g->gflags = CL_G_LIVE | (is_wide(r->family) ? CL_G_WIDE : 0);
-	g->prefix[0] = start_prefix(r->family, key_mask(s, F_SADDR));
-	g->prefix[1] = start_prefix(r->family, key_mask(s, F_DADDR));
+	g->prefix[0] = start_prefix(r->family, s->addr_mask[0]);
+	g->prefix[1] = start_prefix(r->family, s->addr_mask[1]);
 	g->sa = g->da = 0;
 	if (!is_wide(r->family)) {
 		g->sa = r->saddr.v4 & mask32(g->prefix[0]);
