@@ -86,16 +86,16 @@ void decode_transport(struct engine *e, struct pkt *p, const uint8_t *bytes, uin
 void decode_ip(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len)
 {
 	struct cursor c = cur_make(bytes, len);
-	uint8_t vihl = 0, tos = 0, ttl = 0, proto = 0;
-	uint16_t totlen = 0, id = 0, frag = 0, sum;
-	uint32_t src = 0, dst = 0;
 
-	if (!cur_u8(&c, &vihl) || !cur_u8(&c, &tos) || !cur_be16(&c, &totlen) || !cur_be16(&c, &id) ||
-	    !cur_be16(&c, &frag) || !cur_u8(&c, &ttl) || !cur_u8(&c, &proto) || !cur_be16(&c, &sum) ||
-	    !cur_be32(&c, &src) || !cur_be32(&c, &dst)) {
+	if (!cur_has(&c, 20)) {	/* the fixed header, read below in one go */
 		engine_malformed(e, MAL_IP_SHORT);
 		return;
 	}
+	uint8_t vihl = bytes[0], tos = bytes[1], ttl = bytes[8], proto = bytes[9];
+	uint16_t totlen = hdr_be16(bytes + 2), id = hdr_be16(bytes + 4), frag = hdr_be16(bytes + 6);
+	uint32_t src = hdr_be32(bytes + 12), dst = hdr_be32(bytes + 16);
+	c.off = 20;
+
 	unsigned hlen = (vihl & 0x0f) * 4u;
 	if ((vihl >> 4) != 4 || hlen < 20) {
 		engine_malformed(e, MAL_IP_BADHDR);

@@ -128,14 +128,21 @@ void decode_ethertype(struct engine *e, struct pkt *p, uint16_t etype, const uin
 static void decode_ether(struct engine *e, struct pkt *p, const uint8_t *bytes)
 {
 	struct cursor c = cur_make(bytes, p->caplen);
-	uint16_t type = 0;
 
-	if (!cur_bytes(&c, p->dmac, 6) || !cur_bytes(&c, p->smac, 6) || !cur_be16(&c, &type)) {
+	if (!cur_has(&c, 14)) {	/* the addresses and the type, read below in one go */
 		engine_malformed(e, MAL_LINK_SHORT);
 		return;
 	}
+	memcpy(p->dmac, bytes, 6);
+	memcpy(p->smac, bytes + 6, 6);
+	uint16_t type = hdr_be16(bytes + 12);
+	c.off = 14;
 	p->have_mac = true;
 	p->flgs |= RA_FL_ETHER;
+	if (type == ETYPE_IP) {	/* the common case first */
+		decode_ip(e, p, bytes + 14, p->caplen - 14);
+		return;
+	}
 	for (unsigned n = 0; (type == ETYPE_VLAN || type == ETYPE_QINQ || type == ETYPE_QINQ_OLD); n++) {
 		uint16_t tci = 0;
 		if (n >= MAX_TAGS || !cur_be16(&c, &tci) || !cur_be16(&c, &type)) {

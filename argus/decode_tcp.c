@@ -28,16 +28,6 @@
 
 #include "cursor.h"
 
-enum {
-	TS_SYN = 1 << 0,	/* SYN from the source */
-	TS_SYNACK = 1 << 1,	/* SYN-ACK from the destination */
-	TS_EST = 1 << 2,	/* ACK from the source after the SYN-ACK */
-	TS_FIN_S = 1 << 3,
-	TS_FIN_D = 1 << 4,
-	TS_RST = 1 << 5,
-	TS_ACKDAT = 1 << 6,	/* ackdat measured */
-};
-
 #define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
 #define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
@@ -45,15 +35,14 @@ enum {
 bool decode_tcp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t paylen)
 {
 	struct cursor c = cur_make(bytes, len);
-	uint16_t sport = 0, dport = 0, win = 0;
-	uint32_t seq = 0, ack = 0;
-	uint8_t off = 0, flags = 0;
 
-	if (!cur_be16(&c, &sport) || !cur_be16(&c, &dport) || !cur_be32(&c, &seq) ||
-	    !cur_be32(&c, &ack) || !cur_u8(&c, &off) || !cur_u8(&c, &flags) || !cur_be16(&c, &win)) {
+	if (!cur_has(&c, 16)) {	/* the fixed header up to the window, read below in one go */
 		engine_malformed(e, MAL_TCP_SHORT);
 		return false;
 	}
+	uint16_t sport = hdr_be16(bytes), dport = hdr_be16(bytes + 2), win = hdr_be16(bytes + 14);
+	uint32_t seq = hdr_be32(bytes + 4), ack = hdr_be32(bytes + 8);
+	uint8_t off = bytes[12], flags = bytes[13];
 	uint32_t hlen = (off >> 4) * 4u;
 	if (hlen < 20 || hlen > paylen) {
 		engine_malformed(e, MAL_TCP_BADOFF);
@@ -77,7 +66,7 @@ bool decode_tcp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t 
 bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev)
 {
 	(void)rev;
-	return f->closed && (p->tcpflags & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN;
+	return flow_closed(f) && (p->tcpflags & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN;
 }
 
 /*
@@ -150,26 +139,24 @@ void tcp_update(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 		f->stcpflags |= fl;
 
 	if ((fl & (RA_TCP_SYN | RA_TCP_ACK)) == RA_TCP_SYN && !rev) {
-		if (!(f->tcpstate & TS_SYN))
-			f->syn_ts = p->ts;
+		if (!(f->tcpstate & (TS_SYN | TS_SYNACK)))	/* its time is read at the SYN-ACK */
+			f->hs_ts = (uint32_t)p->ts;
 		f->tcpstate |= TS_SYN;
 	} else if ((fl & (RA_TCP_SYN | RA_TCP_ACK)) == (RA_TCP_SYN | RA_TCP_ACK) && rev) {
 		if (!(f->tcpstate & TS_SYNACK)) {
-			f->synack_ts = p->ts;
 			if (f->tcpstate & TS_SYN)
-				f->synack = (uint32_t)(p->ts - f->syn_ts);
+				f->synack = (uint32_t)p->ts - f->hs_ts;
+			f->hs_ts = (uint32_t)p->ts;
 		}
 		f->tcpstate |= TS_SYNACK;
 	} else if ((fl & RA_TCP_ACK) && !rev && (f->tcpstate & TS_SYNACK) && !(f->tcpstate & TS_ACKDAT)) {
-		f->ackdat = (uint32_t)(p->ts - f->synack_ts);
+		f->ackdat = (uint32_t)p->ts - f->hs_ts;
 		f->tcpstate |= TS_ACKDAT | TS_EST;
 	}
 	if (fl & RA_TCP_FIN)
 		f->tcpstate |= rev ? TS_FIN_D : TS_FIN_S;
 	if (fl & RA_TCP_RST)
 		f->tcpstate |= TS_RST;
-	if ((f->tcpstate & TS_RST) || (f->tcpstate & (TS_FIN_S | TS_FIN_D)) == (TS_FIN_S | TS_FIN_D))
-		f->closed = 1;
 
 	track_seq(f, p, d);
 	if (p->win == 0 && !(fl & (RA_TCP_RST | RA_TCP_SYN | RA_TCP_FIN))) {

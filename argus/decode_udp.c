@@ -21,13 +21,13 @@
 bool decode_udp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t paylen)
 {
 	struct cursor c = cur_make(bytes, len);
-	uint16_t sport = 0, dport = 0, ulen = 0, sum;
 
-	if (!cur_be16(&c, &sport) || !cur_be16(&c, &dport) || !cur_be16(&c, &ulen) || !cur_be16(&c, &sum) ||
-	    paylen < 8) {
+	if (!cur_has(&c, 8) || paylen < 8) {	/* the header, read below in one go */
 		engine_malformed(e, MAL_UDP_SHORT);
 		return false;
 	}
+	uint16_t sport = hdr_be16(bytes), dport = hdr_be16(bytes + 2), ulen = hdr_be16(bytes + 4);
+	c.off = 8;
 	p->key.sport = sport;
 	p->key.dport = dport;
 	p->key.portdir = 1;

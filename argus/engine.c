@@ -102,41 +102,68 @@ static unsigned timeout_class(const struct flow_key *k)
 
 /* A flow's record starts empty: counters cleared, identity kept.  The
  * origin (sFlow agent) is set when the flow is made and kept while the
- * record says it was sampled. */
-static void init_record(struct engine *e, struct flow *f, const struct pkt_origin *o)
+ * record says it was sampled.  A flow made on a never used entry is zero
+ * already (fresh). */
+static void init_record(struct engine *e, struct flow *f, const struct pkt_origin *o, bool fresh)
 {
-	f->stime = f->ltime = 0;
-	f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sappbytes = f->dappbytes = 0;
-	f->present = 1u << RA_BLK_ID;
-	f->flgs = 0;
-	f->sttl = f->dttl = f->stos = f->dtos = f->stcpflags = f->dtcpflags = 0;
-	f->svlan = f->dvlan = 0;
-	f->smpls = f->dmpls = 0;
-	f->synack = f->ackdat = 0;
-	f->sretrans = f->dretrans = f->sooo = f->dooo = f->swinshut = f->dwinshut = 0;
-	if (o && o->agent_family) {
-		f->srcid_family = o->agent_family;
-		f->srcid = o->agent;
-		f->subagent = o->subagent;
-		f->rate = o->rate;
-		f->inif = o->inif;
-		f->outif = o->outif;
-		f->flgs |= RA_FL_SAMPLED;
-	} else {
-		f->srcid_family = e->cfg.srcid_family;
-		if (e->cfg.srcid_family)
-			f->srcid = e->cfg.srcid;
-		else
-			memset(&f->srcid, 0, sizeof f->srcid);
-		f->subagent = f->rate = f->inif = f->outif = 0;
+	if (!fresh) {
+		f->stime = f->ltime = 0;
+		f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sappbytes = f->dappbytes = 0;
+		f->spkts_hi = f->dpkts_hi = f->sbytes_hi = f->dbytes_hi = 0;
+		f->sappbytes_hi = f->dappbytes_hi = 0;
+		f->flgs = 0;
+		f->sttl = f->dttl = f->stos = f->dtos = f->stcpflags = f->dtcpflags = 0;
+		f->svlan = f->dvlan = 0;
+		f->synack = f->ackdat = 0;
+		f->sretrans = f->dretrans = f->sooo = f->dooo = f->swinshut = f->dwinshut = 0;
+		f->own_origin = 0;
+		f->mpls_set = 0;
 	}
-	f->spaylen = f->dpaylen = 0;
-	f->sint_sum = f->dint_sum = f->sint_sq = f->dint_sq = 0;
-	f->sint_n = f->dint_n = 0;
+	f->present = 1u << RA_BLK_ID;
+	if (o && o->agent_family) {
+		struct flow_ext *x = ft_ext(e->ft, f);
+		x->srcid_family = o->agent_family;
+		x->srcid = o->agent;
+		x->subagent = o->subagent;
+		x->rate = o->rate;
+		x->inif = o->inif;
+		x->outif = o->outif;
+		f->own_origin = 1;
+		f->flgs |= RA_FL_SAMPLED;
+	}
+	if (e->cfg.payload) {
+		struct flow_ext *x = ft_ext(e->ft, f);
+		x->spaylen = x->dpaylen = 0;
+	}
+	if (e->cfg.timing) {
+		struct flow_ext *x = ft_ext(e->ft, f);
+		x->sint_sum = x->dint_sum = x->sint_sq = x->dint_sq = 0;
+		x->sint_n = x->dint_n = 0;
+	}
+}
+
+/* The record's origin: the flow's own (sFlow) or the daemon's -e srcid. */
+static void flow_origin(struct engine *e, struct flow *f, struct pkt_origin *o)
+{
+	memset(o, 0, sizeof *o);
+	if (f->own_origin) {
+		const struct flow_ext *x = ft_ext(e->ft, f);
+		o->agent_family = x->srcid_family;
+		o->agent = x->srcid;
+		o->subagent = x->subagent;
+		o->rate = x->rate;
+		o->inif = x->inif;
+		o->outif = x->outif;
+	} else if (e->cfg.srcid_family) {
+		o->agent_family = e->cfg.srcid_family;
+		o->agent = e->cfg.srcid;
+	}
 }
 
 static void finish_record(struct engine *e, const struct flow *f, struct ra_flow *r)
 {
+	const struct flow_ext *x;
+
 	if (f->key.family == RA_AF_INET || f->key.family == RA_AF_INET6) {
 		if (f->key.proto == 6) {
 			tcp_finish(f, r);
@@ -156,30 +183,32 @@ static void finish_record(struct engine *e, const struct flow *f, struct ra_flow
 	else
 		r->state = (r->spkts && r->dpkts) ? RA_ST_CON : RA_ST_INT;
 timing:
-	if (f->sint_n || f->dint_n) {
-		if (f->sint_n) {
-			double m = f->sint_sum / f->sint_n;
-			double v = f->sint_sq / f->sint_n - m * m;
+	if (e->cfg.timing && (x = ft_ext(e->ft, f), x->sint_n || x->dint_n)) {
+		if (x->sint_n) {
+			double m = x->sint_sum / x->sint_n;
+			double v = x->sint_sq / x->sint_n - m * m;
 			r->sintpkt = (uint32_t)m;
 			r->sjit = (uint32_t)(v > 0 ? sqrt(v) : 0);
 		}
-		if (f->dint_n) {
-			double m = f->dint_sum / f->dint_n;
-			double v = f->dint_sq / f->dint_n - m * m;
+		if (x->dint_n) {
+			double m = x->dint_sum / x->dint_n;
+			double v = x->dint_sq / x->dint_n - m * m;
 			r->dintpkt = (uint32_t)m;
 			r->djit = (uint32_t)(v > 0 ? sqrt(v) : 0);
 		}
 		RA_SET(r, RA_BLK_TIMING);
 	}
-	if (f->spaylen) {
-		r->spayload = f->pay;
-		r->spaylen = f->spaylen;
-		RA_SET(r, RA_BLK_PAYLOAD_SRC);
-	}
-	if (f->dpaylen) {
-		r->dpayload = f->pay + e->cfg.payload;
-		r->dpaylen = f->dpaylen;
-		RA_SET(r, RA_BLK_PAYLOAD_DST);
+	if (e->cfg.payload && (x = ft_ext(e->ft, f), x->spaylen || x->dpaylen)) {
+		if (x->spaylen) {
+			r->spayload = x->pay;
+			r->spaylen = x->spaylen;
+			RA_SET(r, RA_BLK_PAYLOAD_SRC);
+		}
+		if (x->dpaylen) {
+			r->dpayload = x->pay + e->cfg.payload;
+			r->dpaylen = x->dpaylen;
+			RA_SET(r, RA_BLK_PAYLOAD_DST);
+		}
 	}
 }
 
@@ -195,20 +224,26 @@ static void build_record(struct engine *e, const struct flow *f, struct ra_flow 
 	r->dport = f->key.dport;
 	r->etype = f->key.etype;
 	r->seq = f->seq;
-	r->srcid_family = f->srcid_family;
-	r->srcid = f->srcid;
-	r->subagent = f->subagent;
-	r->rate = f->rate;
-	r->inif = f->inif;
-	r->outif = f->outif;
+	if (f->own_origin) {
+		const struct flow_ext *x = ft_ext(e->ft, f);
+		r->srcid_family = x->srcid_family;
+		r->srcid = x->srcid;
+		r->subagent = x->subagent;
+		r->rate = x->rate;
+		r->inif = x->inif;
+		r->outif = x->outif;
+	} else if (e->cfg.srcid_family) {
+		r->srcid_family = e->cfg.srcid_family;
+		r->srcid = e->cfg.srcid;
+	}
 	r->stime = f->stime;
 	r->ltime = f->ltime;
-	r->spkts = f->spkts;
-	r->dpkts = f->dpkts;
-	r->sbytes = f->sbytes;
-	r->dbytes = f->dbytes;
-	r->sappbytes = f->sappbytes;
-	r->dappbytes = f->dappbytes;
+	r->spkts = FLOW_GET(f, spkts);
+	r->dpkts = FLOW_GET(f, dpkts);
+	r->sbytes = FLOW_GET(f, sbytes);
+	r->dbytes = FLOW_GET(f, dbytes);
+	r->sappbytes = FLOW_GET(f, sappbytes);
+	r->dappbytes = FLOW_GET(f, dappbytes);
 	r->present = f->present;
 	r->flgs = f->flgs;
 	r->stcpflags = f->stcpflags;
@@ -218,13 +253,17 @@ static void build_record(struct engine *e, const struct flow *f, struct ra_flow 
 	r->stos = f->stos;
 	r->dtos = f->dtos;
 	if (RA_HAS(f, RA_BLK_L2)) {
-		memcpy(r->smac, f->smac, 6);
-		memcpy(r->dmac, f->dmac, 6);
+		const struct flow_ext *x = ft_ext(e->ft, f);
+		memcpy(r->smac, x->smac, 6);
+		memcpy(r->dmac, x->dmac, 6);
 	}
 	r->svlan = f->svlan;
 	r->dvlan = f->dvlan;
-	r->smpls = f->smpls;
-	r->dmpls = f->dmpls;
+	if (f->mpls_set) {
+		const struct flow_ext *x = ft_ext(e->ft, f);
+		r->smpls = x->smpls;
+		r->dmpls = x->dmpls;
+	}
 	if (r->svlan | r->dvlan | r->smpls | r->dmpls)
 		RA_SET(r, RA_BLK_L2);	/* VLANs and labels travel in the L2 block, with or without -m */
 	r->sretrans = f->sretrans;
@@ -236,10 +275,11 @@ static void build_record(struct engine *e, const struct flow *f, struct ra_flow 
 	r->synack = f->synack;
 	r->ackdat = f->ackdat;
 	if (RA_HAS(f, RA_BLK_ICMP)) {
-		r->inode = f->inode;
-		r->inode_family = f->inode_family;
-		r->icmp_type = f->icmp_type;
-		r->icmp_code = f->icmp_code;
+		const struct flow_ext *x = ft_ext(e->ft, f);
+		r->inode = x->inode;
+		r->inode_family = x->inode_family;
+		r->icmp_type = x->icmp_type;
+		r->icmp_code = x->icmp_code;
 	}
 	finish_record(e, f, r);
 }
@@ -248,7 +288,7 @@ void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 {
 	struct ra_flow rec, *r = &rec;
 
-	if (!f->rec_start)
+	if (!f->rec_open)
 		return;
 	build_record(e, f, r);
 	if (cause == RA_CAUSE_STATUS && f->records == 0)
@@ -270,18 +310,14 @@ void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 
 	/* Start an empty record: identity kept, counters cleared. */
 	struct pkt_origin o;
-	memset(&o, 0, sizeof o);
-	if (f->flgs & RA_FL_SAMPLED) {
-		o.agent_family = f->srcid_family;
-		o.agent = f->srcid;
-		o.subagent = f->subagent;
-		o.rate = f->rate;
-		o.inif = f->inif;
-		o.outif = f->outif;
-	}
+	if (f->flgs & RA_FL_SAMPLED)
+		flow_origin(e, f, &o);
+	else
+		o.agent_family = 0;
 	ft_status_del(e->ft, f);
 	f->rec_start = 0;
-	init_record(e, f, o.agent_family ? &o : NULL);
+	f->rec_open = 0;
+	init_record(e, f, o.agent_family ? &o : NULL, false);
 }
 
 /* The sFlow origin goes into the flow key as an exact number (origin.c):
@@ -302,80 +338,96 @@ static void origin_key(struct engine *e, struct pkt *p)
 
 static void payload_copy(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 {
-	uint16_t *have = rev ? &f->dpaylen : &f->spaylen;
+	struct flow_ext *x = ft_ext(e->ft, f);
+	uint16_t *have = rev ? &x->dpaylen : &x->spaylen;
 	unsigned cap = e->cfg.payload;
 
 	if (*have >= cap || !p->paycap || !p->applen)
 		return;
-	if (!f->pay) {
-		f->pay = malloc(2 * (size_t)cap);	/* once per table slot, reused */
-		if (!f->pay)
-			return;
-	}
+	if (!ft_payload_buffer(e->ft, f, 2 * (size_t)cap))
+		return;
 	uint32_t n = p->paycap < p->applen ? p->paycap : p->applen;
 	if (n > cap - *have)
 		n = cap - *have;
-	memcpy(f->pay + (rev ? cap : 0) + *have, p->payload, n);
+	memcpy(x->pay + (rev ? cap : 0) + *have, p->payload, n);
 	*have = (uint16_t)(*have + n);
 }
 
-/* Count a packet (or a folded fragment) in its flow's current record. */
-void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
+/* The flow_ext holding the record's MPLS labels (both 0 until set). */
+static struct flow_ext *flow_ext_mpls(struct engine *e, struct flow *f)
+{
+	struct flow_ext *x = ft_ext(e->ft, f);
+
+	if (!f->mpls_set) {
+		x->smpls = x->dmpls = 0;
+		f->mpls_set = 1;
+	}
+	return x;
+}
+
+/* Count a packet (or a folded fragment) in its flow's current record
+ * (inline in process(), the per-packet path). */
+#define PER_PACKET static inline __attribute__((always_inline))
+PER_PACKET void account(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
 {
 	uint64_t w = p->weight ? p->weight : 1;
 
-	if (!f->rec_start) {
+	if (!f->rec_open) {
 		f->rec_start = p->ts;
+		f->rec_open = p->ts != 0;
 		f->stime = p->ts;
 		ft_status_add(e->ft, f);
 	}
 	if (!rev) {
-		if (e->cfg.timing) {	/* the cold part: only with -J */
-			if (f->slast && p->ts >= f->slast) {
-				double d = (double)(p->ts - f->slast);
-				f->sint_sum += d;
-				f->sint_sq += d * d;
-				f->sint_n++;
+		if (e->cfg.timing) {	/* the flow_ext: only with -J */
+			struct flow_ext *x = ft_ext(e->ft, f);
+			if (x->slast && p->ts >= x->slast) {
+				double d = (double)(p->ts - x->slast);
+				x->sint_sum += d;
+				x->sint_sq += d * d;
+				x->sint_n++;
 			}
-			f->slast = p->ts;
+			x->slast = p->ts;
 		}
-		f->spkts += w;
-		f->sbytes += (uint64_t)p->wirelen * w;
-		f->sappbytes += (uint64_t)p->applen * w;
+		FLOW_ADD(f, spkts, w);
+		FLOW_ADD(f, sbytes, (uint64_t)p->wirelen * w);
+		FLOW_ADD(f, sappbytes, (uint64_t)p->applen * w);
 		f->sttl = p->ttl;
 		f->stos = p->tos;
 		if (p->vlan || (p->origin && p->origin->vlan))
 			f->svlan = p->vlan ? p->vlan : p->origin->vlan;
 		if (p->mpls)
-			f->smpls = p->mpls;
+			flow_ext_mpls(e, f)->smpls = p->mpls;
 	} else {
-		if (e->cfg.timing) {	/* the cold part: only with -J */
-			if (f->dlast && p->ts >= f->dlast) {
-				double d = (double)(p->ts - f->dlast);
-				f->dint_sum += d;
-				f->dint_sq += d * d;
-				f->dint_n++;
+		if (e->cfg.timing) {	/* the flow_ext: only with -J */
+			struct flow_ext *x = ft_ext(e->ft, f);
+			if (x->dlast && p->ts >= x->dlast) {
+				double d = (double)(p->ts - x->dlast);
+				x->dint_sum += d;
+				x->dint_sq += d * d;
+				x->dint_n++;
 			}
-			f->dlast = p->ts;
+			x->dlast = p->ts;
 		}
-		f->dpkts += w;
-		f->dbytes += (uint64_t)p->wirelen * w;
-		f->dappbytes += (uint64_t)p->applen * w;
+		FLOW_ADD(f, dpkts, w);
+		FLOW_ADD(f, dbytes, (uint64_t)p->wirelen * w);
+		FLOW_ADD(f, dappbytes, (uint64_t)p->applen * w);
 		f->dttl = p->ttl;
 		f->dtos = p->tos;
 		if (p->vlan || (p->origin && p->origin->vlan))
 			f->dvlan = p->vlan ? p->vlan : p->origin->vlan;
 		if (p->mpls)
-			f->dmpls = p->mpls;
+			flow_ext_mpls(e, f)->dmpls = p->mpls;
 	}
 	f->flgs |= p->flgs;
 	if (p->have_mac && e->cfg.mac) {
 		const uint8_t *sm = rev ? p->dmac : p->smac, *dm = rev ? p->smac : p->dmac;
+		struct flow_ext *x = ft_ext(e->ft, f);
 		if (!RA_HAS(f, RA_BLK_L2)) {
-			memcpy(f->smac, sm, 6);
-			memcpy(f->dmac, dm, 6);
+			memcpy(x->smac, sm, 6);
+			memcpy(x->dmac, dm, 6);
 			RA_SET(f, RA_BLK_L2);
-		} else if (memcmp(f->smac, sm, 6) || memcmp(f->dmac, dm, 6))
+		} else if (memcmp(x->smac, sm, 6) || memcmp(x->dmac, dm, 6))
 			f->flgs |= RA_FL_MULTIMAC;
 	}
 	if (p->ts > f->ltime)
@@ -386,6 +438,11 @@ void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool 
 		f->last_ts = p->ts;
 	if (e->cfg.payload)
 		payload_copy(e, f, p, rev);
+}
+
+void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev)
+{
+	account(e, f, p, rev);
 }
 
 /* An ICMP error refers to another flow: mark it, as Argus does. */
@@ -399,10 +456,11 @@ static void icmp_map(struct engine *e, const struct pkt *p)
 	if (!g)
 		return;
 	g->flgs |= RA_FL_ICMP_MAP;
-	g->inode = p->key.saddr;
-	g->inode_family = p->key.family;
-	g->icmp_type = p->icmp_type;
-	g->icmp_code = p->icmp_code;
+	struct flow_ext *x = ft_ext(e->ft, g);
+	x->inode = p->key.saddr;
+	x->inode_family = p->key.family;
+	x->icmp_type = p->icmp_type;
+	x->icmp_code = p->icmp_code;
 	RA_SET(g, RA_BLK_ICMP);
 	if (g->key.proto == 1 || g->key.proto == 58)	/* an echo that met an error says so (URH ...) */
 		g->icmp_state = (uint8_t)icmp_state(p->icmp_type, p->icmp_code, p->key.proto == 58);
@@ -434,7 +492,8 @@ static bool initiator_is_destination(const struct pkt *p)
 	}
 }
 
-struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
+/* The flow of a packet (inline in process(), the per-packet path). */
+PER_PACKET struct flow *find_or_create(struct engine *e, struct pkt *p, bool *rev)
 {
 	struct flow *f = p->hash ? ft_find_hashed(e->ft, &p->key, p->hash, rev) : ft_find(e->ft, &p->key, rev);
 	bool tcp = p->key.proto == 6 && (p->key.family == RA_AF_INET || p->key.family == RA_AF_INET6);
@@ -447,10 +506,11 @@ struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
 		e->flows_expired++;
 		f = NULL;
 	}
-	if (f && e->cfg.status_interval && f->rec_start && f->rec_start + e->cfg.status_interval <= p->ts)
+	if (f && e->cfg.status_interval && f->rec_open && f->stime + e->cfg.status_interval <= p->ts &&
+	    f->rec_start + e->cfg.status_interval <= p->ts)	/* stime <= rec_start (cold) */
 		/* Its status report is due: the record ends before this packet,
 		 * whether or not the clock got to it yet. */
-		engine_emit_flow(e, f, f->closed ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
+		engine_emit_flow(e, f, flow_closed(f) ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
 	if (f && tcp && tcp_restarts(f, p, *rev)) {
 		engine_emit_flow(e, f, RA_CAUSE_STOP);
 		ft_remove(e->ft, f);
@@ -479,9 +539,18 @@ struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
 		return NULL;
 	}
 	f->seq = e->next_seq++;
-	init_record(e, f, p->origin);
+	if (e->cfg.timing) {	/* inter-packet times start with the flow */
+		struct flow_ext *x = ft_ext(e->ft, f);
+		x->slast = x->dlast = 0;
+	}
+	init_record(e, f, p->origin, true);	/* ft_create_hashed gives it cleared */
 	e->flows_created++;
 	return f;
+}
+
+struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev)
+{
+	return find_or_create(e, p, rev);
 }
 
 /* A decoded packet: to its flow now, or after the batch is decoded. */
@@ -489,7 +558,8 @@ static void process(struct engine *e, struct pkt *p);
 
 void engine_flow_packet(struct engine *e, struct pkt *p)
 {
-	origin_key(e, p);
+	if (p->origin)	/* sFlow: not on the capture path */
+		origin_key(e, p);
 	if (e->batching && p == &e->batch[e->nbatch]) {
 		/* Decoded in place into the batch (engine_packets). */
 		e->nbatch++;
@@ -509,16 +579,16 @@ static void process(struct engine *e, struct pkt *p)
 		frag_later(e, p);
 		return;
 	}
-	struct flow *f = engine_find_or_create(e, p, &rev);
+	struct flow *f = find_or_create(e, p, &rev);
 	if (!f)
 		return;
-	engine_account(e, f, p, rev);
+	account(e, f, p, rev);
 	if (p->key.family == RA_AF_INET || p->key.family == RA_AF_INET6) {
 		switch (p->key.proto) {
 		case 6:
 			if (!p->no_l4)
 				tcp_update(e, f, p, rev);
-			if (f->closed && f->tclass == TC_TCP)
+			if (f->tclass == TC_TCP && flow_closed(f))
 				ft_set_class(e->ft, f, TC_CLOSED, p->ts);
 			break;
 		case 1:
@@ -571,14 +641,22 @@ static void decode_batch(struct engine *e, int dlt, const struct engine_frame *f
 	e->batching = true;
 	e->batch = e->ring[r];
 	e->nbatch = 0;
+	e->pkts += m;	/* nothing reads them before the batch is decoded */
 	for (unsigned i = 0; i < m; i++) {
 		struct pkt *p = &e->batch[e->nbatch];
-		memset(p, 0, offsetof(struct pkt, ikey));
+		/* Set here: the fields before the key; cleared: the key and the
+		 * rest up to ikey (in halves: the compiler makes each a few wide
+		 * stores, not a string instruction). */
+		_Static_assert(offsetof(struct pkt, key) == offsetof(struct pkt, origin) + sizeof p->origin,
+			       "struct pkt: only ts, lengths, weight and origin before the key");
 		p->ts = fr[i].ts_us;
 		p->caplen = fr[i].caplen;
 		p->wirelen = fr[i].wirelen < fr[i].caplen ? fr[i].caplen : fr[i].wirelen;
 		p->weight = 1;
-		e->pkts++;
+		p->origin = NULL;
+		enum { CLEAR = offsetof(struct pkt, ikey) - offsetof(struct pkt, key) };
+		memset(&p->key, 0, CLEAR / 2);
+		memset((char *)&p->key + CLEAR / 2, 0, CLEAR - CLEAR / 2);
 		e->bytes += p->wirelen;
 		decode_link(e, dlt, p, fr[i].bytes);
 	}
@@ -592,9 +670,11 @@ static void prefetch_packet(struct engine *e, const struct pkt *p)
 	bool tcp = p->key.proto == 6;
 
 	/* A FIN or a reset may close the connection: its flow then moves to
-	 * the list of closed flows (ft_set_class). */
+	 * the list of closed flows (ft_set_class).  A SYN or SYN-ACK writes
+	 * the handshake's round trip, in the first cold line. */
 	if (!p->frag_later)
-		ft_prefetch_flow(e->ft, p->hash, FLOW_HOT_BYTES, tcp && (p->tcpflags & (RA_TCP_FIN | RA_TCP_RST)));
+		ft_prefetch_flow(e->ft, p->hash, FLOW_HOT_BYTES + (tcp && (p->tcpflags & RA_TCP_SYN) ? 64 : 0),
+				 tcp && (p->tcpflags & (RA_TCP_FIN | RA_TCP_RST)));
 }
 
 /* Stage 3: account batch r, in order, the clock moving with them; while
@@ -676,14 +756,14 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 	p.wirelen = 0;
 	engine_account(e, f, &p, rev);
 	if (!rev) {
-		f->spkts += obs->spkts - 1;
-		f->sbytes += obs->sbytes;
-		f->sappbytes += obs->sappbytes;
+		FLOW_ADD(f, spkts, obs->spkts - 1);
+		FLOW_ADD(f, sbytes, obs->sbytes);
+		FLOW_ADD(f, sappbytes, obs->sappbytes);
 		f->stcpflags |= obs->stcpflags;
 	} else {
-		f->dpkts += obs->spkts - 1;
-		f->dbytes += obs->sbytes;
-		f->dappbytes += obs->sappbytes;
+		FLOW_ADD(f, dpkts, obs->spkts - 1);
+		FLOW_ADD(f, dbytes, obs->sbytes);
+		FLOW_ADD(f, dappbytes, obs->sappbytes);
 		f->dtcpflags |= obs->stcpflags;
 	}
 	e->pkts += obs->spkts;
@@ -721,7 +801,7 @@ void engine_tick(struct engine *e, uint64_t now)
 	e->next_tick = now + TICK_US;
 	if (e->cfg.status_interval)
 		while ((f = ft_status_head(e->ft)) && f->rec_start + e->cfg.status_interval <= now)
-			engine_emit_flow(e, f, f->closed ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
+			engine_emit_flow(e, f, flow_closed(f) ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
 	for (unsigned c = 0; c < TC_COUNT; c++)
 		while ((f = ft_idle_head(e->ft, c)) && f->enq_ts + e->cfg.timeout[c] <= now) {
 			if (f->last_ts + e->cfg.timeout[c] > now) {

@@ -87,62 +87,117 @@ struct pkt {
 };
 
 /*
- * A flow in the table, 64-byte aligned: three cache lines that packets
- * read and write (fetched ahead of a batch, FLOW_HOT_BYTES), then a cold
- * part touched once per record or by rare packets (handshakes,
- * retransmissions, MPLS labels, MACs with -m, ICMP errors, sFlow origin,
- * payload with -U).  The record being built is kept as counters here and
- * put together as a struct ra_flow only when it is written
- * (engine_emit_flow); the fields named as in struct ra_flow hold what that
- * record's fields would hold.  TCP sequence tracking is per direction
- * (index 0: from the source, 1: from the destination).
+ * A flow in the table, 64-byte aligned: two cache lines that packets read
+ * and write (fetched ahead of a batch, FLOW_HOT_BYTES), then a cold part
+ * of three lines: the first written when the flow is made and once per
+ * record (the table's bookkeeping, the record's rarer counters, when it
+ * started), the second once per record or by rare packets (upper halves of
+ * the counters, VLANs, MPLS labels, sequence holes), the third only by rare
+ * packets (handshakes, retransmissions, ICMP errors).  What only some
+ * options need (-J, -m, sFlow origins) is in a struct flow_ext of its own,
+ * in a side array that is touched only when they are used.  The record
+ * being built is kept as counters here and put together as a struct
+ * ra_flow only when it is written (engine_emit_flow); the fields named as
+ * in struct ra_flow hold what that record's fields would hold.  Packet and
+ * byte counters are 64-bit, kept as a lower half in the hot lines and an
+ * upper half in the cold ones that a carry reaches (FLOW_ADD, FLOW_GET).
+ * TCP sequence tracking is per direction (index 0: from the source, 1:
+ * from the destination).
  */
 struct flow {
 	/* line 0: lookup */
 	_Alignas(64) struct flow_key key;	/* as the source sent it */
 	uint64_t last_ts;
-	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
+	uint64_t stime;			/* of the current record (<= rec_start) */
 	/* line 1 */
-	uint64_t stime, ltime;		/* of the current record */
-	uint64_t spkts, dpkts, sbytes, dbytes;
-	uint64_t sappbytes, dappbytes;
-	/* line 2 */
+	uint64_t ltime;			/* of the current record */
+	uint32_t spkts, dpkts, sbytes, dbytes, sappbytes, dappbytes;	/* lower halves */
 	uint32_t present;		/* RA_BLK_x of the record (RA_SET, RA_HAS work) */
 	uint32_t flgs;			/* RA_FL_x */
 	uint8_t sttl, dttl, stos, dtos, stcpflags, dtcpflags;
 	uint8_t tclass;			/* timeout class */
-	uint8_t tcpstate;		/* internal TCP progress, see decode_tcp.c */
-	uint8_t closed;			/* 1 FIN both ways or RST: record may end */
-	uint8_t in_use;
-	uint8_t records;		/* records written so far (cause Start/Status) */
-	uint8_t arp_who;		/* an ARP request was seen */
+	uint8_t tcpstate;		/* TCP progress, TS_x (flow_closed()) */
 	uint8_t icmp_state;		/* ICMP state word so far */
+	uint8_t rec_open;		/* rec_start != 0 */
 	uint8_t seq_seen[2];		/* a segment was seen this way */
-	uint16_t svlan, dvlan;
+	uint32_t hs_ts;			/* low 32 bits of the SYN's time until the SYN-ACK
+					 * came, then of the SYN-ACK's (handshake round trips) */
 	uint32_t max_seq[2];		/* highest sequence number seen + length */
-	uint32_t hole_lo[2], hole_hi[2];	/* sequence space skipped by a jump ahead */
-	/* Cold. */
+	/* Cold, line 2: written when the flow is made and once per record. */
 	_Alignas(64) uint32_t idx;	/* its index in the table */
-	uint64_t hole_ts[2];		/* when the hole opened, 0 = none (read by
-					 * retransmissions only) */
-	uint64_t slast, dlast;		/* last packet per direction (-J) */
-	uint32_t sint_n, dint_n;	/* inter-packet times (-J) */
-	double sint_sum, dint_sum, sint_sq, dint_sq;
 	uint32_t hslot;			/* slot in the hash table */
 	uint32_t seq;			/* sequence number of the flow */
-	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
-	uint64_t syn_ts, synack_ts;	/* handshake times */
 	uint32_t synack, ackdat;	/* handshake round trips of the record */
-	uint32_t sretrans, dretrans, sooo, dooo, swinshut, dwinshut;
-	uint32_t smpls, dmpls;
-	uint8_t smac[6], dmac[6];	/* RA_BLK_L2 (-m) */
-	uint8_t inode_family, icmp_type, icmp_code;	/* RA_BLK_ICMP */
-	union ra_addr inode;
-	uint8_t srcid_family;		/* RA_BLK_ID: probe or sFlow agent */
+	uint32_t sretrans, dretrans, sooo, dooo;
+	uint8_t in_use;			/* in the table (flowtab.c: its generation) */
+	uint64_t enq_ts;		/* when it was (re)queued on its idle list */
+	uint64_t rec_start;		/* first packet of the current record, 0 = empty */
+	uint32_t swinshut, dwinshut;
+	/* Line 3: once per record, or rare packets. */
+	uint32_t spkts_hi, dpkts_hi, sbytes_hi, dbytes_hi, sappbytes_hi, dappbytes_hi;
+	uint16_t svlan, dvlan;
+	uint8_t records;		/* records written so far (cause Start/Status) */
+	uint8_t arp_who;		/* an ARP request was seen */
+	uint8_t own_origin;		/* the record's origin is in the flow_ext (sFlow),
+					 * not the daemon's own -e srcid */
+	uint8_t mpls_set;		/* the record's MPLS labels are in the flow_ext */
+	uint32_t hole_lo[2], hole_hi[2];	/* sequence space skipped by a jump ahead */
+	uint64_t hole_ts[2];		/* when the hole opened, 0 = none (read by
+					 * retransmissions only) */
+};
+
+/* TCP progress of a flow (tcpstate), set by decode_tcp.c. */
+enum {
+	TS_SYN = 1 << 0,	/* SYN from the source */
+	TS_SYNACK = 1 << 1,	/* SYN-ACK from the destination */
+	TS_EST = 1 << 2,	/* ACK from the source after the SYN-ACK */
+	TS_FIN_S = 1 << 3,
+	TS_FIN_D = 1 << 4,
+	TS_RST = 1 << 5,
+	TS_ACKDAT = 1 << 6,	/* ackdat measured */
+};
+
+/* FIN both ways or RST: the record may end (the state only grows). */
+static inline bool flow_closed(const struct flow *f)
+{
+	return (f->tcpstate & TS_RST) || (f->tcpstate & (TS_FIN_S | TS_FIN_D)) == (TS_FIN_S | TS_FIN_D);
+}
+
+/* Add v to a counter of the flow (modulo 2^64, as a uint64_t would): the
+ * upper half is touched only when the lower one carries. */
+static inline void flow_add(uint32_t *lo, uint32_t *hi, uint64_t v)
+{
+	if (v <= (uint64_t)(UINT32_MAX - *lo)) {
+		*lo += (uint32_t)v;
+		return;
+	}
+	uint64_t sum = ((uint64_t)*hi << 32 | *lo) + v;
+	*lo = (uint32_t)sum;
+	*hi = (uint32_t)(sum >> 32);
+}
+#define FLOW_ADD(f, name, v) flow_add(&(f)->name, &(f)->name##_hi, (v))
+#define FLOW_GET(f, name) ((uint64_t)(f)->name##_hi << 32 | (f)->name)
+
+/* What only some options or rare packets need, apart from the flows
+ * (flowtab.c keeps it in a side array, never touched when unused):
+ * inter-packet times (-J), MAC addresses (-m, valid when the record has
+ * RA_BLK_L2), the sFlow origin (valid when the flow's own_origin is set),
+ * MPLS labels (when its mpls_set is), the ICMP error's facts (when the
+ * record has RA_BLK_ICMP) and the payload (-U). */
+struct flow_ext {
+	uint64_t slast, dlast;		/* last packet per direction (-J) */
+	double sint_sum, dint_sum, sint_sq, dint_sq;
+	uint32_t sint_n, dint_n;	/* inter-packet times (-J) */
+	uint32_t subagent, rate, inif, outif;	/* RA_BLK_ID: probe or sFlow agent */
 	union ra_addr srcid;
-	uint32_t subagent, rate, inif, outif;
-	uint8_t *pay;			/* 2 * payload bytes (-U), NULL until needed */
-	uint16_t spaylen, dpaylen;
+	uint8_t srcid_family;
+	uint8_t smac[6], dmac[6];	/* RA_BLK_L2 (-m) */
+	uint32_t smpls, dmpls;
+	union ra_addr inode;		/* RA_BLK_ICMP */
+	uint8_t inode_family, icmp_type, icmp_code;
+	uint16_t spaylen, dpaylen;	/* -U */
+	uint8_t *pay;			/* 2 * payload bytes (-U), NULL until needed;
+					 * kept with its entry */
 };
 
 /* The bytes of a flow a packet touches (fetched ahead in a batch). */
@@ -207,6 +262,14 @@ struct engine {
 	void *refresh_arg;
 	void (*warn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
+
+/* Big-endian loads inside a fixed-size header whose whole length one
+ * cursor check (cur_has) has already covered: the decoders' fast paths. */
+static inline uint16_t hdr_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t hdr_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 /* decode_link.c: from a link-layer frame to pkt and engine_flow_packet(). */
 void decode_link(struct engine *e, int dlt, struct pkt *p, const uint8_t *bytes);
@@ -280,6 +343,14 @@ struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint3
 			      uint64_t now);
 void ft_remove(struct flowtab *t, struct flow *f);
 struct flow *ft_get(struct flowtab *t, uint32_t idx);
+/* Is the flow (got by index) in the table now? */
+bool ft_live(const struct flowtab *t, const struct flow *f);
+/* The flow's payload buffer of size bytes (-U), made on first use and kept
+ * with its entry (the size never changes); NULL when out of memory. */
+uint8_t *ft_payload_buffer(struct flowtab *t, struct flow *f, size_t size);
+/* The flow's struct flow_ext: zero when its entry is first used, what an
+ * earlier flow of the entry left otherwise (the engine resets what it reads). */
+struct flow_ext *ft_ext(struct flowtab *t, const struct flow *f);
 uint32_t ft_index(struct flowtab *t, const struct flow *f);
 /* Queue the flow again at the tail of its idle list (enq_ts = now). */
 void ft_idle_requeue(struct flowtab *t, struct flow *f, uint64_t now);

@@ -32,6 +32,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* The layout argus(8) describes: two hot lines, four in all (64-bit hosts). */
+_Static_assert(sizeof(void *) != 8 || (sizeof(struct flow) == 256 && offsetof(struct flow, idx) == 128 &&
+					offsetof(struct flow, spkts_hi) == 192),
+	       "struct flow layout");
+
 #define FT_CHUNK_BITS 14
 #define FT_CHUNK (1u << FT_CHUNK_BITS)
 #define FT_MAX_CHUNKS 1024u	/* 16M flows */
@@ -56,6 +61,11 @@ struct list {
 struct flowtab {
 	struct flow *chunks[FT_MAX_CHUNKS];
 	struct link *links[FT_MAX_CHUNKS];
+	struct flow_ext *exts[FT_MAX_CHUNKS];	/* mapped, touched only when used */
+	bool ext_used;
+	bool pay_used;		/* some entry holds a payload buffer */
+	uint8_t gen;		/* a flow is in the table when its in_use is this
+				 * (ft_clear forgets every flow at once by a new one) */
 	uint32_t nchunks;
 	uint32_t fresh;		/* indexes below this were handed out at least once */
 	uint32_t high;		/* the most fresh ever was (ft_clear lowers fresh) */
@@ -120,6 +130,23 @@ static inline struct link *ln(const struct flowtab *t, uint32_t idx)
 
 struct flow *ft_get(struct flowtab *t, uint32_t idx) { return at(t, idx); }
 
+bool ft_live(const struct flowtab *t, const struct flow *f) { return f->in_use == t->gen; }
+
+uint8_t *ft_payload_buffer(struct flowtab *t, struct flow *f, size_t size)
+{
+	struct flow_ext *x = ft_ext(t, f);
+
+	if (!x->pay && (x->pay = malloc(size)))	/* once per entry, reused */
+		t->pay_used = true;
+	return x->pay;
+}
+
+struct flow_ext *ft_ext(struct flowtab *t, const struct flow *f)
+{
+	t->ext_used = true;
+	return &t->exts[f->idx >> FT_CHUNK_BITS][f->idx & (FT_CHUNK - 1)];
+}
+
 static inline uint64_t fmix64(uint64_t k)
 {
 	k ^= k >> 33;
@@ -142,14 +169,27 @@ static inline uint64_t addr_hash(const union ra_addr *a)
 	return x ^ (x >> 32);
 }
 
+/* addr_hash() of an address whose last 8 bytes are zero (IPv4, MAC). */
+static inline uint64_t addr_hash_low(const union ra_addr *a)
+{
+	uint64_t x;
+	memcpy(&x, a->v6, 8);
+	x *= 0xff51afd7ed558ccdULL;
+	return x ^ (x >> 32);
+}
+
 static uint32_t key_hash(const struct flow_key *k)
 {
-	uint64_t h = addr_hash(&k->saddr) + addr_hash(&k->daddr);
+	uint64_t h = k->family == RA_AF_INET6 ? addr_hash(&k->saddr) + addr_hash(&k->daddr)
+					      : addr_hash_low(&k->saddr) + addr_hash_low(&k->daddr);
 	uint64_t ports = k->portdir ? (uint64_t)k->sport + k->dport
 				    : ((uint64_t)k->sport << 16 | k->dport) << 20;
 	h ^= (ports << 24) ^ ((uint64_t)k->proto << 8) ^ k->family ^ ((uint64_t)k->etype << 40) ^
 	     ((uint64_t)k->xid << 48) ^ ((uint64_t)k->agent_hash << 17);
-	return (uint32_t)fmix64(h) | 1;	/* never 0: 0 means "not computed" */
+	/* Never 0 (0 means "not computed"), and every value of the low bits
+	 * (they pick the home slot) as likely as any other. */
+	uint32_t r = (uint32_t)fmix64(h);
+	return r | (r == 0);
 }
 
 void key_reverse(const struct flow_key *k, struct flow_key *r)
@@ -195,6 +235,7 @@ struct flowtab *ft_new(uint32_t hint)
 	for (uint32_t i = 0; i < n; i++)
 		t->slots[i].idx = FLOW_NIL;
 	t->mask = n - 1;
+	t->gen = 1;
 	t->free_head = FLOW_NIL;
 	for (unsigned c = 0; c < TC_COUNT; c++)
 		t->idle[c].head = t->idle[c].tail = FLOW_NIL;
@@ -206,10 +247,11 @@ void ft_free(struct flowtab *t)
 {
 	if (!t)
 		return;
-	for (uint32_t i = 0; i < t->high; i++)
-		free(at(t, i)->pay);
+	for (uint32_t i = 0; t->pay_used && i < t->high; i++)
+		free(t->exts[i >> FT_CHUNK_BITS][i & (FT_CHUNK - 1)].pay);
 	for (uint32_t c = 0; c < t->nchunks; c++) {
 		munmap(t->chunks[c], huge_len(FT_CHUNK * sizeof(struct flow)));
+		munmap(t->exts[c], huge_len(FT_CHUNK * sizeof(struct flow_ext)));
 		free(t->links[c]);
 	}
 	free(t->slots);
@@ -219,11 +261,12 @@ void ft_free(struct flowtab *t)
 uint32_t ft_count(const struct flowtab *t) { return t->count; }
 
 /* Bytes in use: every flow entry handed out so far (the arena keeps its
- * high-water mark) with its links, and the hash index. */
+ * high-water mark) with its links (and its flow_ext once any was used),
+ * and the hash index. */
 uint64_t ft_memory(const struct flowtab *t)
 {
-	return sizeof *t + (uint64_t)t->high * (sizeof(struct flow) + sizeof(struct link)) +
-	       ((uint64_t)t->mask + 1) * sizeof(struct slot);
+	size_t per = sizeof(struct flow) + sizeof(struct link) + (t->ext_used ? sizeof(struct flow_ext) : 0);
+	return sizeof *t + (uint64_t)t->high * per + ((uint64_t)t->mask + 1) * sizeof(struct slot);
 }
 
 uint32_t ft_index(struct flowtab *t, const struct flow *f)
@@ -316,12 +359,21 @@ static bool grow_arena(struct flowtab *t)
 	if (!c)
 		return false;
 	struct link *l = malloc(FT_CHUNK * sizeof *l);	/* small: no huge page for it */
-	if (!l) {
+	/* Costs nothing unless used; small pages, as few flows may use it. */
+	struct flow_ext *x = mmap(NULL, huge_len(FT_CHUNK * sizeof *x), PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (x == MAP_FAILED)
+		x = NULL;
+	if (!l || !x) {
 		munmap(c, huge_len(FT_CHUNK * sizeof *c));
+		free(l);
+		if (x)
+			munmap(x, huge_len(FT_CHUNK * sizeof *x));
 		return false;
 	}
 	t->chunks[t->nchunks] = c;
 	t->links[t->nchunks] = l;
+	t->exts[t->nchunks] = x;
 	t->nchunks++;
 	return true;
 }
@@ -403,14 +455,14 @@ struct flow *ft_create_hashed(struct flowtab *t, const struct flow_key *k, uint3
 		return NULL;
 	struct flow *f = at(t, idx);
 
-	/* A payload buffer stays with its entry; untouched memory is not read
-	 * (a read before the first write costs a second page fault). */
-	uint8_t *pay = virgin ? NULL : f->pay;
-	memset(f, 0, sizeof *f);
-	f->pay = pay;
+	/* Never used memory is zero already (mapped so): it is neither read
+	 * (a read before the first write costs a second page fault) nor
+	 * cleared, so a new flow touches only the lines it writes. */
+	if (!virgin)
+		memset(f, 0, sizeof *f);
 	f->key = *k;
 	f->tclass = (uint8_t)tclass;
-	f->in_use = 1;
+	f->in_use = t->gen;
 	f->idx = idx;
 	f->last_ts = f->enq_ts = now;
 	ln(t, idx)->stat_prev = ln(t, idx)->stat_next = FLOW_NIL;
@@ -432,7 +484,7 @@ void ft_remove(struct flowtab *t, struct flow *f)
 	uint32_t idx = t->slots[i].idx;
 
 	list_unlink(t, &t->idle[f->tclass], idx, false);
-	if (f->rec_start)
+	if (f->rec_open)
 		ft_status_del(t, f);
 	/* Backward-shift deletion. */
 	for (uint32_t j = (i + 1) & t->mask;; j = (j + 1) & t->mask) {
@@ -504,8 +556,11 @@ struct flow *ft_status_head(struct flowtab *t)
 
 void ft_clear(struct flowtab *t)
 {
-	for (uint32_t i = 0; i < t->fresh; i++)
-		at(t, i)->in_use = 0;
+	if (++t->gen == 0) {	/* once in 255 clears */
+		for (uint32_t i = 0; i < t->high; i++)
+			at(t, i)->in_use = 0;
+		t->gen = 1;
+	}
 	memset(t->slots, 0xff, ((size_t)t->mask + 1) * sizeof *t->slots);	/* idx = FLOW_NIL */
 	t->fresh = 0;
 	t->free_head = FLOW_NIL;
@@ -518,6 +573,6 @@ void ft_clear(struct flowtab *t)
 void ft_foreach(struct flowtab *t, void (*fn)(struct flow *f, void *arg), void *arg)
 {
 	for (uint32_t i = 0; i < t->fresh; i++)
-		if (at(t, i)->in_use)
+		if (at(t, i)->in_use == t->gen)
 			fn(at(t, i), arg);
 }

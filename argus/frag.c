@@ -88,9 +88,9 @@ static void fold_pending(struct engine *e, struct frag_ent *x, struct flow *f)
 	q.origin = NULL;
 	engine_account(e, f, &q, rev);
 	if (rev)
-		f->dpkts += x->pkts - 1;
+		FLOW_ADD(f, dpkts, x->pkts - 1);
 	else
-		f->spkts += x->pkts - 1;
+		FLOW_ADD(f, spkts, x->pkts - 1);
 	f->flgs |= RA_FL_FRAG;
 	if (x->last_ts > f->ltime)
 		f->ltime = x->last_ts;
@@ -179,7 +179,7 @@ void frag_later(struct engine *e, struct pkt *p)
 	x->last_ts = p->ts;
 	if (x->flow != FLOW_NIL) {
 		struct flow *f = ft_get(e->ft, x->flow);
-		if (f->in_use && f->seq == x->flow_seq) {
+		if (ft_live(e->ft, f) && f->seq == x->flow_seq) {
 			bool rev = memcmp(&f->key.saddr, &p->key.saddr, sizeof p->key.saddr) != 0;
 			engine_account(e, f, p, rev);
 			f->flgs |= RA_FL_FRAG;
