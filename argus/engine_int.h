@@ -302,6 +302,10 @@ void engine_unsupported_dlt(struct engine *e, int dlt);
 void engine_flow_packet(struct engine *e, struct pkt *p);
 /* Write the flow's current record (cause given) and start an empty one. */
 void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause);
+/* engine_record.c: a flow's record starts empty (counters cleared,
+ * identity kept; o: the sFlow origin, NULL for none; fresh: the entry was
+ * never used, so it is zero already). */
+void engine_init_record(struct engine *e, struct flow *f, const struct pkt_origin *o, bool fresh);
 /* output.c: the daemon's own status record (keys in argus(8)). */
 void output_daemon_status(struct engine *e, uint64_t now);
 uint64_t frag_memory(void);

@@ -2,7 +2,7 @@
 # its unit tests, packet fuzz replay, bats suites and man page.
 # (argus/sflow.mk adds the sFlow input; SFLOW_CORE and SFLOW_INPUT are its.)
 
-ARGUS_CORE = argus/engine.h argus/engine_int.h argus/engine.c \
+ARGUS_CORE = argus/engine.h argus/engine_int.h argus/engine.c argus/engine_record.c \
 	argus/flowtab.c argus/frag.c argus/origin.c argus/origin.h argus/output.c argus/output.h \
 	argus/decode_link.c argus/decode_ip.c argus/decode_ip6.c argus/decode_tcp.c \
 	argus/decode_udp.c argus/decode_icmp.c argus/decode_arp.c
