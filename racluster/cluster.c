@@ -80,10 +80,10 @@ struct cl_table {
 		struct entry {
 			const struct cl_rec *r;
 			struct cl_hot *g;
-			const void *ahead;	/* what prefetch_key fetched */
+			const void *ahead;	/* what prefetch_key fetched: a key (and group) or a log entry */
 			uint32_t hash;		/* of the key; flow key: of the smaller direction */
 			bool ip;		/* flow key of an IP flow: either direction matches */
-			bool fresh;
+			bool ahead_group;	/* ahead is a group's key (not a log entry) */
 			bool swapped;		/* r is its record with directions swapped */
 		} ent[2 * CL_BATCH];
 		uint64_t ekeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];
@@ -476,10 +476,11 @@ static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint
  * the batch, so the compiler cannot take the loop for one without effect
  * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
  */
-static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash)
+static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group)
 {
 	size_t m = t->cap - 1, i = hash & m;
 
+	*group = false;
 	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
 		uint64_t sl = t->slots[i];
 		uint32_t ref = (uint32_t)sl;
@@ -488,6 +489,7 @@ static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash)
 			return NULL;
 		if ((uint32_t)(sl >> 32) != hash)
 			continue;
+		*group = (ref & FULL_TAG) != 0;
 		if (ref & FULL_TAG)
 			p = key_at(t, ref & ~FULL_TAG);
 		else
@@ -567,83 +569,107 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 		if (s->flow && b->ent[j].ip && memcmp(b->rkeys[j], k, s->keylen) < 0)
 			k = b->rkeys[j];
 		b->ent[j].hash = cl_hash_key(k, words);
-		__builtin_prefetch(&t->slots[b->ent[j].hash & (t->cap - 1)]);
 	}
 }
 
-/* Lookups (and new groups), then the merges. */
-static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
+/* Entry j of batch b looked up (a new group made for it when there is
+ * none) and merged. */
+static bool resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err)
 {
 	const struct cl_spec *s = &t->spec;
+	struct entry *e = &b->ent[j];
+	bool failed = false, reversed = false;
 
-	for (int j = 0; j < b->ne; j++) {
-		struct entry *e = &b->ent[j];
-		bool failed = false, reversed = false;
-		e->fresh = false;
-		e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed,
-			      &failed, err);
-		if (failed)
-			return false;
-		if (e->g && reversed) {
-			e->r = swapped(b, e->r);
-			e->swapped = !e->swapped;
-		}
-		if (!e->g) {
-			if (!add_first(t, e->r, e->swapped, e->hash, err))
-				return false;
-			e->fresh = true;
-			continue;
-		}
+	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed, &failed, err);
+	if (failed)
+		return false;
+	if (!e->g)
+		return add_first(t, e->r, e->swapped, e->hash, err);
+	if (reversed) {
+		e->r = swapped(b, e->r);
+		e->swapped = !e->swapped;
 	}
-	for (int j = 0; j < b->ne; j++)
-		if (!b->ent[j].fresh && !merge(t, b->ent[j].g, b->ent[j].r, err))
-			return false;
+	return merge(t, e->g, e->r, err);
+}
+
+static void maybe_compact(struct cl_table *t)
+{
 	if (t->log_dead >= LOG_COMPACT_MIN && t->log_dead * 2 > t->log_end)
 		log_compact(t);
+}
+
+static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
+{
+	for (int j = 0; j < b->ne; j++)
+		if (!resolve_one(t, b, j, err))
+			return false;
+	maybe_compact(t);
 	return true;
 }
 
-/*
- * A hashed batch's groups (key and hot lines) or first records fetched.
- * Batches are small (CL_BATCH): a processor drops fetches it has no room
- * for, so a burst of a hundred of them mostly comes to nothing.
- */
-static void fetch_groups(struct cl_table *t, struct batch *b)
+/* Entry e's group (key and hot lines) or first record fetched; its slot
+ * was fetched a batch before. */
+static inline void fetch_group(struct cl_table *t, struct entry *e)
 {
-	for (int j = 0; j < b->ne; j++) {
-		const char *p = prefetch_key(t, b->ent[j].hash);
-		b->ent[j].ahead = p;
-		for (size_t off = 64; p && off < t->stride; off += 64)
-			__builtin_prefetch(p + off, 1);
-	}
+	const char *p = prefetch_key(t, e->hash, &e->ahead_group);
+
+	e->ahead = p;
+	for (size_t off = 64; p && off < t->stride; off += 64)
+		__builtin_prefetch(p + off, 1);
+}
+
+/* The cold part of the group entry e names, when it has one (the group's
+ * lines were fetched a batch before). */
+static inline void fetch_cold(struct cl_table *t, const struct entry *e)
+{
+	uint32_t ref;
+
+	if (!e->ahead_group)
+		return;
+	memcpy(&ref, (const uint8_t *)e->ahead + t->spec.keylen + offsetof(struct cl_hot, cold), 4);
+	if (ref && ref - 1 < t->cold_used)
+		__builtin_prefetch(cold_at(t, ref), 1);
 }
 
 /*
- * Software pipelining in three stages: a batch is hashed and its slots
- * fetched; a call later, the slots are read and the groups they name are
- * fetched; a call later still, it is looked up and merged.  So every fetch
- * has a whole batch of work to arrive in, and a merge finds its group's
- * lines in the cache.  Batches are merged in the order they came.
+ * Software pipelining in three stages, a batch apart: an entry is hashed
+ * and its slot fetched; a batch later the slot is read and the group it
+ * names is fetched; a batch later still, it is looked up and merged.  The
+ * stages of three batches go entry by entry side by side, so fetches are
+ * issued a few at a time (a processor drops those it has no room for: a
+ * burst of dozens mostly comes to nothing) and each has a batch of work to
+ * arrive in.  Batches are merged in the order they came.
  */
 bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err)
 {
-	int next = 0;
+	struct batch *nb, *hb, *fb;
+	int next = 0, m;
 
 	while (next == t->hashed || next == t->fetched)
 		next++;
-	prepare(t, &t->b[next], rs, n);
-	if (t->fetched >= 0) {
-		int f = t->fetched;
-		t->fetched = -1;
-		if (t->hashed >= 0)
-			fetch_groups(t, &t->b[t->hashed]);
-		if (!resolve(t, &t->b[f], err)) {
-			t->hashed = -1;
+	nb = &t->b[next];
+	prepare(t, nb, rs, n);
+	hb = t->hashed >= 0 ? &t->b[t->hashed] : NULL;
+	fb = t->fetched >= 0 ? &t->b[t->fetched] : NULL;
+	m = nb->ne;
+	if (hb && hb->ne > m)
+		m = hb->ne;
+	if (fb && fb->ne > m)
+		m = fb->ne;
+	for (int j = 0; j < m; j++) {
+		if (j < nb->ne)
+			__builtin_prefetch(&t->slots[nb->ent[j].hash & (t->cap - 1)]);
+		if (hb && j < hb->ne)
+			fetch_group(t, &hb->ent[j]);
+		if (fb && j + 4 < fb->ne)
+			fetch_cold(t, &fb->ent[j + 4]);
+		if (fb && j < fb->ne && !resolve_one(t, fb, j, err)) {
+			t->hashed = t->fetched = -1;
 			return false;
 		}
-	} else if (t->hashed >= 0) {
-		fetch_groups(t, &t->b[t->hashed]);
 	}
+	if (fb)
+		maybe_compact(t);
 	t->fetched = t->hashed;
 	t->hashed = next;
 	return true;
