@@ -292,7 +292,7 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 
 /* ---- keys ---- */
 
-static void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a, uint8_t masklen, bool arp)
+static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a, uint8_t masklen, bool arp)
 {
 	p[0] = (uint8_t)(arp ? RA_AF_ARP : fam);
 	if (fam == RA_AF_INET) {	/* the common case, without copying the union */
