@@ -133,6 +133,18 @@ static void payload_copy(struct engine *e, struct flow *f, const struct pkt *p, 
 	*have = (uint16_t)(*have + n);
 }
 
+/* One direction's inter-packet time (-J): the gap since its last packet. */
+static inline void packet_gap(uint64_t *last, double *sum, double *sq, uint32_t *n, uint64_t ts)
+{
+	if (*last && ts >= *last) {
+		double d = (double)(ts - *last);
+		*sum += d;
+		*sq += d * d;
+		(*n)++;
+	}
+	*last = ts;
+}
+
 /* The flow_ext holding the record's MPLS labels (both 0 until set). */
 static struct flow_ext *flow_ext_mpls(struct engine *e, struct flow *f)
 {
@@ -161,13 +173,7 @@ PER_PACKET void account(struct engine *e, struct flow *f, const struct pkt *p, b
 	if (!rev) {
 		if (e->cfg.timing) {	/* the flow_ext: only with -J */
 			struct flow_ext *x = ft_ext(e->ft, f);
-			if (x->slast && p->ts >= x->slast) {
-				double d = (double)(p->ts - x->slast);
-				x->sint_sum += d;
-				x->sint_sq += d * d;
-				x->sint_n++;
-			}
-			x->slast = p->ts;
+			packet_gap(&x->slast, &x->sint_sum, &x->sint_sq, &x->sint_n, p->ts);
 		}
 		FLOW_ADD(f, spkts, w);
 		FLOW_ADD(f, sbytes, (uint64_t)p->wirelen * w);
@@ -179,15 +185,9 @@ PER_PACKET void account(struct engine *e, struct flow *f, const struct pkt *p, b
 		if (p->mpls)
 			flow_ext_mpls(e, f)->smpls = p->mpls;
 	} else {
-		if (e->cfg.timing) {	/* the flow_ext: only with -J */
+		if (e->cfg.timing) {
 			struct flow_ext *x = ft_ext(e->ft, f);
-			if (x->dlast && p->ts >= x->dlast) {
-				double d = (double)(p->ts - x->dlast);
-				x->dint_sum += d;
-				x->dint_sq += d * d;
-				x->dint_n++;
-			}
-			x->dlast = p->ts;
+			packet_gap(&x->dlast, &x->dint_sum, &x->dint_sq, &x->dint_n, p->ts);
 		}
 		FLOW_ADD(f, dpkts, w);
 		FLOW_ADD(f, dbytes, (uint64_t)p->wirelen * w);

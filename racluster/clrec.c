@@ -54,6 +54,17 @@ static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 		a->v4 = ld_be32(p);
 }
 
+/* The core's six packet and byte counters (spelt out: a loop was not unrolled). */
+static inline void read_counters(const uint8_t *b, struct cl_rec *r)
+{
+	r->cnt[0] = ld_le32(b + 32);
+	r->cnt[1] = ld_le32(b + 36);
+	r->cnt[2] = ld_le32(b + 40);
+	r->cnt[3] = ld_le32(b + 44);
+	r->cnt[4] = ld_le32(b + 48);
+	r->cnt[5] = ld_le32(b + 52);
+}
+
 /* The fields of the core and of the blocks the table merges itself. */
 static bool read_core(const uint8_t *b, unsigned fam, struct cl_rec *r)
 {
@@ -72,12 +83,7 @@ static bool read_core(const uint8_t *b, unsigned fam, struct cl_rec *r)
 	r->stcpflags = b[28];
 	r->dtcpflags = b[29];
 	r->flgs = ld_le16(b + 30);
-	r->cnt[0] = ld_le32(b + 32);
-	r->cnt[1] = ld_le32(b + 36);
-	r->cnt[2] = ld_le32(b + 40);
-	r->cnt[3] = ld_le32(b + 44);
-	r->cnt[4] = ld_le32(b + 48);
-	r->cnt[5] = ld_le32(b + 52);
+	read_counters(b, r);
 	r->etype = 0;
 	if (fam == RA_AF_INET6 || fam == RA_AF_ETHER) {
 		get_addr(b + 56, fam, &r->saddr);
@@ -199,12 +205,7 @@ static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r,
 	memset(&r->daddr, 0, sizeof(r->daddr));
 	r->saddr.v4 = ld_be32(b + 56);
 	r->daddr.v4 = ld_be32(b + 60);
-	r->cnt[0] = ld_le32(b + 32);
-	r->cnt[1] = ld_le32(b + 36);
-	r->cnt[2] = ld_le32(b + 40);
-	r->cnt[3] = ld_le32(b + 44);
-	r->cnt[4] = ld_le32(b + 48);
-	r->cnt[5] = ld_le32(b + 52);
+	read_counters(b, r);
 	r->stime = ld_le64(b + 8);
 	d = ld_le32(b + 16);
 	r->ltime = r->stime + d;
