@@ -1,6 +1,6 @@
 /*
  * cluster.c - racluster's table of groups (keys are built in clkey.c and
- * clrec.c, records merged in merge.c).
+ * clrec.c, records merged in merge.c, fed in batches by pipeline.c).
  *
  * Every group starts on the log: an append-only run of 8 MB chunks holding,
  * in the order groups were first seen, each group's hash, the number of its
@@ -10,87 +10,23 @@
  * the first is decoded and a merged group is made in an arena of
  * fixed-size chunks: its key, then what every merge touches (struct
  * cl_hot, 160 bytes), both in whole cache lines; the fields fewer records
- * carry go to a cold part, in an arena of its own, made when needed.  The index is an open-addressing table (linear probing, at
- * most half full) of 8-byte slots holding a group's hash and a reference
- * to its log entry or its merged group.  Records are merged in batches, in
- * passes that fetch slots, keys and groups ahead of use.  Groups are
- * emitted by walking the log; evicted groups leave it (the rest move up,
- * in order), their merged groups go on a free list, and the index is
- * rebuilt from the log.
+ * carry go to a cold part, in an arena of its own, made when needed.  Once
+ * the first records of merged groups are half the log, the log is
+ * rewritten without them (a merged group keeps a 16-byte entry for its
+ * place in the order).  The index is an open-addressing table (linear
+ * probing, at most half full) of 8-byte slots holding a group's hash and a
+ * reference to its log entry or its merged group.  Groups are emitted by
+ * walking the log; evicted groups leave it (the rest move up, in order),
+ * their merged groups go on a free list, and the index is rebuilt from the
+ * log.
  */
 #include "config.h"
 
-#include "cluster_int.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-#define CHUNK_SHIFT 14
-#define CHUNK_GROUPS (1u << CHUNK_SHIFT)
-#define MAX_CHUNKS (1u << 16)		/* 2^30 merged groups: a hard cap */
-#define NO_GROUP UINT32_MAX
-#define JUMP (UINT32_MAX - 1)		/* log: the rest of this chunk is unused */
-#define FULL_TAG 0x80000000u		/* slot reference to a merged group */
-#define LOG_SHIFT 23			/* first-record log chunks: 8 MB */
-#define LOG_BYTES ((size_t)1 << LOG_SHIFT)
-#define LOG_MAX_CHUNKS 2047u		/* 16 GB of first records: a hard cap */
-#define LOG_HDR 8			/* hash, merged group number or NO_GROUP */
-#define LOG_SWAPPED 0x01		/* in byte 1 of a logged record: its directions were swapped */
-#define LOG_STUB (LOG_HDR + 8)		/* a merged group's entry once its first record is dropped */
-#define LOG_COMPACT_MIN ((uint64_t)1 << 20)	/* dead bytes worth a rewrite of the log */
-#define COLD_SHIFT 12
-#define COLD_PER_CHUNK (1u << COLD_SHIFT)
-#define MAX_COLD_CHUNKS (1u << 18)
-
-struct cl_table {
-	struct cl_spec spec;
-	size_t stride;			/* bytes per merged group in the arena: key, then group */
-	uint8_t **chunks;		/* merged groups, each after its key */
-	uint32_t nchunks;
-	uint32_t used;			/* merged groups handed out from the arena */
-	uint32_t free_head;		/* free list through cl_hot.hash */
-	uint16_t chk;			/* cl_hot.chk of a new group */
-	struct cl_cold **cold;		/* cold parts, in chunks */
-	uint32_t ncold, cold_used;
-	uint32_t cold_free;		/* free list through cl_cold.f.seq, as number + 1 */
-	uint32_t live;			/* groups in the index, first records included */
-	/* the log: every group in the order first seen, as its hash, its
-	 * merged group's number (NO_GROUP while it holds one record) and that
-	 * first record, encoded */
-	uint8_t **log;
-	uint32_t nlog;			/* chunks */
-	uint64_t log_end;		/* byte position of the next entry */
-	uint64_t log_dead;		/* bytes of first records of groups merged since */
-	uint64_t *slots;		/* hash << 32 | reference; 0 empty */
-	size_t cap;			/* slots, a power of two */
-	struct cl_rec probe;		/* a first record, decoded */
-	struct ra_flow probe_full;
-	uint8_t probe_copy[CL_REC_COPY_MAX];
-	uint64_t probe_key[CL_MAX_KEYLEN / 8];
-	struct cl_hot one;		/* a one-record group, to emit */
-	struct cl_cold one_cold;
-	struct cl_group out;		/* a group, as emitted */
-	/* three batches in flight: one hashed (its slots fetched), one whose
-	 * groups are fetched, one merged */
-	struct batch {
-		int ne, nscratch, nfull;
-		struct cl_rec scratch[2 * CL_BATCH];	/* swapped copies */
-		struct ra_flow full[2 * CL_BATCH];	/* their whole records, when cold */
-		struct entry {
-			const struct cl_rec *r;
-			struct cl_hot *g;
-			const void *ahead;	/* what prefetch_key fetched: a key (and group) or a log entry */
-			uint32_t hash;		/* of the key; flow key: of the smaller direction */
-			bool ip;		/* flow key of an IP flow: either direction matches */
-			bool ahead_group;	/* ahead is a group's key (not a log entry) */
-			bool swapped;		/* r is its record with directions swapped */
-		} ent[2 * CL_BATCH];
-		uint64_t ekeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];
-		uint64_t rkeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];	/* flow key: the reverse direction */
-	} b[CL_INFLIGHT];
-	int hashed, fetched;		/* batches at those stages; -1 none */
-};
 
 /* ---- table ---- */
 
@@ -98,25 +34,6 @@ static void *big_alloc(size_t bytes, bool populate, bool huge);
 static void log_compact(struct cl_table *t);
 static void big_free(void *p, size_t bytes);
 
-static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
-{
-	return (struct cl_hot *)(t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride +
-				   t->spec.keylen);
-}
-
-static inline uint8_t *key_at(const struct cl_table *t, uint32_t i)
-{
-	return t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride;
-}
-
-static inline uint8_t *log_at(const struct cl_table *t, uint64_t pos)
-{
-	return t->log[pos >> LOG_SHIFT] + (pos & (LOG_BYTES - 1));
-}
-
-static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline size_t log_entry_len(const uint8_t *e) { return LOG_HDR + (size_t)(e[LOG_HDR + 2] | e[LOG_HDR + 3] << 8); }
 
 /* Where the log entry after the one ending at pos starts (past unused chunk tails). */
 static uint64_t log_next(const struct cl_table *t, uint64_t pos)
@@ -300,10 +217,6 @@ static bool log_room(struct cl_table *t, size_t need)
 	return true;
 }
 
-static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
-{
-	return &t->cold[(n - 1) >> COLD_SHIFT][(n - 1) & (COLD_PER_CHUNK - 1)];
-}
 
 /* A cold part for g (number + 1 in g->cold); NULL out of memory. */
 static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct ra_err *err)
@@ -338,7 +251,7 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
 }
 
 /* A new group: its first record goes on the log, as it came without payload. */
-static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
+bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
 		      struct ra_err *err)
 {
 	uint64_t pos;
@@ -394,7 +307,7 @@ static bool init_group(struct cl_table *t, struct cl_hot *g, struct cl_cold *spa
 }
 
 /* Merge r into g. */
-static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	struct cl_cold *c;
 
@@ -419,7 +332,7 @@ static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, 
  * its first record becomes a merged group here (the record is decoded,
  * its key checked, and the slot made to point at the merged group).
  */
-static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
 			     bool *reversed, bool *failed, struct ra_err *err)
 {
 	size_t m = t->cap - 1, i = hash & m;
@@ -468,244 +381,6 @@ static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint
 		t->slots[i] = (uint64_t)hash << 32 | FULL_TAG | idx;
 		return g;
 	}
-}
-
-/*
- * Fetch the key (and so the group's first line) that a hash names, looking
- * a few slots along its probe sequence.  Returns what it fetched: kept in
- * the batch, so the compiler cannot take the loop for one without effect
- * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
- */
-static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group)
-{
-	size_t m = t->cap - 1, i = hash & m;
-
-	*group = false;
-	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
-		uint64_t sl = t->slots[i];
-		uint32_t ref = (uint32_t)sl;
-		const void *p;
-		if (!sl)
-			return NULL;
-		if ((uint32_t)(sl >> 32) != hash)
-			continue;
-		*group = (ref & FULL_TAG) != 0;
-		if (ref & FULL_TAG)
-			p = key_at(t, ref & ~FULL_TAG);
-		else
-			p = log_at(t, (uint64_t)(ref - 1) * 8);
-		__builtin_prefetch(p);
-		return p;
-	}
-	return NULL;
-}
-
-/* A copy of r with its directions swapped, from the batch's scratch space. */
-static const struct cl_rec *swapped(struct batch *b, const struct cl_rec *r)
-{
-	struct cl_rec *c = &b->scratch[b->nscratch++];
-	struct ra_flow *full = NULL;
-
-	*c = *r;
-	if (r->full) {
-		full = &b->full[b->nfull++];
-		*full = *r->full;
-	}
-	cl_rec_swap(c, full);
-	return c;
-}
-
-static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
-{
-	union ra_addr a = r->saddr, b = r->daddr;
-	unsigned fam = r->family == RA_AF_ARP ? RA_AF_INET : r->family;
-
-	if (s->matrix_len != CL_NO_PREFIX) {
-		cl_mask_addr(fam, &a, s->matrix_len);
-		cl_mask_addr(fam, &b, s->matrix_len);
-	}
-	return fam == RA_AF_INET ? a.v4 > b.v4 : memcmp(&a, &b, sizeof(a)) > 0;
-}
-
-/* A batch's keys and hashes; the slots they hash to are fetched. */
-static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *const *rs, int n)
-{
-	const struct cl_spec *s = &t->spec;
-	size_t words = s->keylen / 8;
-	int ne = 0;
-
-	b->nscratch = b->nfull = 0;
-	for (int i = 0; i < n && i < CL_BATCH; i++) {
-		const struct cl_rec *r = rs[i];
-		if (s->matrix && matrix_swaps(s, r))
-			r = swapped(b, r);
-		b->ent[ne].swapped = r != rs[i];
-		b->ent[ne++].r = r;
-		if (s->rmon) {
-			b->ent[ne].swapped = r == rs[i];
-			b->ent[ne++].r = swapped(b, r);
-		}
-	}
-	b->ne = ne;
-	for (int j = 0; j < ne; j++)
-		cl_rec_key(s, b->ent[j].r, b->ekeys[j]);
-	/* hashed in a pass of its own: reading a key as words right after
-	 * writing it byte by byte would stall on store forwarding */
-	for (int j = 0; j < ne && s->flow; j++) {
-		unsigned fam = b->ent[j].r->family;
-		b->ent[j].ip = fam == RA_AF_INET || fam == RA_AF_INET6;
-		if (b->ent[j].ip)
-			cl_reverse_key(s, b->ekeys[j], b->rkeys[j]);
-	}
-	/*
-	 * Argus's "correct" mode (the flow key): an IP flow's two directions
-	 * hash alike (the smaller key is hashed), so one probe finds a group
-	 * kept under either.  Both cannot exist at once: a reverse record
-	 * joins the group it finds rather than starting one.  ARP requests
-	 * from either side stay apart, as in Argus.
-	 */
-	for (int j = 0; j < ne; j++) {
-		const uint64_t *k = b->ekeys[j];
-		if (s->flow && b->ent[j].ip && memcmp(b->rkeys[j], k, s->keylen) < 0)
-			k = b->rkeys[j];
-		b->ent[j].hash = cl_hash_key(k, words);
-	}
-}
-
-/* Entry j of batch b looked up (a new group made for it when there is
- * none) and merged. */
-static bool resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err)
-{
-	const struct cl_spec *s = &t->spec;
-	struct entry *e = &b->ent[j];
-	bool failed = false, reversed = false;
-
-	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed, &failed, err);
-	if (failed)
-		return false;
-	if (!e->g)
-		return add_first(t, e->r, e->swapped, e->hash, err);
-	if (reversed) {
-		e->r = swapped(b, e->r);
-		e->swapped = !e->swapped;
-	}
-	return merge(t, e->g, e->r, err);
-}
-
-static void maybe_compact(struct cl_table *t)
-{
-	if (t->log_dead >= LOG_COMPACT_MIN && t->log_dead * 2 > t->log_end)
-		log_compact(t);
-}
-
-static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
-{
-	for (int j = 0; j < b->ne; j++)
-		if (!resolve_one(t, b, j, err))
-			return false;
-	maybe_compact(t);
-	return true;
-}
-
-/* Entry e's group (key and hot lines) or first record fetched; its slot
- * was fetched a batch before. */
-static inline void fetch_group(struct cl_table *t, struct entry *e)
-{
-	const char *p = prefetch_key(t, e->hash, &e->ahead_group);
-
-	e->ahead = p;
-	for (size_t off = 64; p && off < t->stride; off += 64)
-		__builtin_prefetch(p + off, 1);
-}
-
-/* The cold part of the group entry e names, when it has one (the group's
- * lines were fetched a batch before). */
-static inline void fetch_cold(struct cl_table *t, const struct entry *e)
-{
-	uint32_t ref;
-
-	if (!e->ahead_group)
-		return;
-	memcpy(&ref, (const uint8_t *)e->ahead + t->spec.keylen + offsetof(struct cl_hot, cold), 4);
-	if (ref && ref - 1 < t->cold_used)
-		__builtin_prefetch(cold_at(t, ref), 1);
-}
-
-/*
- * Software pipelining in three stages, a batch apart: an entry is hashed
- * and its slot fetched; a batch later the slot is read and the group it
- * names is fetched; a batch later still, it is looked up and merged.  The
- * stages of three batches go entry by entry side by side, so fetches are
- * issued a few at a time (a processor drops those it has no room for: a
- * burst of dozens mostly comes to nothing) and each has a batch of work to
- * arrive in.  Batches are merged in the order they came.
- */
-bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err)
-{
-	struct batch *nb, *hb, *fb;
-	int next = 0, m;
-
-	while (next == t->hashed || next == t->fetched)
-		next++;
-	nb = &t->b[next];
-	prepare(t, nb, rs, n);
-	hb = t->hashed >= 0 ? &t->b[t->hashed] : NULL;
-	fb = t->fetched >= 0 ? &t->b[t->fetched] : NULL;
-	m = nb->ne;
-	if (hb && hb->ne > m)
-		m = hb->ne;
-	if (fb && fb->ne > m)
-		m = fb->ne;
-	for (int j = 0; j < m; j++) {
-		if (j < nb->ne)
-			__builtin_prefetch(&t->slots[nb->ent[j].hash & (t->cap - 1)]);
-		if (hb && j < hb->ne)
-			fetch_group(t, &hb->ent[j]);
-		if (fb && j + 4 < fb->ne)
-			fetch_cold(t, &fb->ent[j + 4]);
-		if (fb && j < fb->ne && !resolve_one(t, fb, j, err)) {
-			t->hashed = t->fetched = -1;
-			return false;
-		}
-	}
-	if (fb)
-		maybe_compact(t);
-	t->fetched = t->hashed;
-	t->hashed = next;
-	return true;
-}
-
-bool cl_drain(struct cl_table *t, struct ra_err *err)
-{
-	int f = t->fetched, h = t->hashed;
-
-	t->fetched = t->hashed = -1;
-	if (f >= 0 && !resolve(t, &t->b[f], err))
-		return false;
-	return h < 0 || resolve(t, &t->b[h], err);
-}
-
-bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err)
-{
-	uint8_t *enc = malloc(RA_REC_MAX);
-	uint8_t copy[CL_REC_COPY_MAX];
-	struct ra_flow full;
-	struct cl_rec r;
-	const struct cl_rec *rp = &r;
-	bool ok;
-
-	if (!enc) {
-		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
-		return false;
-	}
-	ok = cl_rec_decode(enc, ra_encode_flow(f, enc), &r, copy, err);
-	free(enc);
-	if (ok && r.cold) {
-		ra_flow_init(&full);
-		ok = ra_decode_flow(copy, r.len, &full, err);
-		r.full = &full;
-	}
-	return ok && cl_drain(t, err) && cl_add_batch(t, &rp, 1, err) && cl_drain(t, err);
 }
 
 /* The group of log entry e, ready to emit; NULL on damage (a bug). */
@@ -836,6 +511,12 @@ static void log_compact(struct cl_table *t)
 		pos += len;
 	}
 	log_rewritten(t, w);
+}
+
+void tbl_maybe_compact(struct cl_table *t)
+{
+	if (t->log_dead >= LOG_COMPACT_MIN && t->log_dead * 2 > t->log_end)
+		log_compact(t);
 }
 
 /*

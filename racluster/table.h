@@ -1,0 +1,116 @@
+/*
+ * table.h - racluster's table of groups as its two files see it: cluster.c
+ * (the index, the arenas, the log of first records, emitting and evicting)
+ * and pipeline.c (batches of records hashed, fetched ahead, looked up and
+ * merged).
+ */
+#ifndef RACLUSTER_TABLE_H
+#define RACLUSTER_TABLE_H
+
+#include "cluster_int.h"
+
+#define CHUNK_SHIFT 14
+#define CHUNK_GROUPS (1u << CHUNK_SHIFT)
+#define MAX_CHUNKS (1u << 16)		/* 2^30 merged groups: a hard cap */
+#define NO_GROUP UINT32_MAX
+#define JUMP (UINT32_MAX - 1)		/* log: the rest of this chunk is unused */
+#define FULL_TAG 0x80000000u		/* slot reference to a merged group */
+#define LOG_SHIFT 23			/* first-record log chunks: 8 MB */
+#define LOG_BYTES ((size_t)1 << LOG_SHIFT)
+#define LOG_MAX_CHUNKS 2047u		/* 16 GB of first records: a hard cap */
+#define LOG_HDR 8			/* hash, merged group number or NO_GROUP */
+#define LOG_SWAPPED 0x01		/* in byte 1 of a logged record: its directions were swapped */
+#define LOG_STUB (LOG_HDR + 8)		/* a merged group's entry once its first record is dropped */
+#define LOG_COMPACT_MIN ((uint64_t)1 << 20)	/* dead bytes worth a rewrite of the log */
+#define COLD_SHIFT 12
+#define COLD_PER_CHUNK (1u << COLD_SHIFT)
+#define MAX_COLD_CHUNKS (1u << 18)
+
+struct cl_table {
+	struct cl_spec spec;
+	size_t stride;			/* bytes per merged group in the arena: key, then group */
+	uint8_t **chunks;		/* merged groups, each after its key */
+	uint32_t nchunks;
+	uint32_t used;			/* merged groups handed out from the arena */
+	uint32_t free_head;		/* free list through cl_hot.hash */
+	uint16_t chk;			/* cl_hot.chk of a new group */
+	struct cl_cold **cold;		/* cold parts, in chunks */
+	uint32_t ncold, cold_used;
+	uint32_t cold_free;		/* free list through cl_cold.f.seq, as number + 1 */
+	uint32_t live;			/* groups in the index, first records included */
+	/* the log: every group in the order first seen, as its hash, its
+	 * merged group's number (NO_GROUP while it holds one record) and that
+	 * first record, encoded */
+	uint8_t **log;
+	uint32_t nlog;			/* chunks */
+	uint64_t log_end;		/* byte position of the next entry */
+	uint64_t log_dead;		/* bytes of first records of groups merged since */
+	uint64_t *slots;		/* hash << 32 | reference; 0 empty */
+	size_t cap;			/* slots, a power of two */
+	struct cl_rec probe;		/* a first record, decoded */
+	struct ra_flow probe_full;
+	uint8_t probe_copy[CL_REC_COPY_MAX];
+	uint64_t probe_key[CL_MAX_KEYLEN / 8];
+	struct cl_hot one;		/* a one-record group, to emit */
+	struct cl_cold one_cold;
+	struct cl_group out;		/* a group, as emitted */
+	/* three batches in flight: one hashed (its slots fetched), one whose
+	 * groups are fetched, one merged */
+	struct batch {
+		int ne, nscratch, nfull;
+		struct cl_rec scratch[2 * CL_BATCH];	/* swapped copies */
+		struct ra_flow full[2 * CL_BATCH];	/* their whole records, when cold */
+		struct entry {
+			const struct cl_rec *r;
+			struct cl_hot *g;
+			const void *ahead;	/* what prefetch_key fetched: a key (and group) or a log entry */
+			uint32_t hash;		/* of the key; flow key: of the smaller direction */
+			bool ip;		/* flow key of an IP flow: either direction matches */
+			bool ahead_group;	/* ahead is a group's key (not a log entry) */
+			bool swapped;		/* r is its record with directions swapped */
+		} ent[2 * CL_BATCH];
+		uint64_t ekeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];
+		uint64_t rkeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];	/* flow key: the reverse direction */
+	} b[CL_INFLIGHT];
+	int hashed, fetched;		/* batches at those stages; -1 none */
+};
+
+static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
+{
+	return (struct cl_hot *)(t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride +
+				   t->spec.keylen);
+}
+
+static inline uint8_t *key_at(const struct cl_table *t, uint32_t i)
+{
+	return t->chunks[i >> CHUNK_SHIFT] + (size_t)(i & (CHUNK_GROUPS - 1)) * t->stride;
+}
+
+static inline uint8_t *log_at(const struct cl_table *t, uint64_t pos)
+{
+	return t->log[pos >> LOG_SHIFT] + (pos & (LOG_BYTES - 1));
+}
+
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline size_t log_entry_len(const uint8_t *e) { return LOG_HDR + (size_t)(e[LOG_HDR + 2] | e[LOG_HDR + 3] << 8); }
+
+static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
+{
+	return &t->cold[(n - 1) >> COLD_SHIFT][(n - 1) & (COLD_PER_CHUNK - 1)];
+}
+
+/* cluster.c, for the pipeline */
+/* The group of key (or of rkey, the reverse direction, with *reversed
+ * set): NULL when there is none.  A group still holding only its first
+ * record becomes a merged group here. */
+struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+			  bool *reversed, bool *failed, struct ra_err *err);
+/* A new group: its first record goes on the log. */
+bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, struct ra_err *err);
+/* Merge r into g (its cold part made when r needs one). */
+bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
+/* Drop merged groups' first records from the log when they are half of it. */
+void tbl_maybe_compact(struct cl_table *t);
+
+#endif
