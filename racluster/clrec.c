@@ -373,6 +373,24 @@ static uint64_t swap_bytes(uint64_t w, unsigned a, unsigned b)
 	return w ^ (x << 8 * a) ^ (x << 8 * b);
 }
 
+void cl_swap_marks(uint64_t blank[2], uint8_t *prefix_set, uint8_t *sprefix, uint8_t *dprefix)
+{
+	if (*prefix_set) {
+		uint8_t t8 = *sprefix;
+		*sprefix = *dprefix;
+		*dprefix = t8;
+		*prefix_set = (uint8_t)((*prefix_set & 1) << 1 | (*prefix_set >> 1 & 1));
+	}
+	for (unsigned i = 0; i < sizeof(cl_pair_fields) / sizeof(*cl_pair_fields); i += 2) {
+		unsigned a0 = cl_pair_fields[i], b0 = cl_pair_fields[i + 1];
+		bool x = cl_bit_has(blank, a0), y = cl_bit_has(blank, b0);
+		if (x != y) {
+			blank[a0 >> 6] ^= 1ull << (a0 & 63);
+			blank[b0 >> 6] ^= 1ull << (b0 & 63);
+		}
+	}
+}
+
 void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
 {
 	union ra_addr a = r->saddr;
@@ -400,20 +418,7 @@ void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
 	case RA_DIR_REV_UNK: r->dir = RA_DIR_FWD_UNK; break;
 	default: break;
 	}
-	if (r->prefix_set) {
-		t8 = r->sprefix;
-		r->sprefix = r->dprefix;
-		r->dprefix = t8;
-		r->prefix_set = (uint8_t)((r->prefix_set & 1) << 1 | (r->prefix_set >> 1 & 1));
-	}
-	for (unsigned i = 0; i < sizeof(cl_pair_fields) / sizeof(*cl_pair_fields); i += 2) {
-		unsigned a0 = cl_pair_fields[i], b0 = cl_pair_fields[i + 1];
-		bool x = cl_bit_has(r->blank, a0), y = cl_bit_has(r->blank, b0);
-		if (x != y) {
-			r->blank[a0 >> 6] ^= 1ull << (a0 & 63);
-			r->blank[b0 >> 6] ^= 1ull << (b0 & 63);
-		}
-	}
+	cl_swap_marks(r->blank, &r->prefix_set, &r->sprefix, &r->dprefix);
 	if (full) {
 		cl_swap_flow(full);
 		r->full = full;

@@ -295,12 +295,11 @@ static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *er
 }
 
 /* A group made from record r, its cold part too when it needs one. */
-static bool init_group(struct cl_table *t, struct cl_hot *g, struct cl_cold *spare, const struct cl_rec *r,
-		       struct ra_err *err)
+static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	cl_hot_init(&t->spec, t->chk, g, r);
 	if (cl_rec_needs_cold(r)) {
-		struct cl_cold *c = spare ? spare : alloc_cold(t, g, err);
+		struct cl_cold *c = alloc_cold(t, g, err);
 		if (!c)
 			return false;
 		cl_cold_init(&t->spec, g, c, r);
@@ -372,7 +371,7 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
 			*reversed = true;
 		}
 		g = alloc_group(t, &idx, err);
-		if (!g || !init_group(t, g, NULL, &t->probe, err)) {
+		if (!g || !init_group(t, g, &t->probe, err)) {
 			*failed = true;
 			return NULL;
 		}
@@ -391,17 +390,11 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 	uint32_t idx = ld32(e + 4);
 	const struct cl_hot *g;
 
-	if (idx != NO_GROUP) {
-		g = group_at(t, idx);
-	} else {
-		if (!decode_first(t, e, err) || !init_group(t, &t->one, &t->one_cold, &t->probe, err))
-			return NULL;
-		g = &t->one;
-		if (cl_rec_needs_cold(&t->probe))
-			t->one.cold = UINT32_MAX;
-	}
-	cl_materialize(&t->spec, t->chk, g,
-		       g->cold == UINT32_MAX ? &t->one_cold : g->cold ? cold_at(t, g->cold) : NULL, &t->out);
+	if (idx == NO_GROUP)	/* one record: decoded once, straight into the group */
+		return cl_materialize_one(&t->spec, e + LOG_HDR, log_entry_len(e) - LOG_HDR,
+					  e[LOG_HDR + 1] & LOG_SWAPPED, &t->out, err) ? &t->out : NULL;
+	g = group_at(t, idx);
+	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL, &t->out);
 	return &t->out;
 }
 

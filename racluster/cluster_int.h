@@ -24,6 +24,8 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 void cl_reverse_key(const struct cl_spec *s, const uint64_t *key, uint64_t *out);
 /* r's key: the same bytes cl_build_key makes from the whole record. */
 void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out);
+/* Swap the marks of an already merged record: blank pairs, address prefixes. */
+void cl_swap_marks(uint64_t blank[2], uint8_t *prefix_set, uint8_t *sprefix, uint8_t *dprefix);
 /* Swap r's directions (and full's, which r then points at). */
 void cl_rec_swap(struct cl_rec *r, struct ra_flow *full);
 
@@ -92,6 +94,11 @@ void cl_cold_open(struct cl_hot *g, struct cl_cold *c);
  * the group has a cold part (made first when r needs one). */
 void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r);
 void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
+/* A group of one record as it is emitted: what cl_hot_init, cl_cold_init
+ * and cl_materialize make of it, from the record (its copy on the log,
+ * swapped when it was merged so), decoded once. */
+bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped,
+			struct cl_group *out, struct ra_err *err);
 /* The group as it is emitted. */
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    struct cl_group *out);

@@ -490,3 +490,48 @@ void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *
 	f->dprefix = g->prefix[1] != CL_NO_PREFIX ? g->prefix[1] : 0;
 	(void)s;
 }
+
+bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped,
+			struct cl_group *out, struct ra_err *err)
+{
+	struct ra_flow *f = &out->f;
+	unsigned bits;
+
+	ra_flow_init(f);
+	if (!ra_decode_flow(rec, len, f, err))
+		return false;
+	if (swapped) {
+		cl_swap_flow(f);
+		cl_swap_marks(f->blank, &f->prefix_set, &f->sprefix, &f->dprefix);
+	}
+	f->spayload = f->dpayload = NULL;
+	f->spaylen = f->dpaylen = 0;
+	f->present &= ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
+	if (!RA_HAS(f, RA_BLK_AGG) || f->trans == 0) {
+		uint64_t d = f->ltime - f->stime;
+		f->trans = 1;
+		f->dur_min = f->dur_max = f->dur_sum = d;
+		f->dur_sumsq = (double)d * (double)d * 1e-12;
+	} else {
+		f->dur_sumsq = f->dur_sumsq * 1e12 * 1e-12;	/* as a merged group's round trip */
+	}
+	RA_SET(f, RA_BLK_AGG);
+	/* prefixes: the key's masks, narrowed by those the record came with */
+	bits = cl_family_bits(f->family);
+	for (int w = 0; w < 2; w++) {
+		uint8_t p = start_prefix(f->family, s->addr_mask[w]);
+		union ra_addr *a = w ? &f->daddr : &f->saddr;
+		uint8_t in = w ? f->dprefix : f->sprefix;
+		if ((f->prefix_set & (1u << w)) && (p == CL_NO_PREFIX || p > in) && in < bits)
+			p = in;
+		if (p != CL_NO_PREFIX)
+			cl_mask_addr(f->family, a, p);
+		out->prefix[w] = p;
+	}
+	out->blank[0] = f->blank[0];
+	out->blank[1] = f->blank[1];
+	f->prefix_set = (uint8_t)((out->prefix[0] != CL_NO_PREFIX) | (out->prefix[1] != CL_NO_PREFIX) << 1);
+	f->sprefix = out->prefix[0] != CL_NO_PREFIX ? out->prefix[0] : 0;
+	f->dprefix = out->prefix[1] != CL_NO_PREFIX ? out->prefix[1] : 0;
+	return true;
+}

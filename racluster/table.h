@@ -51,8 +51,6 @@ struct cl_table {
 	struct ra_flow probe_full;
 	uint8_t probe_copy[CL_REC_COPY_MAX];
 	uint64_t probe_key[CL_MAX_KEYLEN / 8];
-	struct cl_hot one;		/* a one-record group, to emit */
-	struct cl_cold one_cold;
 	struct cl_group out;		/* a group, as emitted */
 	/* three batches in flight: one hashed (its slots fetched), one whose
 	 * groups are fetched, one merged */
