@@ -248,8 +248,12 @@ void cl_reverse_key(const struct cl_spec *s, const uint64_t *key, uint64_t *out)
 	uint8_t *o = (uint8_t *)out;
 	const int16_t *at = s->pair_at;
 
-	for (size_t i = 0; i < s->keylen / 8; i++)
-		out[i] = key[i];
+	if (s->keylen <= 64) {	/* key buffers hold CL_MAX_KEYLEN: eight words at once */
+		for (int i = 0; i < 8; i++)
+			out[i] = key[i];
+	} else {
+		memcpy(out, key, s->keylen);
+	}
 	if (at[0] >= 0 && at[1] >= 0) {
 		memcpy(o + at[0], k + at[1], 17);
 		memcpy(o + at[1], k + at[0], 17);

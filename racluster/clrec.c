@@ -317,8 +317,7 @@ static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a
  * r's key into out, as cl_build_key makes it from the whole record: fields
  * of the blocks decoded only whole are zero here, which is what they are
  * in a record without those blocks (a record with them comes with r->full,
- * and its key is built from that).  Items lie end to end from offset 0, so
- * only the padding after the last needs clearing beforehand.
+ * and its key is built from that).
  */
 void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 {
@@ -330,7 +329,12 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 		cl_build_key(s, r->full, out);
 		return;
 	}
-	out[s->keylen / 8 - 1] = 0;
+	if (s->keylen <= 64) {	/* key buffers hold CL_MAX_KEYLEN: clear eight words at once */
+		for (int i = 0; i < 8; i++)
+			out[i] = 0;
+	} else {
+		memset(out, 0, s->keylen);
+	}
 	for (int i = 0; i < s->nitems; i++) {
 		const struct cl_keyitem *it = &s->items[i];
 		uint8_t *p = k + it->offset;
@@ -353,7 +357,6 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 		case F_DPORT: v16 = (uint16_t)(r->id1 >> 16); memcpy(p, &v16, 2); break;
 		case F_ETYPE: memcpy(p, &r->etype, 2); break;
 		default:	/* a field of a block this record lacks: zero */
-			memset(p, 0, cl_item_size(it->field));
 			break;
 		}
 	}

@@ -253,7 +253,7 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
 }
 
 /* A new group: its first record goes on the log, as it came without payload. */
-bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
+static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
 		      struct ra_err *err)
 {
 	uint64_t pos;
@@ -308,7 +308,7 @@ static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec
 }
 
 /* Merge r into g. */
-bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	struct cl_cold *c;
 
@@ -333,7 +333,7 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
  * its first record becomes a merged group here (the record is decoded,
  * its key checked, and the slot made to point at the merged group).
  */
-struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
 			     bool *reversed, bool *failed, struct ra_err *err)
 {
 	size_t m = t->cap - 1, i = hash & m;
@@ -382,6 +382,41 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
 		t->slots[i] = (uint64_t)hash << 32 | FULL_TAG | idx;
 		return g;
 	}
+}
+
+/* A copy of r with its directions swapped, from the batch's scratch space. */
+const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r)
+{
+	struct cl_rec *c = &b->scratch[b->nscratch++];
+	struct ra_flow *full = NULL;
+
+	*c = *r;
+	if (r->full) {
+		full = &b->full[b->nfull++];
+		*full = *r->full;
+	}
+	cl_rec_swap(c, full);
+	return c;
+}
+
+/* Entry j of batch b looked up (a new group made for it when there is
+ * none) and merged. */
+bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err)
+{
+	const struct cl_spec *s = &t->spec;
+	struct entry *e = &b->ent[j];
+	bool failed = false, reversed = false;
+
+	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed, &failed, err);
+	if (failed)
+		return false;
+	if (!e->g)
+		return add_first(t, e->r, e->swapped, e->hash, err);
+	if (reversed) {
+		e->r = tbl_swapped(b, e->r);
+		e->swapped = !e->swapped;
+	}
+	return merge(t, e->g, e->r, err);
 }
 
 /* The group of log entry e, ready to emit; NULL on damage (a bug). */

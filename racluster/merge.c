@@ -516,6 +516,11 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 		f->dur_sumsq = f->dur_sumsq * 1e12 * 1e-12;	/* as a merged group's round trip */
 	}
 	RA_SET(f, RA_BLK_AGG);
+	out->blank[0] = f->blank[0];
+	out->blank[1] = f->blank[1];
+	out->prefix[0] = out->prefix[1] = CL_NO_PREFIX;
+	if (!f->prefix_set && s->addr_mask[0] == CL_NO_PREFIX && s->addr_mask[1] == CL_NO_PREFIX)
+		return true;	/* addresses whole: the common case */
 	/* prefixes: the key's masks, narrowed by those the record came with */
 	bits = cl_family_bits(f->family);
 	for (int w = 0; w < 2; w++) {
@@ -528,8 +533,6 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 			cl_mask_addr(f->family, a, p);
 		out->prefix[w] = p;
 	}
-	out->blank[0] = f->blank[0];
-	out->blank[1] = f->blank[1];
 	f->prefix_set = (uint8_t)((out->prefix[0] != CL_NO_PREFIX) | (out->prefix[1] != CL_NO_PREFIX) << 1);
 	f->sprefix = out->prefix[0] != CL_NO_PREFIX ? out->prefix[0] : 0;
 	f->dprefix = out->prefix[1] != CL_NO_PREFIX ? out->prefix[1] : 0;

@@ -41,20 +41,6 @@ static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, 
 	return NULL;
 }
 
-/* A copy of r with its directions swapped, from the batch's scratch space. */
-static const struct cl_rec *swapped(struct batch *b, const struct cl_rec *r)
-{
-	struct cl_rec *c = &b->scratch[b->nscratch++];
-	struct ra_flow *full = NULL;
-
-	*c = *r;
-	if (r->full) {
-		full = &b->full[b->nfull++];
-		*full = *r->full;
-	}
-	cl_rec_swap(c, full);
-	return c;
-}
 
 static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
 {
@@ -79,12 +65,12 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 	for (int i = 0; i < n && i < CL_BATCH; i++) {
 		const struct cl_rec *r = rs[i];
 		if (s->matrix && matrix_swaps(s, r))
-			r = swapped(b, r);
+			r = tbl_swapped(b, r);
 		b->ent[ne].swapped = r != rs[i];
 		b->ent[ne++].r = r;
 		if (s->rmon) {
 			b->ent[ne].swapped = r == rs[i];
-			b->ent[ne++].r = swapped(b, r);
+			b->ent[ne++].r = tbl_swapped(b, r);
 		}
 	}
 	b->ne = ne;
@@ -113,30 +99,11 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 	}
 }
 
-/* Entry j of batch b looked up (a new group made for it when there is
- * none) and merged. */
-static bool resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err)
-{
-	const struct cl_spec *s = &t->spec;
-	struct entry *e = &b->ent[j];
-	bool failed = false, reversed = false;
-
-	e->g = tbl_lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed, &failed, err);
-	if (failed)
-		return false;
-	if (!e->g)
-		return tbl_add_first(t, e->r, e->swapped, e->hash, err);
-	if (reversed) {
-		e->r = swapped(b, e->r);
-		e->swapped = !e->swapped;
-	}
-	return tbl_merge(t, e->g, e->r, err);
-}
 
 static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 {
 	for (int j = 0; j < b->ne; j++)
-		if (!resolve_one(t, b, j, err))
+		if (!tbl_resolve_one(t, b, j, err))
 			return false;
 	tbl_maybe_compact(t);
 	return true;
@@ -198,7 +165,7 @@ bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, str
 			fetch_group(t, &hb->ent[j]);
 		if (fb && j + 4 < fb->ne)
 			fetch_cold(t, &fb->ent[j + 4]);
-		if (fb && j < fb->ne && !resolve_one(t, fb, j, err)) {
+		if (fb && j < fb->ne && !tbl_resolve_one(t, fb, j, err)) {
 			t->hashed = t->fetched = -1;
 			return false;
 		}

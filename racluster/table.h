@@ -99,15 +99,11 @@ static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
 }
 
 /* cluster.c, for the pipeline */
-/* The group of key (or of rkey, the reverse direction, with *reversed
- * set): NULL when there is none.  A group still holding only its first
- * record becomes a merged group here. */
-struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
-			  bool *reversed, bool *failed, struct ra_err *err);
-/* A new group: its first record goes on the log. */
-bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, struct ra_err *err);
-/* Merge r into g (its cold part made when r needs one). */
-bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
+/* A copy of r with its directions swapped, from the batch's scratch space. */
+const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r);
+/* Entry j of batch b looked up (a new group made for it when there is
+ * none) and merged. */
+bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
 void tbl_maybe_compact(struct cl_table *t);
 
