@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "engine_int.h"
+#include "hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,17 +148,7 @@ struct flow_ext *ft_ext(struct flowtab *t, const struct flow *f)
 	return &t->exts[f->idx >> FT_CHUNK_BITS][f->idx & (FT_CHUNK - 1)];
 }
 
-static inline uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
-/* One multiply and a fold per half of an address: the final fmix64 of
+/* One multiply and a fold per half of an address: the final ra_mix64 of
  * key_hash() spreads the bits; the sum of both addresses keeps the hash
  * the same in either direction. */
 static inline uint64_t addr_hash(const union ra_addr *a)
@@ -188,7 +179,7 @@ static uint32_t key_hash(const struct flow_key *k)
 	     ((uint64_t)k->xid << 48) ^ ((uint64_t)k->agent_hash << 17);
 	/* Never 0 (0 means "not computed"), and every value of the low bits
 	 * (they pick the home slot) as likely as any other. */
-	uint32_t r = (uint32_t)fmix64(h);
+	uint32_t r = (uint32_t)ra_mix64(h);
 	return r | (r == 0);
 }
 

@@ -269,6 +269,23 @@ int ra_flow_block_damaged(const uint8_t *buf, size_t len, size_t at, struct ra_e
 	return -1;
 }
 
+void ra_agg_read(const uint8_t *p, size_t n, struct ra_agg *a)
+{
+	uint64_t bits = ld_le64(p + 28);
+
+	a->trans = ld_le32(p);
+	a->dur_min = ld_le64(p + 4);
+	a->dur_max = ld_le64(p + 12);
+	a->dur_sum = ld_le64(p + 20);
+	memcpy(&a->dur_sumsq, &bits, 8);
+	a->marks = n >= 56;
+	a->blank[0] = a->marks ? ld_le64(p + 36) : 0;
+	a->blank[1] = a->marks ? ld_le64(p + 44) : 0;
+	a->prefix_set = a->marks ? p[52] & 3 : 0;
+	a->sprefix = a->marks ? p[53] : 0;
+	a->dprefix = a->marks ? p[54] : 0;
+}
+
 static void decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, size_t n)
 {
 	switch (type) {
@@ -323,18 +340,18 @@ static void decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, siz
 		get_any_addr(p + 24, f->srcid_family, &f->srcid);
 		break;
 	case RA_BLK_AGG: {
-		uint64_t bits = ld_le64(p + 28);
-		f->trans = ld_le32(p);
-		f->dur_min = ld_le64(p + 4);
-		f->dur_max = ld_le64(p + 12);
-		f->dur_sum = ld_le64(p + 20);
-		memcpy(&f->dur_sumsq, &bits, 8);
-		if (n >= 56) {
-			f->blank[0] = ld_le64(p + 36);
-			f->blank[1] = ld_le64(p + 44);
-			f->prefix_set = p[52] & 3;
-			f->sprefix = p[53];
-			f->dprefix = p[54];
+		struct ra_agg a;
+		ra_agg_read(p, n, &a);
+		f->trans = a.trans;
+		f->dur_min = a.dur_min;
+		f->dur_max = a.dur_max;
+		f->dur_sum = a.dur_sum;
+		f->dur_sumsq = a.dur_sumsq;
+		if (a.marks) {
+			memcpy(f->blank, a.blank, sizeof(f->blank));
+			f->prefix_set = a.prefix_set;
+			f->sprefix = a.sprefix;
+			f->dprefix = a.dprefix;
 		}
 		break;
 	}

@@ -280,6 +280,19 @@ static inline int ra_flow_next_block(const uint8_t *buf, size_t len, size_t *off
 	return 1;
 }
 
+/* The AGG block's fields (trans, record-duration statistics, and in its
+ * long form the blank marks and address prefixes) as both flow decoders
+ * read them; dur_sumsq in seconds^2 as on disk.  n: the body's bytes. */
+struct ra_agg {
+	uint32_t trans;
+	uint64_t dur_min, dur_max, dur_sum;
+	double dur_sumsq;
+	uint64_t blank[2];
+	uint8_t prefix_set, sprefix, dprefix;
+	bool marks;			/* the long form: blank and prefixes were read */
+};
+void ra_agg_read(const uint8_t *p, size_t n, struct ra_agg *a);
+
 /* Peek at framing: fills type and length from 4 bytes; no validation. */
 static inline void ra_frame(const uint8_t *p, uint16_t *type, uint16_t *len)
 {

@@ -21,44 +21,48 @@ static bool number(const char *s, unsigned long long *v, char *suffix)
 	return true;
 }
 
-bool ra_parse_size(const char *s, uint64_t max, uint64_t *bytes)
+/* A suffix and what it multiplies by; the first entry is "no suffix". */
+struct unit {
+	char c;
+	uint64_t mult;
+};
+
+/* Digits with one of units' suffixes, the product at most max. */
+static bool scaled(const char *s, uint64_t max, const struct unit *units, size_t n, uint64_t *out)
 {
 	unsigned long long v;
-	unsigned shift;
 	char u;
 
 	if (!number(s, &v, &u))
 		return false;
-	switch (u) {
-	case '\0': shift = 0; break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	default: return false;
-	}
-	if (v > (max >> shift))
-		return false;
-	*bytes = (uint64_t)v << shift;
-	return true;
+	for (size_t i = 0; i < n; i++)
+		if (units[i].c == u) {
+			if (v > max / units[i].mult)
+				return false;
+			*out = (uint64_t)v * units[i].mult;
+			return true;
+		}
+	return false;
+}
+
+bool ra_parse_size(const char *s, uint64_t max, uint64_t *bytes)
+{
+	static const struct unit units[] = {
+		{ '\0', 1 }, { 'k', 1u << 10 }, { 'K', 1u << 10 }, { 'm', 1u << 20 }, { 'M', 1u << 20 },
+		{ 'g', 1u << 30 }, { 'G', 1u << 30 },
+	};
+	return scaled(s, max, units, sizeof(units) / sizeof(*units), bytes);
 }
 
 bool ra_parse_seconds(const char *s, uint64_t max_seconds, uint64_t *usec)
 {
-	unsigned long long v;
-	uint64_t mult;
-	char u;
+	static const struct unit units[] = {
+		{ '\0', 1 }, { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	uint64_t secs;
 
-	if (!number(s, &v, &u))
+	if (!scaled(s, max_seconds, units, sizeof(units) / sizeof(*units), &secs))
 		return false;
-	switch (u) {
-	case '\0': case 's': mult = 1; break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	default: return false;
-	}
-	if (v > max_seconds / mult)
-		return false;
-	*usec = (uint64_t)v * mult * 1000000u;
+	*usec = secs * 1000000u;
 	return true;
 }

@@ -116,19 +116,18 @@ static void read_block(struct cl_rec *r, unsigned type, const uint8_t *p, size_t
 		r->id1 |= (uint64_t)ld_le32(p) << 32;
 		break;
 	case RA_BLK_AGG: {
-		uint64_t bits = ld_le64(p + 28);
-		r->trans = ld_le32(p);
-		r->dur_min = ld_le64(p + 4);
-		r->dur_max = ld_le64(p + 12);
-		r->dur_sum = ld_le64(p + 20);
-		memcpy(&r->dur_sumsq, &bits, 8);
-		r->dur_sumsq *= 1e12;	/* seconds^2 to microseconds^2 */
-		if (n >= 56) {
-			r->blank[0] = ld_le64(p + 36);
-			r->blank[1] = ld_le64(p + 44);
-			r->prefix_set = p[52] & 3;
-			r->sprefix = p[53];
-			r->dprefix = p[54];
+		struct ra_agg a;
+		ra_agg_read(p, n, &a);
+		r->trans = a.trans;
+		r->dur_min = a.dur_min;
+		r->dur_max = a.dur_max;
+		r->dur_sum = a.dur_sum;
+		r->dur_sumsq = a.dur_sumsq * 1e12;	/* seconds^2 to microseconds^2 */
+		if (a.marks) {
+			memcpy(r->blank, a.blank, sizeof(r->blank));
+			r->prefix_set = a.prefix_set;
+			r->sprefix = a.sprefix;
+			r->dprefix = a.dprefix;
 		}
 		break;
 	}

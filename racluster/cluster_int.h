@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cluster.h"
+#include "hash.h"
 
 #define CL_MAX_KEYLEN 256
 
@@ -103,16 +104,6 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    struct cl_group *out);
 
-static inline uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 static inline uint32_t cl_hash_key(const uint64_t *k, size_t words)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ words;
@@ -121,7 +112,7 @@ static inline uint32_t cl_hash_key(const uint64_t *k, size_t words)
 		h = (h ^ k[i]) * 0x9e3779b97f4a7c15ull;
 		h ^= h >> 29;
 	}
-	return (uint32_t)mix(h);
+	return (uint32_t)ra_mix64(h);
 }
 
 static inline bool cl_key_eq(const uint8_t *stored, const uint64_t *key, size_t words)
