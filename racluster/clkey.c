@@ -174,6 +174,7 @@ bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon
 					s->addr_mask[w] = s->items[i].masklen;
 			}
 	}
+	cl_key4_compile(s);
 	return true;
 }
 

@@ -312,6 +312,111 @@ static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a
 	}
 }
 
+/* ---- the key of an IPv4 record without cold blocks, compiled ---- */
+
+enum { CL_K4_ADDR, CL_K4_PORT, CL_K4_ID0, CL_K4_TOS, CL_K4_TCPFLAGS };
+
+void cl_key4_compile(struct cl_spec *s)
+{
+	uint8_t *k = (uint8_t *)s->key4;
+
+	memset(s->key4, 0, sizeof(s->key4));
+	s->nops4 = 0;
+	s->flow_proto_at = -1;
+	if (s->keylen > CL_MAX_KEYLEN) {
+		s->nops4 = -1;
+		return;
+	}
+	for (int i = 0; i < s->nitems; i++) {
+		const struct cl_keyitem *it = &s->items[i];
+		struct cl_op4 op = { .offset = it->offset };
+
+		switch (it->field) {
+		case F_SADDR: case F_DADDR: {
+			unsigned len = it->masklen > 32 ? 32 : it->masklen;
+			k[it->offset] = RA_AF_INET;	/* the family byte */
+			op.kind = CL_K4_ADDR;
+			op.arg = it->field == F_DADDR;
+			op.mask = (uint32_t)(~0ull << (32 - len));
+			break;
+		}
+		case F_FAMILY: k[it->offset] = RA_AF_INET; continue;
+		case F_SPORT: case F_DPORT: op.kind = CL_K4_PORT; op.arg = it->field == F_DPORT; break;
+		case F_PROTO: op.kind = CL_K4_ID0; op.arg = CL_B_PROTO; break;
+		case F_STTL: op.kind = CL_K4_ID0; op.arg = CL_B_STTL; break;
+		case F_DTTL: op.kind = CL_K4_ID0; op.arg = CL_B_DTTL; break;
+		case F_SDSB: op.kind = CL_K4_ID0; op.arg = CL_B_SDSB; break;
+		case F_DDSB: op.kind = CL_K4_ID0; op.arg = CL_B_DDSB; break;
+		case F_STOS: case F_DTOS: op.kind = CL_K4_TOS; op.arg = it->field == F_DTOS; break;
+		case F_STCPFLAGS: case F_DTCPFLAGS: op.kind = CL_K4_TCPFLAGS; op.arg = it->field == F_DTCPFLAGS; break;
+		default:	/* etype, and fields of blocks such records lack: zero */
+			continue;
+		}
+		s->ops4[s->nops4++] = op;
+	}
+	/* the flow key, when its varying items are the five cl_rec_flow_keys4 writes */
+	if (s->flow && s->keylen <= 64 && s->nops4 == 5 && s->pair_at[0] >= 0 && s->pair_at[1] >= 0 &&
+	    s->pair_at[2] >= 0 && s->pair_at[3] >= 0 && s->addr_mask[0] == CL_NO_PREFIX &&
+	    s->addr_mask[1] == CL_NO_PREFIX)
+		for (int i = 0; i < s->nops4; i++)
+			if (s->ops4[i].kind == CL_K4_ID0 && s->ops4[i].arg == CL_B_PROTO)
+				s->flow_proto_at = (int16_t)s->ops4[i].offset;
+}
+
+/* The compiled key; rev: addresses and ports trade places (the flow key's reverse). */
+static inline void rec_key4(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out, unsigned rev)
+{
+	uint32_t addr[2] = { r->saddr.v4, r->daddr.v4 };
+	uint16_t port[2] = { (uint16_t)r->id1, (uint16_t)(r->id1 >> 16) };
+	uint8_t *k = (uint8_t *)out;
+
+	if (s->keylen <= 64)	/* key buffers hold CL_MAX_KEYLEN: a copy of fixed size is a few moves */
+		memcpy(out, s->key4, 64);
+	else
+		memcpy(out, s->key4, s->keylen);
+	for (int i = 0; i < s->nops4; i++) {
+		const struct cl_op4 *op = &s->ops4[i];
+		uint8_t *p = k + op->offset;
+		uint32_t v;
+
+		switch (op->kind) {
+		case CL_K4_ADDR: v = addr[op->arg ^ rev] & op->mask; memcpy(p + 1, &v, 4); break;
+		case CL_K4_PORT: memcpy(p, &port[op->arg ^ rev], 2); break;
+		case CL_K4_ID0: p[0] = CL_ID0_BYTE(r->id0, op->arg); break;
+		case CL_K4_TOS: p[0] = cl_rec_stos(r->id0, op->arg); break;
+		default: p[0] = op->arg ? r->dtcpflags : r->stcpflags; break;
+		}
+	}
+}
+
+/*
+ * The flow key's items that vary for IPv4 records are its protocol, its
+ * addresses and its ports (the rest are constant: the family, a zero
+ * ethertype and source id); spelt out, both directions at once.
+ */
+bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey)
+{
+	uint8_t *k = (uint8_t *)key, *rk = (uint8_t *)rkey;
+	const int16_t *at = s->pair_at;
+	uint32_t sa = r->saddr.v4, da = r->daddr.v4;
+	uint16_t sp = (uint16_t)r->id1, dp = (uint16_t)(r->id1 >> 16);
+
+	if (r->family != RA_AF_INET || r->full || s->flow_proto_at < 0)
+		return false;
+	memcpy(key, s->key4, 64);
+	memcpy(rkey, s->key4, 64);
+	k[s->flow_proto_at] = rk[s->flow_proto_at] = CL_ID0_BYTE(r->id0, CL_B_PROTO);
+	memcpy(k + at[0] + 1, &sa, 4);
+	memcpy(k + at[1] + 1, &da, 4);
+	memcpy(rk + at[0] + 1, &da, 4);
+	memcpy(rk + at[1] + 1, &sa, 4);
+	memcpy(k + at[2], &sp, 2);
+	memcpy(k + at[3], &dp, 2);
+	memcpy(rk + at[2], &dp, 2);
+	memcpy(rk + at[3], &sp, 2);
+	return true;
+}
+
 /*
  * r's key into out, as cl_build_key makes it from the whole record: fields
  * of the blocks decoded only whole are zero here, which is what they are
@@ -326,6 +431,10 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 
 	if (r->full) {
 		cl_build_key(s, r->full, out);
+		return;
+	}
+	if (r->family == RA_AF_INET && s->nops4 >= 0) {
+		rec_key4(s, r, out, 0);
 		return;
 	}
 	if (s->keylen <= 64) {	/* key buffers hold CL_MAX_KEYLEN: clear eight words at once */

@@ -15,7 +15,16 @@
 #include "record.h"
 
 #define CL_MAX_KEYS 32
+#define CL_MAX_KEYLEN 256
 #define CL_NO_PREFIX 255	/* address printed whole, no "/len" */
+
+/* One item of an IPv4 record's key that varies from record to record. */
+struct cl_op4 {
+	uint8_t kind;		/* CL_K4_x (clrec.c) */
+	uint8_t arg;		/* which address, port or byte */
+	uint16_t offset;	/* where its bytes go in the key */
+	uint32_t mask;		/* addresses: the prefix mask */
+};
 
 /* One -m word, compiled. */
 struct cl_keyitem {
@@ -35,6 +44,12 @@ struct cl_spec {
 	size_t keylen;		/* bytes, a multiple of 8 */
 	int16_t pair_at[4];	/* key offsets of saddr, daddr, sport, dport; -1: not keyed */
 	uint8_t addr_mask[2];	/* masks of the saddr and daddr items, CL_NO_PREFIX when none */
+	/* the key of an IPv4 record without cold blocks, compiled: what is
+	 * constant for such records, then the items that vary */
+	uint64_t key4[CL_MAX_KEYLEN / 8];
+	struct cl_op4 ops4[CL_MAX_KEYS];
+	int nops4;		/* -1: no such compiled key (it is too long) */
+	int16_t flow_proto_at;	/* the flow key, compiled: where its protocol goes; -1: not so */
 };
 
 /*

@@ -9,8 +9,6 @@
 #include "cluster.h"
 #include "hash.h"
 
-#define CL_MAX_KEYLEN 256
-
 static inline bool cl_bit_has(const uint64_t m[2], unsigned id) { return (m[id >> 6] >> (id & 63)) & 1u; }
 static inline void cl_bit_set(uint64_t m[2], unsigned id) { m[id >> 6] |= 1ull << (id & 63); }
 
@@ -25,6 +23,11 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 void cl_reverse_key(const struct cl_spec *s, const uint64_t *key, uint64_t *out);
 /* r's key: the same bytes cl_build_key makes from the whole record. */
 void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out);
+/* Both keys of an IPv4 record without cold blocks under the flow key: as
+ * cl_rec_key and cl_reverse_key make them (false for any other record). */
+bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey);
+/* Compile s->key4 and s->ops4 from s->items (cl_spec_parse calls it). */
+void cl_key4_compile(struct cl_spec *s);
 /* Swap the marks of an already merged record: blank pairs, address prefixes. */
 void cl_swap_marks(uint64_t blank[2], uint8_t *prefix_set, uint8_t *sprefix, uint8_t *dprefix);
 /* Swap r's directions (and full's, which r then points at). */

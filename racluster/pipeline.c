@@ -59,6 +59,7 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 {
 	const struct cl_spec *s = &t->spec;
 	size_t words = s->keylen / 8;
+	bool both[2 * CL_BATCH];	/* both keys made from an IPv4 record's words */
 	int ne = 0;
 
 	b->nscratch = b->nfull = 0;
@@ -74,16 +75,18 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 		}
 	}
 	b->ne = ne;
-	for (int j = 0; j < ne; j++)
-		cl_rec_key(s, b->ent[j].r, b->ekeys[j]);
-	/* hashed in a pass of its own: reading a key as words right after
-	 * writing it byte by byte would stall on store forwarding */
-	for (int j = 0; j < ne && s->flow; j++) {
-		unsigned fam = b->ent[j].r->family;
-		b->ent[j].ip = fam == RA_AF_INET || fam == RA_AF_INET6;
-		if (b->ent[j].ip)
-			cl_reverse_key(s, b->ekeys[j], b->rkeys[j]);
+	for (int j = 0; j < ne; j++) {
+		const struct cl_rec *r = b->ent[j].r;
+		b->ent[j].ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
+		both[j] = b->ent[j].ip && cl_rec_flow_keys4(s, r, b->ekeys[j], b->rkeys[j]);
+		if (!both[j])
+			cl_rec_key(s, r, b->ekeys[j]);
 	}
+	/* reversed in a pass of its own: reading a key as words right after
+	 * writing it byte by byte would stall on store forwarding */
+	for (int j = 0; j < ne && s->flow; j++)
+		if (b->ent[j].ip && !both[j])
+			cl_reverse_key(s, b->ekeys[j], b->rkeys[j]);
 	/*
 	 * Argus's "correct" mode (the flow key): an IP flow's two directions
 	 * hash alike (the smaller key is hashed), so one probe finds a group

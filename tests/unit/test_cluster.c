@@ -59,7 +59,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(32);
+	tap_plan(34);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -158,6 +158,47 @@ int main(void)
 		printf("# %zu bytes per merged group: %zu of hot part, %zu beyond\n", mem / n, hot, mem / n - hot);
 		ok(mem / n <= hot + 100, "at most 100 bytes per group beyond the hot part");
 		cl_table_free(t);
+	}
+
+	/* an IPv4 record's compiled key is the key built from the whole record,
+	 * under every -m form; the flow key's reverse too */
+	{
+		static const char *forms[][4] = {
+			{ "saddr" }, { "saddr/24", "daddr/7" }, { "proto", "dport" }, { "matrix/16" },
+			{ "sttl", "dtos", "sdsb" }, { "stcpflags", "dtcpflags", "family" }, { "smac", "saddr" },
+			{ "etype", "srcid", "sport" }, { "saddr/0" }, { NULL },
+		};
+		static const int nforms[] = { 1, 2, 2, 1, 3, 3, 2, 3, 1, 0 };
+		uint8_t enc[RA_REC_MAX], copy[CL_REC_COPY_MAX];
+		uint64_t k1[CL_MAX_KEYLEN / 8], k2[CL_MAX_KEYLEN / 8], r1[CL_MAX_KEYLEN / 8], r2[CL_MAX_KEYLEN / 8];
+		struct cl_rec cr;
+		bool same = true, flow_same = true, compiled = true;
+		for (size_t fi = 0; fi < sizeof(nforms) / sizeof(*nforms); fi++) {
+			cl_spec_parse(&spec, forms[fi], nforms[fi], false, &err);
+			for (uint32_t i = 0; i < 64; i++) {
+				flow(&a, 0x0a000001u * (i + 1), 0xc0a80101u ^ (i << 20), (uint16_t)(1000 + i), 53, i, i);
+				a.proto = (uint8_t)(i % 3 ? 6 : 17);
+				a.sttl = (uint8_t)i;
+				a.dtos = (uint8_t)(i * 7);
+				a.stcpflags = (uint8_t)(i * 5);
+				a.seq = i;
+				memset(k1, 0xa5, sizeof(k1));
+				size_t len = ra_encode_flow(&a, enc);
+				if (!cl_rec_decode(enc, len, &cr, copy, &err))
+					same = false;
+				cl_rec_key(&spec, &cr, k1);
+				cl_build_key(&spec, &a, k2);
+				same = same && memcmp(k1, k2, spec.keylen) == 0;
+				if (nforms[fi] == 0) {
+					compiled = compiled && cl_rec_flow_keys4(&spec, &cr, r1, k1);
+					cl_reverse_key(&spec, r1, r2);
+					flow_same = flow_same && memcmp(r1, k2, spec.keylen) == 0 &&
+						    memcmp(k1, r2, spec.keylen) == 0;
+				}
+			}
+		}
+		ok(same, "compiled IPv4 keys equal keys built from the whole record");
+		ok(compiled && flow_same, "the flow key and its reverse, compiled, equal the general ones");
 	}
 
 	/* rasort keys: doubles order, descending inverts */
