@@ -49,6 +49,10 @@ struct ra_reader {
 	uint8_t *map;			/* a regular file mapped whole, or NULL */
 	size_t map_len;
 	size_t released;		/* pages before this offset were given back */
+	bool keep;			/* maps stay until ra_reader_free */
+	bool map_kept;			/* the current map is one of them */
+	struct kept_map { uint8_t *p; size_t len; } *kept;
+	size_t nkept;
 	size_t start, end;
 
 	/* the record just returned */
@@ -74,10 +78,14 @@ struct ra_reader *ra_reader_new(void)
 
 static void close_input(struct ra_reader *r)
 {
-	if (r->map) {
+	if (r->map && r->map_kept) {
+		r->kept[r->nkept].p = r->map;
+		r->kept[r->nkept++].len = r->map_len;
+	} else if (r->map) {
 		munmap(r->map, r->map_len);
-		r->map = NULL;
 	}
+	r->map = NULL;
+	r->map_kept = false;
 	r->base = r->buf;
 	if (r->fd > 0)
 		close(r->fd);
@@ -93,6 +101,9 @@ void ra_reader_free(struct ra_reader *r)
 	if (!r)
 		return;
 	close_input(r);
+	for (size_t i = 0; i < r->nkept; i++)
+		munmap(r->kept[i].p, r->kept[i].len);
+	free(r->kept);
 	for (size_t i = 0; i < r->ninputs; i++)
 		free(r->inputs[i].path);
 	free(r->inputs);
@@ -252,6 +263,22 @@ static bool fill(struct ra_reader *r, struct ra_err *err)
 	return true;
 }
 
+#define MAX_KEPT 4096	/* maps kept at once: well under the kernel's limit of maps */
+
+/* Room to keep one more map (a file past MAX_KEPT is read as before). */
+static bool keep_room(struct ra_reader *r)
+{
+	if (r->nkept >= MAX_KEPT)
+		return false;
+	if (!r->kept && !(r->kept = malloc(MAX_KEPT * sizeof(*r->kept))))
+		return false;
+	return true;
+}
+
+void ra_reader_keep(struct ra_reader *r) { r->keep = true; }
+
+bool ra_reader_kept(const struct ra_reader *r) { return r->map_kept; }
+
 static bool open_next(struct ra_reader *r, struct ra_err *err)
 {
 	const char *path = r->inputs[r->next++].path;
@@ -291,6 +318,7 @@ static bool open_next(struct ra_reader *r, struct ra_err *err)
 					munmap(m, (size_t)st.st_size);
 				} else {
 					madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+					r->map_kept = r->keep && keep_room(r);
 					r->map = m;
 					r->map_len = (size_t)st.st_size;
 					r->released = 0;

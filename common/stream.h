@@ -45,6 +45,17 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 				   struct ra_err *err);
 /* Give up on the rest of the current input (after damage found by a decoder). */
 void ra_reader_abandon(struct ra_reader *r);
+/*
+ * Keep files mapped until ra_reader_free: records of a mapped file then
+ * stay valid after the next call (ra_reader_kept says which do), so a
+ * caller that holds on to records (racluster's first records) can point
+ * at them rather than copy them.  The mapping is private and read-only;
+ * a file cut short by another process while it is read faults, as it
+ * would while being read anyway.
+ */
+void ra_reader_keep(struct ra_reader *r);
+/* Is the record just returned in a file kept mapped? */
+bool ra_reader_kept(const struct ra_reader *r);
 /* Where the record just returned came from. */
 const char *ra_reader_path(const struct ra_reader *r);
 uint64_t ra_reader_offset(const struct ra_reader *r);	/* byte offset of that record */

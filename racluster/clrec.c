@@ -166,7 +166,7 @@ static size_t strip_copy(const uint8_t *buf, size_t len, size_t core, uint8_t *c
  * the general way below would; false (r untouched) for any other record,
  * damaged ones included, which the general way then reads and reports.
  */
-static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r, uint8_t *copy)
+static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place)
 {
 	uint64_t seq = 0, w24, d;
 	uint32_t synack = 0, ackdat = 0, present = 0;
@@ -227,14 +227,20 @@ static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r,
 	r->prefix_set = r->sprefix = r->dprefix = 0;
 	r->cold = false;
 	r->full = NULL;
-	copy_record(copy, b, len);
-	r->raw = copy;
+	r->in_place = in_place;
+	if (in_place) {
+		r->raw = b;
+	} else {
+		copy_record(copy, b, len);
+		r->raw = copy;
+	}
 	return true;
 }
 
-bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err)
+bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place,
+		   struct ra_err *err)
 {
-	if (len >= RA_FLOW_CORE4 && decode_plain4(buf, len, r, copy))
+	if (len >= RA_FLOW_CORE4 && decode_plain4(buf, len, r, copy, in_place))
 		return true;
 	unsigned fam;
 	size_t core, off, out;
@@ -255,6 +261,7 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 	r->blank[0] = r->blank[1] = 0;
 	r->prefix_set = r->sprefix = r->dprefix = 0;
 	r->full = NULL;
+	r->in_place = false;
 	read_core(buf, fam, r);
 	strip = false;
 	off = core;

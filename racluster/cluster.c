@@ -267,11 +267,20 @@ static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, 
 	}
 	pos = t->log_end;
 	e = log_at(t, pos);
-	memcpy(e + LOG_HDR, r->raw, r->len);
+	if (r->in_place) {	/* the record stays where it is: point at it */
+		static const uint8_t ref[4] = { LOG_REF, 0, LOG_REF_LEN - LOG_HDR, 0 };
+		memcpy(e + LOG_HDR, ref, 4);
+		e[LOG_HDR + 4] = (uint8_t)r->len;
+		e[LOG_HDR + 5] = (uint8_t)(r->len >> 8);
+		e[LOG_HDR + 6] = e[LOG_HDR + 7] = 0;
+		memcpy(e + LOG_HDR + 8, &r->raw, sizeof(r->raw));
+	} else {
+		memcpy(e + LOG_HDR, r->raw, r->len);
+	}
 	e[LOG_HDR + 1] = swapped ? LOG_SWAPPED : 0;
 	st32(e, hash);
 	st32(e + 4, NO_GROUP);
-	t->log_end = pos + LOG_HDR + r->len;
+	t->log_end = pos + log_entry_len(e);
 	slot_insert(t->slots, t->cap, hash, (uint32_t)(pos / 8) + 1);
 	t->live++;
 	return true;
@@ -280,9 +289,10 @@ static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, 
 /* Decode the first record of log entry e into t->probe (as it was merged: swapped back). */
 static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *err)
 {
-	size_t len = log_entry_len(e) - LOG_HDR;
+	size_t len;
+	const uint8_t *rec = log_record(e, &len);
 
-	if (!cl_rec_decode(e + LOG_HDR, len, &t->probe, t->probe_copy, err))
+	if (!cl_rec_decode(rec, len, &t->probe, t->probe_copy, false, err))
 		return false;
 	if (t->probe.cold) {
 		if (!ra_decode_flow(t->probe_copy, t->probe.len, &t->probe_full, err))
@@ -425,9 +435,12 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 	uint32_t idx = ld32(e + 4);
 	const struct cl_hot *g;
 
-	if (idx == NO_GROUP)	/* one record: decoded once, straight into the group */
-		return cl_materialize_one(&t->spec, e + LOG_HDR, log_entry_len(e) - LOG_HDR,
-					  e[LOG_HDR + 1] & LOG_SWAPPED, &t->out, err) ? &t->out : NULL;
+	if (idx == NO_GROUP) {	/* one record: decoded once, straight into the group */
+		size_t len;
+		const uint8_t *rec = log_record(e, &len);
+		return cl_materialize_one(&t->spec, rec, len, e[LOG_HDR + 1] & LOG_SWAPPED, &t->out, err) ? &t->out
+													     : NULL;
+	}
 	g = group_at(t, idx);
 	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL, &t->out);
 	return &t->out;

@@ -93,11 +93,15 @@ struct cl_rec {
 	uint8_t family, state, cause, dir, stcpflags, dtcpflags;
 	uint8_t prefix_set, sprefix, dprefix;
 	bool cold;
+	bool in_place;		/* raw is the input itself, kept as long as the table */
 	const uint8_t *raw;	/* len bytes: the record without payload */
 	const struct ra_flow *full;	/* the whole record, when cold; else NULL */
 };
 
-bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, struct ra_err *err);
+/* in_place: buf outlives the table (a file the reader keeps mapped), so a
+ * record that needs no stripping is not copied. */
+bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place,
+		   struct ra_err *err);
 
 struct cl_table;
 

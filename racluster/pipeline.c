@@ -203,7 +203,7 @@ bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err)
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return false;
 	}
-	ok = cl_rec_decode(enc, ra_encode_flow(f, enc), &r, copy, err);
+	ok = cl_rec_decode(enc, ra_encode_flow(f, enc), &r, copy, false, err);
 	free(enc);
 	if (ok && r.cold) {
 		ra_flow_init(&full);

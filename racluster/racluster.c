@@ -180,9 +180,7 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 		}
 		return true;
 	}
-	/* records are read in order: fetch the input a little ahead */
-	//__builtin_prefetch(rec + 2048);
-	if (!cl_rec_decode(rec, len, cr, r->copies[r->bi][r->npending], err))
+	if (!cl_rec_decode(rec, len, cr, r->copies[r->bi][r->npending], ra_reader_kept(r->c.rd), err))
 		goto damaged;
 	if (!ra_time_range_match(&r->c.o.trange, cr->stime, cr->ltime))
 		return true;
@@ -260,6 +258,8 @@ static int setup(struct run *r, struct ra_err *err)
 		report_open(&r->c, err);
 		return rc;
 	}
+	/* first records stay in the input files, pointed at, not copied */
+	ra_reader_keep(r->c.rd);
 	r->t = cl_table_new(&r->spec, err);
 	if (!r->t) {
 		report(err);

@@ -21,6 +21,8 @@
 #define LOG_HDR 8			/* hash, merged group number or NO_GROUP */
 #define LOG_SWAPPED 0x01		/* in byte 1 of a logged record: its directions were swapped */
 #define LOG_STUB (LOG_HDR + 8)		/* a merged group's entry once its first record is dropped */
+#define LOG_REF 0xff			/* in byte 0 of a logged record: it is in the input, at a pointer */
+#define LOG_REF_LEN (LOG_HDR + 16)	/* such an entry: type, flags, 16, the record's length, the pointer */
 #define LOG_COMPACT_MIN ((uint64_t)1 << 20)	/* dead bytes worth a rewrite of the log */
 #define COLD_SHIFT 12
 #define COLD_PER_CHUNK (1u << COLD_SHIFT)
@@ -92,6 +94,21 @@ static inline uint8_t *log_at(const struct cl_table *t, uint64_t pos)
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline size_t log_entry_len(const uint8_t *e) { return LOG_HDR + (size_t)(e[LOG_HDR + 2] | e[LOG_HDR + 3] << 8); }
+
+/* The first record of log entry e (which holds one): in the log, or in
+ * the input when the entry points there. */
+static inline const uint8_t *log_record(const uint8_t *e, size_t *len)
+{
+	const uint8_t *p;
+
+	if (e[LOG_HDR] != LOG_REF) {
+		*len = log_entry_len(e) - LOG_HDR;
+		return e + LOG_HDR;
+	}
+	*len = (size_t)(e[LOG_HDR + 4] | e[LOG_HDR + 5] << 8);
+	memcpy(&p, e + LOG_HDR + 8, sizeof(p));
+	return p;
+}
 
 static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
 {

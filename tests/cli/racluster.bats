@@ -154,6 +154,28 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	[ "${split##* }" -gt "${whole##* }" ]
 }
 
+@test "first records pointed at in mapped files, copied from pipes and gzip: the same groups" {
+	# racluster keeps the files it maps and points at a group's first
+	# record there; from stdin or gzip it copies it: every form must agree,
+	# across several files and with idle groups emitted early
+	g="$BATS_TEST_TMPDIR/g.argus"
+	"$top_builddir/tests/gen/ragen" -n 4000 -s 11 -w "$g"
+	gzip -c "$S" > "$BATS_TEST_TMPDIR/s.argus.gz"
+	f="stime ltime saddr sport daddr dport proto pkts bytes state trans seq"
+	for m in "" "-m saddr" "-M idle=2" "-M rmon -m saddr"; do
+		want=$(cat "$g" | racluster $m -r - -L -1 -c , -s $f)
+		run -0 racluster $m -r "$g" -L -1 -c , -s $f
+		assert_equal "$output" "$want"
+		[ "${#lines[@]}" -gt 100 ]
+		want=$(cat "$S" "$S" | racluster $m -r - -L -1 -c , -s $f)
+		run -0 racluster $m -r "$S" "$BATS_TEST_TMPDIR/s.argus.gz" -L -1 -c , -s $f
+		assert_equal "$output" "$want"
+		racluster $m -r "$g" "$S" -w "$BATS_TEST_TMPDIR/m.argus"
+		cat "$g" "$S" | racluster $m -r - -w "$BATS_TEST_TMPDIR/p.argus"
+		cmp <(tail -c +49 "$BATS_TEST_TMPDIR/m.argus") <(tail -c +49 "$BATS_TEST_TMPDIR/p.argus")
+	done
+}
+
 @test "status records: copied by -w, not printed" {
 	argus -X -M 1 -r "$DATA/tcpdump-afs.pcap" -w "$BATS_TEST_TMPDIR/afs.argus" 3>&-
 	flows=$(ra -r "$BATS_TEST_TMPDIR/afs.argus" -L -1 -s trans | wc -l)

@@ -184,7 +184,7 @@ int main(void)
 				a.seq = i;
 				memset(k1, 0xa5, sizeof(k1));
 				size_t len = ra_encode_flow(&a, enc);
-				if (!cl_rec_decode(enc, len, &cr, copy, &err))
+				if (!cl_rec_decode(enc, len, &cr, copy, false, &err))
 					same = false;
 				cl_rec_key(&spec, &cr, k1);
 				cl_build_key(&spec, &a, k2);
