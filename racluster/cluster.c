@@ -438,11 +438,13 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 	if (idx == NO_GROUP) {	/* one record: decoded once, straight into the group */
 		size_t len;
 		const uint8_t *rec = log_record(e, &len);
-		return cl_materialize_one(&t->spec, rec, len, e[LOG_HDR + 1] & LOG_SWAPPED, &t->out, err) ? &t->out
-													     : NULL;
+		t->out_one = cl_materialize_one(&t->spec, rec, len, e[LOG_HDR + 1] & LOG_SWAPPED, t->out_one,
+						&t->out, err);
+		return t->out_one ? &t->out : NULL;
 	}
 	g = group_at(t, idx);
 	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL, &t->out);
+	t->out_one = false;
 	return &t->out;
 }
 

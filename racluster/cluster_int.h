@@ -100,8 +100,9 @@ void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec
 void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
 /* A group of one record as it is emitted: what cl_hot_init, cl_cold_init
  * and cl_materialize make of it, from the record (its copy on the log,
- * swapped when it was merged so), decoded once. */
-bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped,
+ * swapped when it was merged so), decoded once.  again: out is as the
+ * last call left it (a decode need not clear it all first). */
+bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped, bool again,
 			struct cl_group *out, struct ra_err *err);
 /* The group as it is emitted. */
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,

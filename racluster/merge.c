@@ -491,13 +491,14 @@ void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *
 	(void)s;
 }
 
-bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped,
+bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len, bool swapped, bool again,
 			struct cl_group *out, struct ra_err *err)
 {
 	struct ra_flow *f = &out->f;
 	unsigned bits;
 
-	ra_flow_init(f);
+	if (!again)	/* else ra_decode_flow clears what the last record's blocks set */
+		ra_flow_init(f);
 	if (!ra_decode_flow(rec, len, f, err))
 		return false;
 	if (swapped) {

@@ -54,6 +54,7 @@ struct cl_table {
 	uint8_t probe_copy[CL_REC_COPY_MAX];
 	uint64_t probe_key[CL_MAX_KEYLEN / 8];
 	struct cl_group out;		/* a group, as emitted */
+	bool out_one;			/* out is a group of one record, as cl_materialize_one left it */
 	/* three batches in flight: one hashed (its slots fetched), one whose
 	 * groups are fetched, one merged */
 	struct batch {
