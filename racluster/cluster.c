@@ -253,14 +253,17 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
 }
 
 /* A new group: its first record goes on the log, as it came without payload. */
-static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash,
+static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		      struct ra_err *err)
 {
 	uint64_t pos;
 	uint8_t *e;
 
-	if ((size_t)(t->live + 1) * 2 > t->cap && !grow(t, err))
-		return false;
+	if ((size_t)(t->live + 1) * 2 > t->cap) {
+		if (!grow(t, err))
+			return false;
+		slot = SIZE_MAX;
+	}
 	if (!log_room(t, LOG_HDR + CL_REC_COPY_MAX)) {
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
 		return false;
@@ -281,7 +284,10 @@ static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, 
 	st32(e, hash);
 	st32(e + 4, NO_GROUP);
 	t->log_end = pos + log_entry_len(e);
-	slot_insert(t->slots, t->cap, hash, (uint32_t)(pos / 8) + 1);
+	if (slot != SIZE_MAX)	/* the empty slot the lookup ended on */
+		t->slots[slot] = (uint64_t)hash << 32 | ((uint32_t)(pos / 8) + 1);
+	else
+		slot_insert(t->slots, t->cap, hash, (uint32_t)(pos / 8) + 1);
 	t->live++;
 	return true;
 }
@@ -344,7 +350,7 @@ static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, 
  * its key checked, and the slot made to point at the merged group).
  */
 static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
-			     bool *reversed, bool *failed, struct ra_err *err)
+			     size_t *empty, bool *reversed, bool *failed, struct ra_err *err)
 {
 	size_t m = t->cap - 1, i = hash & m;
 	size_t klen = t->spec.keylen;
@@ -355,8 +361,10 @@ static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint
 		uint8_t *e;
 		struct cl_hot *g;
 
-		if (!sl)
+		if (!sl) {
+			*empty = i;
 			return NULL;
+		}
 		if ((uint32_t)(sl >> 32) != hash)
 			continue;
 		if (ref & FULL_TAG) {
@@ -416,12 +424,14 @@ bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *
 	const struct cl_spec *s = &t->spec;
 	struct entry *e = &b->ent[j];
 	bool failed = false, reversed = false;
+	size_t empty = SIZE_MAX;
 
-	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &reversed, &failed, err);
+	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &empty, &reversed, &failed,
+		      err);
 	if (failed)
 		return false;
 	if (!e->g)
-		return add_first(t, e->r, e->swapped, e->hash, err);
+		return add_first(t, e->r, e->swapped, e->hash, empty, err);
 	if (reversed) {
 		e->r = tbl_swapped(b, e->r);
 		e->swapped = !e->swapped;
