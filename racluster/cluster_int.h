@@ -108,13 +108,19 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    struct cl_group *out);
 
+/*
+ * A key's hash: each word times an odd multiplier of its own, summed (the
+ * products are independent, so they are computed side by side rather than
+ * one after another), then mixed so every bit of the sum reaches the low
+ * bits the table indexes with.
+ */
 static inline uint32_t cl_hash_key(const uint64_t *k, size_t words)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ words;
+	uint64_t h = words, m = 0x9e3779b97f4a7c15ull;
 
 	for (size_t i = 0; i < words; i++) {
-		h = (h ^ k[i]) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
+		h += k[i] * m;
+		m += 0x6a09e667f3bcc908ull;	/* even: m stays odd */
 	}
 	return (uint32_t)ra_mix64(h);
 }
