@@ -227,9 +227,16 @@ static bool sort_held(struct store *s, uint32_t **idx_out, struct ra_err *err)
 		return nomem(err);
 	for (size_t i = 0; i < s->nrec; i++)
 		idx[i] = (uint32_t)i;
-	if (!sk_sort_index(idx, s->nrec, s->keys, s->spec.keylen)) {
-		free(idx);
-		return nomem(err);
+	size_t extra = s->nrec * sizeof(struct sk_entry);
+	bool fast = s->nrec > 1 && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra <= s->mem_limit &&
+		    sk_sort_index_prefix(idx, s->nrec, s->keys, s->spec.keylen);
+	if (fast && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra > s->peak)
+		s->peak = s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra;
+	if (!fast) {
+		if (!sk_sort_index(idx, s->nrec, s->keys, s->spec.keylen)) {
+			free(idx);
+			return nomem(err);
+		}
 	}
 	*idx_out = idx;
 	return true;

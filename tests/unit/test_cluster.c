@@ -59,7 +59,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(34);
+	tap_plan(35);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -245,6 +245,29 @@ int main(void)
 		free(r);
 		free(l);
 		free(tmp);
+	}
+	/* long keys: the radix sort 8 bytes at a time orders as the merge sort,
+	 * ties (whole keys, and runs tied in the first 8 bytes) included */
+	{
+		size_t n = 50000, kl = 19;
+		uint8_t *keys = malloc(n * kl);
+		uint32_t *i1 = malloc(n * sizeof(*i1)), *i2 = malloc(n * sizeof(*i2));
+		uint64_t seed = 7;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			memset(keys + i * kl, 0, kl);
+			keys[i * kl] = (uint8_t)(seed >> 60);		/* few first bytes: long tie runs */
+			keys[i * kl + 9] = (uint8_t)(seed >> 40) % 3;	/* a tie in the second 8 too */
+			keys[i * kl + 17] = (uint8_t)(seed >> 20) % 5;	/* the last, short, word */
+			keys[i * kl + 18] = (uint8_t)(seed >> 30) % 2;
+			i1[i] = i2[i] = (uint32_t)i;
+		}
+		sk_sort_index(i1, n, keys, kl);
+		ok(sk_sort_index_prefix(i2, n, keys, kl) && memcmp(i1, i2, n * sizeof(*i1)) == 0,
+		   "long keys: the radix sort by 8 bytes at a time equals the stable merge sort");
+		free(keys);
+		free(i1);
+		free(i2);
 	}
 	/* the long-key merge sort is stable */
 	{
