@@ -50,6 +50,7 @@ struct ra_reader {
 	size_t map_len;
 	size_t released;		/* pages before this offset were given back */
 	bool keep;			/* maps stay until ra_reader_free */
+	bool resident;			/* and their pages are not given back behind the reading */
 	bool map_kept;			/* the current map is one of them */
 	struct kept_map { uint8_t *p; size_t len; } *kept;
 	size_t nkept;
@@ -275,7 +276,11 @@ static bool keep_room(struct ra_reader *r)
 	return true;
 }
 
-void ra_reader_keep(struct ra_reader *r) { r->keep = true; }
+void ra_reader_keep(struct ra_reader *r, bool resident)
+{
+	r->keep = true;
+	r->resident = resident;
+}
 
 bool ra_reader_kept(const struct ra_reader *r) { return r->map_kept; }
 
@@ -395,7 +400,7 @@ static void release_behind(struct ra_reader *r)
 enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
 				   struct ra_err *err)
 {
-	if (r->map)
+	if (r->map && !(r->map_kept && r->resident))
 		release_behind(r);
 	for (;;) {
 		uint16_t type, rlen;

@@ -49,11 +49,14 @@ void ra_reader_abandon(struct ra_reader *r);
  * Keep files mapped until ra_reader_free: records of a mapped file then
  * stay valid after the next call (ra_reader_kept says which do), so a
  * caller that holds on to records (racluster's first records) can point
- * at them rather than copy them.  The mapping is private and read-only;
+ * at them rather than copy them.  Pages behind the reading are given back
+ * as usual (and read again when used), unless resident: for a caller that
+ * reads most records again at its end, which would otherwise fault them in
+ * twice.  The mapping is private and read-only;
  * a file cut short by another process while it is read faults, as it
  * would while being read anyway.
  */
-void ra_reader_keep(struct ra_reader *r);
+void ra_reader_keep(struct ra_reader *r, bool resident);
 /* Is the record just returned in a file kept mapped? */
 bool ra_reader_kept(const struct ra_reader *r);
 /* Where the record just returned came from. */

@@ -258,8 +258,11 @@ static int setup(struct run *r, struct ra_err *err)
 		report_open(&r->c, err);
 		return rc;
 	}
-	/* first records stay in the input files, pointed at, not copied */
-	ra_reader_keep(r->c.rd);
+	/* first records stay in the input files, pointed at, not copied; per
+	 * flow most groups are one record, read again when emitted, so the
+	 * files' pages stay mapped rather than being given back and faulted
+	 * in again */
+	ra_reader_keep(r->c.rd, r->spec.flow);
 	r->t = cl_table_new(&r->spec, err);
 	if (!r->t) {
 		report(err);
