@@ -259,10 +259,11 @@ static int setup(struct run *r, struct ra_err *err)
 		return rc;
 	}
 	/* first records stay in the input files, pointed at, not copied; per
-	 * flow most groups are one record, read again when emitted, so the
-	 * files' pages stay mapped rather than being given back and faulted
-	 * in again */
-	ra_reader_keep(r->c.rd, r->spec.flow);
+	 * flow most groups are one record, read again when emitted at the
+	 * end, so the files' pages stay mapped rather than being given back
+	 * and faulted in again (not so with -M idle: a month of input would
+	 * stay mapped) */
+	ra_reader_keep(r->c.rd, r->spec.flow && !r->idle);
 	r->t = cl_table_new(&r->spec, err);
 	if (!r->t) {
 		report(err);
