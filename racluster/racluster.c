@@ -258,12 +258,15 @@ static int setup(struct run *r, struct ra_err *err)
 		report_open(&r->c, err);
 		return rc;
 	}
-	/* first records stay in the input files, pointed at, not copied; per
-	 * flow most groups are one record, read again when emitted at the
-	 * end, so the files' pages stay mapped rather than being given back
-	 * and faulted in again (not so with -M idle: a month of input would
-	 * stay mapped) */
-	ra_reader_keep(r->c.rd, r->spec.flow && !r->idle);
+	/* Per flow, most groups keep one record, so their first records stay
+	 * in the input files, pointed at rather than copied, and the files'
+	 * pages stay mapped rather than being given back and faulted in again
+	 * when those records are emitted (not so with -M idle: a month of input
+	 * would stay mapped).  With -m keys the few one-record groups are
+	 * scattered through the input: pointing at them would bring a page of
+	 * the file back for each when they are emitted, so they are copied. */
+	if (r->spec.flow)
+		ra_reader_keep(r->c.rd, !r->idle);
 	r->t = cl_table_new(&r->spec, err);
 	if (!r->t) {
 		report(err);
