@@ -52,9 +52,8 @@ void ra_reader_abandon(struct ra_reader *r);
  * at them rather than copy them.  Pages behind the reading are given back
  * as usual (and read again when used), unless resident: for a caller that
  * reads most records again at its end, which would otherwise fault them in
- * twice.  The mapping is private and read-only;
- * a file cut short by another process while it is read faults, as it
- * would while being read anyway.
+ * twice.  The mapping is private and read-only; a file cut short by
+ * another process while it is mapped faults, as it would while being read.
  */
 void ra_reader_keep(struct ra_reader *r, bool resident);
 /* Is the record just returned in a file kept mapped? */

@@ -5,7 +5,8 @@
  * Every group starts on the log: an append-only run of 8 MB chunks holding,
  * in the order groups were first seen, each group's hash, the number of its
  * merged group (none yet) and its first record as on disk, without payload
- * (about 90 bytes).  Most groups of a per-flow clustering never see a
+ * (about 90 bytes), or a pointer to it in an input file kept mapped (16
+ * bytes).  Most groups of a per-flow clustering never see a
  * second record, so they never cost more.  When a second record arrives,
  * the first is decoded and a merged group is made in an arena of
  * fixed-size chunks: its key, then what every merge touches (struct
@@ -252,7 +253,8 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
 	g->cold = 0;
 }
 
-/* A new group: its first record goes on the log, as it came without payload. */
+/* A new group: its first record goes on the log, as it came without
+ * payload, or a pointer to it when it stays in the input (in_place). */
 static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		      struct ra_err *err)
 {

@@ -202,41 +202,50 @@ static bool stable_place(struct store *s, const uint8_t *rec, uint64_t *ref, str
 	return true;
 }
 
+/* Bytes allocated for what is held (arena chunks, entries or keys and offsets). */
+static size_t held_bytes(const struct store *s) { return s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec; }
+
+/* Can the sort have `extra` bytes more within the limit?  If so, they count
+ * towards the peak. */
+static bool room_for(struct store *s, size_t extra)
+{
+	if (s->nrec < 2 || held_bytes(s) + extra > s->mem_limit)
+		return false;
+	if (held_bytes(s) + extra > s->peak)
+		s->peak = held_bytes(s) + extra;
+	return true;
+}
+
 /* Sort what is held; afterwards ordered(s, i) gives the i-th record. */
 static bool sort_held(struct store *s, uint32_t **idx_out, struct ra_err *err)
 {
+	uint32_t *idx;
+
 	*idx_out = NULL;
 	if (s->short_key) {
 		/* a second array of entries when the limit has room for it */
 		struct sk_entry *tmp = NULL;
-		size_t extra = s->nrec * sizeof(*tmp);
-		if (s->nrec > 1 && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra <= s->mem_limit)
-			tmp = malloc(extra);
-		if (tmp) {
+		if (room_for(s, s->nrec * sizeof(*tmp)))
+			tmp = malloc(s->nrec * sizeof(*tmp));
+		if (tmp)
 			sk_sort_entries_lsd(s->ent, tmp, s->nrec);
-			if (s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra > s->peak)
-				s->peak = s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra;
-			free(tmp);
-		} else {
+		else
 			sk_sort_entries(s->ent, s->nrec);
-		}
+		free(tmp);
 		return true;
 	}
-	uint32_t *idx = malloc((s->nrec ? s->nrec : 1) * sizeof(*idx));
+	idx = malloc((s->nrec ? s->nrec : 1) * sizeof(*idx));
 	if (!idx)
 		return nomem(err);
 	for (size_t i = 0; i < s->nrec; i++)
 		idx[i] = (uint32_t)i;
-	size_t extra = s->nrec * sizeof(struct sk_entry);
-	bool fast = s->nrec > 1 && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra <= s->mem_limit &&
-		    sk_sort_index_prefix(idx, s->nrec, s->keys, s->spec.keylen);
-	if (fast && s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra > s->peak)
-		s->peak = s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec + extra;
-	if (!fast) {
-		if (!sk_sort_index(idx, s->nrec, s->keys, s->spec.keylen)) {
-			free(idx);
-			return nomem(err);
-		}
+	/* radix sorts through an array of entries when the limit has room
+	 * for it, else the merge sort */
+	if (!(room_for(s, s->nrec * sizeof(struct sk_entry)) &&
+	      sk_sort_index_prefix(idx, s->nrec, s->keys, s->spec.keylen)) &&
+	    !sk_sort_index(idx, s->nrec, s->keys, s->spec.keylen)) {
+		free(idx);
+		return nomem(err);
 	}
 	*idx_out = idx;
 	return true;
@@ -367,8 +376,8 @@ bool store_add(struct store *s, const uint8_t *rec, size_t len, bool stays, cons
 	}
 	s->nrec++;
 	s->held += len;
-	if (s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec > s->peak)
-		s->peak = s->nchunks * s->chunk_bytes + s->rec_cap * s->per_rec;
+	if (held_bytes(s) > s->peak)
+		s->peak = held_bytes(s);
 	return true;
 }
 
