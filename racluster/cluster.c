@@ -254,7 +254,10 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
 }
 
 /* A new group: its first record goes on the log, as it came without
- * payload, or a pointer to it when it stays in the input (in_place). */
+ * payload, or a pointer to it when it stays in the input (in_place) and
+ * the key is the flow's (with -m keys, one-record groups are few and
+ * scattered: pointing at them would bring a page of the input back for
+ * each when they are emitted). */
 static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		      struct ra_err *err)
 {
@@ -272,7 +275,7 @@ static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, 
 	}
 	pos = t->log_end;
 	e = log_at(t, pos);
-	if (r->in_place) {	/* the record stays where it is: point at it */
+	if (r->in_place && t->spec.flow) {	/* the record stays where it is: point at it */
 		static const uint8_t ref[4] = { LOG_REF, 0, LOG_REF_LEN - LOG_HDR, 0 };
 		memcpy(e + LOG_HDR, ref, 4);
 		e[LOG_HDR + 4] = (uint8_t)r->len;

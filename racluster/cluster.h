@@ -93,7 +93,7 @@ struct cl_rec {
 	uint8_t family, state, cause, dir, stcpflags, dtcpflags;
 	uint8_t prefix_set, sprefix, dprefix;
 	bool cold;
-	bool in_place;		/* raw is the input itself, kept as long as the table */
+	bool in_place;		/* raw is the input itself, mapped as long as the table */
 	const uint8_t *raw;	/* len bytes: the record without payload */
 	const struct ra_flow *full;	/* the whole record, when cold; else NULL */
 };

@@ -258,15 +258,13 @@ static int setup(struct run *r, struct ra_err *err)
 		report_open(&r->c, err);
 		return rc;
 	}
-	/* Per flow, most groups keep one record, so their first records stay
-	 * in the input files, pointed at rather than copied, and the files'
-	 * pages stay mapped rather than being given back and faulted in again
-	 * when those records are emitted (not so with -M idle: a month of input
-	 * would stay mapped).  With -m keys the few one-record groups are
-	 * scattered through the input: pointing at them would bring a page of
-	 * the file back for each when they are emitted, so they are copied. */
-	if (r->spec.flow)
-		ra_reader_keep(r->c.rd, !r->idle);
+	/* Input files stay mapped: records are decoded in place, not copied
+	 * while their batch waits, and per flow, where most groups keep one
+	 * record, the log points at those records rather than copying them
+	 * (see add_first).  The files' pages then stay too rather than being
+	 * given back and faulted in again when the records are emitted (not
+	 * with -M idle: a month of input would stay mapped). */
+	ra_reader_keep(r->c.rd, r->spec.flow && !r->idle);
 	r->t = cl_table_new(&r->spec, err);
 	if (!r->t) {
 		report(err);
