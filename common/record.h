@@ -66,6 +66,18 @@ enum ra_dir {
 	RA_DIR_COUNT
 };
 
+/* The same direction seen from the other side: -> and <-, ?> and <? trade places. */
+static inline uint8_t ra_dir_reversed(uint8_t dir)
+{
+	switch (dir) {
+	case RA_DIR_FWD: return RA_DIR_REV;
+	case RA_DIR_REV: return RA_DIR_FWD;
+	case RA_DIR_FWD_UNK: return RA_DIR_REV_UNK;
+	case RA_DIR_REV_UNK: return RA_DIR_FWD_UNK;
+	default: return dir;
+	}
+}
+
 /* Flow states: Argus's state words.  Names in state.c. */
 enum ra_state {
 	RA_ST_NONE = 0,

@@ -444,12 +444,7 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 		rec_key4(s, r, out, 0);
 		return;
 	}
-	if (s->keylen <= 64) {	/* key buffers hold CL_MAX_KEYLEN: clear eight words at once */
-		for (int i = 0; i < 8; i++)
-			out[i] = 0;
-	} else {
-		memset(out, 0, s->keylen);
-	}
+	memset(out, 0, s->keylen);	/* IPv6, MACs and ARP: IPv4 keys are compiled (above) */
 	for (int i = 0; i < s->nitems; i++) {
 		const struct cl_keyitem *it = &s->items[i];
 		uint8_t *p = k + it->offset;
@@ -529,13 +524,7 @@ void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
 	t8 = r->stcpflags;
 	r->stcpflags = r->dtcpflags;
 	r->dtcpflags = t8;
-	switch (r->dir) {
-	case RA_DIR_FWD: r->dir = RA_DIR_REV; break;
-	case RA_DIR_REV: r->dir = RA_DIR_FWD; break;
-	case RA_DIR_FWD_UNK: r->dir = RA_DIR_REV_UNK; break;
-	case RA_DIR_REV_UNK: r->dir = RA_DIR_FWD_UNK; break;
-	default: break;
-	}
+	r->dir = ra_dir_reversed(r->dir);
 	cl_swap_marks(r->blank, &r->prefix_set, &r->sprefix, &r->dprefix);
 	if (full) {
 		cl_swap_flow(full);

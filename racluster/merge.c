@@ -41,13 +41,7 @@ void cl_swap_flow(struct ra_flow *f)
 	SWAP(f->sintpkt, f->dintpkt);
 	SWAP(f->spayload, f->dpayload);
 	SWAP(f->spaylen, f->dpaylen);
-	switch (f->dir) {
-	case RA_DIR_FWD: f->dir = RA_DIR_REV; break;
-	case RA_DIR_REV: f->dir = RA_DIR_FWD; break;
-	case RA_DIR_FWD_UNK: f->dir = RA_DIR_REV_UNK; break;
-	case RA_DIR_REV_UNK: f->dir = RA_DIR_FWD_UNK; break;
-	default: break;
-	}
+	f->dir = ra_dir_reversed(f->dir);
 #undef SWAP
 }
 
