@@ -473,6 +473,26 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 	}
 }
 
+size_t ra_reader_span(struct ra_reader *r, const uint8_t **p)
+{
+	if (!r->path || r->first || !r->map_kept)
+		return 0;
+	*p = r->base + r->start;
+	return r->end - r->start;
+}
+
+void ra_reader_advance(struct ra_reader *r, size_t bytes, uint64_t records)
+{
+	if (!bytes)
+		return;
+	r->start += bytes;
+	r->file_off += bytes;
+	r->rec_off = r->file_off;
+	r->recno += records;
+	if (!r->resident)
+		release_behind(r);
+}
+
 void ra_reader_abandon(struct ra_reader *r)
 {
 	close_input(r);

@@ -58,6 +58,17 @@ void ra_reader_abandon(struct ra_reader *r);
 void ra_reader_keep(struct ra_reader *r, bool resident);
 /* Is the record just returned in a file kept mapped? */
 bool ra_reader_kept(const struct ra_reader *r);
+/*
+ * Records of a kept map framed by the caller, for a loop that would rather
+ * not make a call per record: [*p, *p + returned) are the bytes of the
+ * current input from its next record on (0 when that record must come from
+ * ra_reader_next: no input open, nothing framed yet in it, not a kept
+ * map).  They are not checked; say with ra_reader_advance how many bytes
+ * of whole data records were taken, and leave anything else (a stream
+ * header, a bad frame) to ra_reader_next, which reports it.
+ */
+size_t ra_reader_span(struct ra_reader *r, const uint8_t **p);
+void ra_reader_advance(struct ra_reader *r, size_t bytes, uint64_t records);
 /* Where the record just returned came from. */
 const char *ra_reader_path(const struct ra_reader *r);
 uint64_t ra_reader_offset(const struct ra_reader *r);	/* byte offset of that record */

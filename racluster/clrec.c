@@ -9,8 +9,7 @@
 
 #include <string.h>
 
-#include "cluster_int.h"
-#include "cursor.h"
+#include "plain4.h"
 
 static bool bad(struct ra_err *err, const char *what)
 {
@@ -19,29 +18,6 @@ static bool bad(struct ra_err *err, const char *what)
 }
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
-static inline uint32_t ld_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/*
- * Copy n bytes, 64 <= n <= 512: two fixed-size copies that overlap, which
- * compile to a few vector moves (a copy of varying length would go to a
- * string instruction that is slow to start, or a byte loop).
- */
-static inline void copy_record(uint8_t *dst, const uint8_t *src, size_t n)
-{
-	if (n <= 128) {
-		memcpy(dst, src, 64);
-		memcpy(dst + n - 64, src + n - 64, 64);
-	} else if (n <= 256) {
-		memcpy(dst, src, 128);
-		memcpy(dst + n - 128, src + n - 128, 128);
-	} else {
-		memcpy(dst, src, 256);
-		memcpy(dst + n - 256, src + n - 256, 256);
-	}
-}
 
 static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 {
@@ -51,18 +27,7 @@ static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 	else if (fam == RA_AF_ETHER)
 		memcpy(a->mac, p, 6);
 	else
-		a->v4 = ld_be32(p);
-}
-
-/* The core's six packet and byte counters (spelt out: a loop was not unrolled). */
-static inline void read_counters(const uint8_t *b, struct cl_rec *r)
-{
-	r->cnt[0] = ld_le32(b + 32);
-	r->cnt[1] = ld_le32(b + 36);
-	r->cnt[2] = ld_le32(b + 40);
-	r->cnt[3] = ld_le32(b + 44);
-	r->cnt[4] = ld_le32(b + 48);
-	r->cnt[5] = ld_le32(b + 52);
+		a->v4 = plain4_be32(p);
 }
 
 /* The fields of the core and of the blocks the table merges itself. */
@@ -83,7 +48,7 @@ static bool read_core(const uint8_t *b, unsigned fam, struct cl_rec *r)
 	r->stcpflags = b[28];
 	r->dtcpflags = b[29];
 	r->flgs = ld_le16(b + 30);
-	read_counters(b, r);
+	plain4_counters(b, r->cnt);
 	r->etype = 0;
 	if (fam == RA_AF_INET6 || fam == RA_AF_ETHER) {
 		get_addr(b + 56, fam, &r->saddr);
@@ -160,89 +125,16 @@ static size_t strip_copy(const uint8_t *buf, size_t len, size_t core, uint8_t *c
 	return out;
 }
 
-/*
- * The common record, in straight-line code: IPv4, not merged before, with
- * no blocks but the sequence number and the handshake times.  Fills r as
- * the general way below would; false (r untouched) for any other record,
- * damaged ones included, which the general way then reads and reports.
- */
-static inline bool decode_plain4(const uint8_t *b, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place)
-{
-	uint64_t seq = 0, w24, d;
-	uint32_t synack = 0, ackdat = 0, present = 0;
-	unsigned stos, dtos;
-
-	if ((b[5] & 7) != RA_AF_INET || len > 128 || b[6] >= RA_ST_COUNT || b[7] >= RA_DIR_COUNT)
-		return false;
-	for (size_t off = RA_FLOW_CORE4; off < len;) {
-		unsigned type, blen;
-		if (len - off < 4)
-			return false;
-		type = ld_le16(b + off);
-		blen = ld_le16(b + off + 2);
-		if (blen > len - off)
-			return false;
-		if (type == RA_BLK_SEQ && blen >= 8) {
-			seq = (uint64_t)ld_le32(b + off + 4) << 32;
-			present |= 1u << RA_BLK_SEQ;
-		} else if (type == RA_BLK_TCPRTT && blen >= 12) {
-			synack = ld_le32(b + off + 4);
-			ackdat = ld_le32(b + off + 8);
-			present |= 1u << RA_BLK_TCP;
-		} else {
-			return false;
-		}
-		off += (blen + 7) & ~7u;
-	}
-	w24 = ld_le64(b + 24);	/* sttl dttl stos dtos stcpflags dtcpflags flgs */
-	stos = b[26];
-	dtos = b[27];
-	r->id0 = (uint64_t)b[4] | (uint64_t)RA_AF_INET << 8 | (w24 & 0xffff) << 16 | (uint64_t)(stos >> 2) << 32 |
-		 (uint64_t)(dtos >> 2) << 40 | (uint64_t)(stos & 3) << 48 | (uint64_t)(dtos & 3) << 56;
-	r->id1 = (uint64_t)ld_le32(b + 20) | seq;
-	memset(&r->saddr, 0, sizeof(r->saddr));
-	memset(&r->daddr, 0, sizeof(r->daddr));
-	r->saddr.v4 = ld_be32(b + 56);
-	r->daddr.v4 = ld_be32(b + 60);
-	read_counters(b, r);
-	r->stime = ld_le64(b + 8);
-	d = ld_le32(b + 16);
-	r->ltime = r->stime + d;
-	r->dur_min = r->dur_max = r->dur_sum = d;
-	r->dur_sumsq = (double)d * (double)d;
-	r->blank[0] = r->blank[1] = 0;
-	r->trans = 1;
-	r->synack = synack;
-	r->ackdat = ackdat;
-	r->present = present;
-	r->flgs = (uint16_t)(w24 >> 48);
-	r->etype = 0;
-	r->len = (uint16_t)len;
-	r->family = RA_AF_INET;
-	r->state = b[6];
-	r->cause = (b[5] >> 3) & 3;
-	r->dir = b[7];
-	r->stcpflags = b[28];
-	r->dtcpflags = b[29];
-	r->prefix_set = r->sprefix = r->dprefix = 0;
-	r->cold = false;
-	r->full = NULL;
-	r->in_place = in_place;
-	if (in_place) {
-		r->raw = b;
-	} else {
-		copy_record(copy, b, len);
-		r->raw = copy;
-	}
-	return true;
-}
-
 bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place,
 		   struct ra_err *err)
 {
-	if (len >= RA_FLOW_CORE4 && decode_plain4(buf, len, r, copy, in_place))
-		return true;
+	struct plain4_blocks x;
 	unsigned fam;
+
+	if (plain4_check(buf, len, &x)) {	/* the common record, in straight-line code */
+		plain4_decode(buf, len, &x, r, copy, in_place);
+		return true;
+	}
 	size_t core, off, out;
 	bool strip;
 
@@ -321,8 +213,6 @@ static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a
 
 /* ---- the key of an IPv4 record without cold blocks, compiled ---- */
 
-enum { CL_K4_ADDR, CL_K4_PORT, CL_K4_ID0, CL_K4_TOS, CL_K4_TCPFLAGS };
-
 void cl_key4_compile(struct cl_spec *s)
 {
 	uint8_t *k = (uint8_t *)s->key4;
@@ -375,25 +265,9 @@ static inline void rec_key4(const struct cl_spec *s, const struct cl_rec *r, uin
 {
 	uint32_t addr[2] = { r->saddr.v4, r->daddr.v4 };
 	uint16_t port[2] = { (uint16_t)r->id1, (uint16_t)(r->id1 >> 16) };
-	uint8_t *k = (uint8_t *)out;
+	uint8_t flags[2] = { r->stcpflags, r->dtcpflags };
 
-	if (s->keylen <= 64)	/* key buffers hold CL_MAX_KEYLEN: a copy of fixed size is a few moves */
-		memcpy(out, s->key4, 64);
-	else
-		memcpy(out, s->key4, s->keylen);
-	for (int i = 0; i < s->nops4; i++) {
-		const struct cl_op4 *op = &s->ops4[i];
-		uint8_t *p = k + op->offset;
-		uint32_t v;
-
-		switch (op->kind) {
-		case CL_K4_ADDR: v = addr[op->arg ^ rev] & op->mask; memcpy(p + 1, &v, 4); break;
-		case CL_K4_PORT: memcpy(p, &port[op->arg ^ rev], 2); break;
-		case CL_K4_ID0: p[0] = CL_ID0_BYTE(r->id0, op->arg); break;
-		case CL_K4_TOS: p[0] = cl_rec_stos(r->id0, op->arg); break;
-		default: p[0] = op->arg ? r->dtcpflags : r->stcpflags; break;
-		}
-	}
+	plain4_key(s, addr, port, r->id0, flags, out, rev);
 }
 
 /*

@@ -88,6 +88,7 @@ void cl_table_free(struct cl_table *t)
 	for (uint32_t i = 0; i < t->ncold; i++)
 		free(t->cold[i]);
 	free(t->cold);
+	free(t->ring);
 	free(t->chunks);
 	free(t->log);
 	big_free(t->slots, t->cap * sizeof(*t->slots));
@@ -442,6 +443,20 @@ bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *
 		e->swapped = !e->swapped;
 	}
 	return merge(t, e->g, e->r, err);
+}
+
+/* r (not swapped) looked up by its key (a new group made for it when
+ * there is none) and merged: for keys that are not the flow's. */
+bool tbl_resolve_rec(struct cl_table *t, const struct cl_rec *r, const uint64_t *key, uint32_t hash,
+		     struct ra_err *err)
+{
+	bool failed = false, reversed = false;
+	size_t empty = SIZE_MAX;
+	struct cl_hot *g = lookup(t, key, NULL, hash, &empty, &reversed, &failed, err);
+
+	if (failed)
+		return false;
+	return g ? merge(t, g, r, err) : add_first(t, r, false, hash, empty, err);
 }
 
 /* The group of log entry e, ready to emit; NULL on damage (a bug). */

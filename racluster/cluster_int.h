@@ -76,9 +76,9 @@ enum {
 };
 
 struct cl_cold {
-	struct ra_flow f;	/* the cold fields (and wide addresses, etype) */
 	uint64_t blank[2];	/* marks of cold fields, and of merged inputs */
-};
+	struct ra_flow f;	/* the cold fields (and wide addresses, etype) */
+};	/* the marks first: a merge reads them, the addresses and the blocks present in the first two lines */
 
 /* What cl_hot.chk starts as under spec s (keyed fields are not compared). */
 uint16_t cl_chk_init(const struct cl_spec *s);
@@ -97,6 +97,10 @@ void cl_cold_open(struct cl_hot *g, struct cl_cold *c);
 /* A further record merged: always cl_hot_merge, then cl_cold_merge when
  * the group has a cold part (made first when r needs one). */
 void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r);
+/* Its slow ways: identity fields that differ (x0, x1: the differing bits
+ * still compared); a 32-bit address meeting another (keep the common prefix). */
+void cl_id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1);
+void cl_narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x);
 void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
 /* A group of one record as it is emitted: what cl_hot_init, cl_cold_init
  * and cl_materialize make of it, from the record (its copy on the log,
@@ -107,6 +111,68 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 /* The group as it is emitted. */
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    struct cl_group *out);
+
+/* Eight bits to eight bytes of 0x00 or 0xff. */
+static inline uint64_t cl_expand8(unsigned b)
+{
+	uint64_t x = b & 0xff;
+
+	x = (x | x << 28) & 0x0000000f0000000full;
+	x = (x | x << 14) & 0x0003000300030003ull;
+	x = (x | x << 7) & 0x0101010101010101ull;
+	return x * 0xff;
+}
+
+static inline uint32_t cl_mask32(uint8_t prefix)
+{
+	unsigned len = prefix > 32 ? 32 : prefix;
+	return (uint32_t)(~0ull << (32 - len));	/* no branch: len 0 shifts the ones out */
+}
+
+/* cl_hot_merge, for callers that build r where the merge can see it (so
+ * the compiler keeps r's fields in registers rather than in memory). */
+static inline void cl_hot_merge_inline(struct cl_hot *g, const struct cl_rec *r)
+{
+	uint64_t x0 = (r->id0 ^ g->id0) & cl_expand8(g->chk);
+	uint64_t x1 = (r->id1 ^ g->id1) & cl_expand8((unsigned)g->chk >> 8);
+
+	if (x0 | x1)
+		cl_id_differs(g, x0, x1);
+	if (!(g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK))) {
+		uint32_t xs = (r->saddr.v4 ^ g->sa) & cl_mask32(g->prefix[0]);
+		uint32_t xd = (r->daddr.v4 ^ g->da) & cl_mask32(g->prefix[1]);
+		if (xs)
+			cl_narrow32(&g->prefix[0], &g->sa, xs);
+		if (xd)
+			cl_narrow32(&g->prefix[1], &g->da, xd);
+	}
+	g->gflags |= r->dir != g->dir ? CL_G_DIRMIX : 0;	/* branches here and below would be mispredicted */
+	g->cnt[0] += r->cnt[0];	/* spelt out: the loop was not unrolled */
+	g->cnt[1] += r->cnt[1];
+	g->cnt[2] += r->cnt[2];
+	g->cnt[3] += r->cnt[3];
+	g->cnt[4] += r->cnt[4];
+	g->cnt[5] += r->cnt[5];
+	if (r->stime < g->stime)
+		g->stime = r->stime;
+	bool later = r->ltime >= g->ltime;
+	g->ltime = later ? r->ltime : g->ltime;
+	g->state = later ? r->state : g->state;
+	g->cause = later ? r->cause : g->cause;
+	g->flgs |= r->flgs;
+	g->stcpflags |= r->stcpflags;
+	g->dtcpflags |= r->dtcpflags;
+	g->present |= r->present;
+	if (!g->synack)
+		g->synack = r->synack;
+	if (!g->ackdat)
+		g->ackdat = r->ackdat;
+	g->trans += r->trans;
+	g->dur_min = r->dur_min < g->dur_min ? r->dur_min : g->dur_min;
+	g->dur_max = r->dur_max > g->dur_max ? r->dur_max : g->dur_max;
+	g->dur_sum += r->dur_sum;
+	g->dur_sumsq += r->dur_sumsq;
+}
 
 /*
  * A key's hash: each word times an odd multiplier of its own, summed (the

@@ -99,23 +99,6 @@ uint16_t cl_chk_init(const struct cl_spec *s)
 	return chk;
 }
 
-/* Eight bits to eight bytes of 0x00 or 0xff. */
-static inline uint64_t expand8(unsigned b)
-{
-	uint64_t x = b & 0xff;
-
-	x = (x | x << 28) & 0x0000000f0000000full;
-	x = (x | x << 14) & 0x0003000300030003ull;
-	x = (x | x << 7) & 0x0101010101010101ull;
-	return x * 0xff;
-}
-
-static inline uint32_t mask32(uint8_t prefix)
-{
-	unsigned len = prefix > 32 ? 32 : prefix;
-	return (uint32_t)(~0ull << (32 - len));	/* no branch: len 0 shifts the ones out */
-}
-
 /* Cold blocks with identity fields, which every later record is compared with. */
 #define COLD_IDS (1u << RA_BLK_L2 | 1u << RA_BLK_ID | 1u << RA_BLK_ICMP)
 
@@ -154,8 +137,8 @@ void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const 
 	g->prefix[1] = start_prefix(r->family, s->addr_mask[1]);
 	g->sa = g->da = 0;
 	if (!is_wide(r->family)) {
-		g->sa = r->saddr.v4 & mask32(g->prefix[0]);
-		g->da = r->daddr.v4 & mask32(g->prefix[1]);
+		g->sa = r->saddr.v4 & cl_mask32(g->prefix[0]);
+		g->da = r->daddr.v4 & cl_mask32(g->prefix[1]);
 	}
 }
 
@@ -181,9 +164,9 @@ static void input_prefixes(struct cl_hot *g, struct cl_cold *c, const struct cl_
 		if (g->gflags & CL_G_WIDE)
 			cl_mask_addr(c->f.family, w ? &c->f.daddr : &c->f.saddr, p);
 		else if (w)
-			g->da &= mask32(p);
+			g->da &= cl_mask32(p);
 		else
-			g->sa &= mask32(p);
+			g->sa &= cl_mask32(p);
 	}
 }
 
@@ -214,7 +197,7 @@ void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, 
 }
 
 /* The identity fields that differ (x0, x1: the differing bits still compared). */
-static void id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1)
+void cl_id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1)
 {
 	static const struct { uint16_t chk; uint8_t word; uint64_t mask; } fields[] = {
 		{ CHK_PROTO, 0, 0xffull },
@@ -247,62 +230,20 @@ static void id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1)
 }
 
 /* A 32-bit address of the group meets a different one: keep the common prefix. */
-static void narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x)
+void cl_narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x)
 {
 	unsigned cp = (unsigned)__builtin_clz(x);
 
 	if (cp < (*prefix > 32 ? 32u : *prefix)) {
 		*prefix = (uint8_t)cp;
-		*ga &= mask32(*prefix);
+		*ga &= cl_mask32(*prefix);
 	}
 }
 
 void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r)
 {
-	uint64_t x0 = (r->id0 ^ g->id0) & expand8(g->chk);
-	uint64_t x1 = (r->id1 ^ g->id1) & expand8((unsigned)g->chk >> 8);
-
 	(void)s;
-	if (x0 | x1)
-		id_differs(g, x0, x1);
-	if (!(g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK))) {
-		uint32_t xs = (r->saddr.v4 ^ g->sa) & mask32(g->prefix[0]);
-		uint32_t xd = (r->daddr.v4 ^ g->da) & mask32(g->prefix[1]);
-		if (xs)
-			narrow32(&g->prefix[0], &g->sa, xs);
-		if (xd)
-			narrow32(&g->prefix[1], &g->da, xd);
-	}
-	if (r->dir != g->dir)
-		g->gflags |= CL_G_DIRMIX;
-	g->cnt[0] += r->cnt[0];	/* spelt out: the loop was not unrolled */
-	g->cnt[1] += r->cnt[1];
-	g->cnt[2] += r->cnt[2];
-	g->cnt[3] += r->cnt[3];
-	g->cnt[4] += r->cnt[4];
-	g->cnt[5] += r->cnt[5];
-	if (r->stime < g->stime)
-		g->stime = r->stime;
-	if (r->ltime >= g->ltime) {
-		g->ltime = r->ltime;
-		g->state = r->state;
-		g->cause = r->cause;
-	}
-	g->flgs |= r->flgs;
-	g->stcpflags |= r->stcpflags;
-	g->dtcpflags |= r->dtcpflags;
-	g->present |= r->present;
-	if (!g->synack)
-		g->synack = r->synack;
-	if (!g->ackdat)
-		g->ackdat = r->ackdat;
-	g->trans += r->trans;
-	if (r->dur_min < g->dur_min)
-		g->dur_min = r->dur_min;
-	if (r->dur_max > g->dur_max)
-		g->dur_max = r->dur_max;
-	g->dur_sum += r->dur_sum;
-	g->dur_sumsq += r->dur_sumsq;
+	cl_hot_merge_inline(g, r);
 }
 
 /* A wide address of the group meets a different one: the common prefix, or blank for MACs. */

@@ -11,37 +11,6 @@
 
 #include "table.h"
 
-/*
- * Fetch the key (and so the group's first line) that a hash names, looking
- * a few slots along its probe sequence.  Returns what it fetched: kept in
- * the batch, so the compiler cannot take the loop for one without effect
- * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
- */
-static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group)
-{
-	size_t m = t->cap - 1, i = hash & m;
-
-	*group = false;
-	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
-		uint64_t sl = t->slots[i];
-		uint32_t ref = (uint32_t)sl;
-		const void *p;
-		if (!sl)
-			return NULL;
-		if ((uint32_t)(sl >> 32) != hash)
-			continue;
-		*group = (ref & FULL_TAG) != 0;
-		if (ref & FULL_TAG)
-			p = key_at(t, ref & ~FULL_TAG);
-		else
-			p = log_at(t, (uint64_t)(ref - 1) * 8);
-		__builtin_prefetch(p);
-		return p;
-	}
-	return NULL;
-}
-
-
 static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
 {
 	union ra_addr a = r->saddr, b = r->daddr;

@@ -27,6 +27,8 @@
  * (when enough record time has passed): where a long flow is cut depends
  * on it, so it stays what it has been. */
 #define IDLE_BATCH 16
+/* Bytes of a mapped input framed by cl_feed at a time. */
+#define FEED_BYTES ((size_t)16 << 20)
 
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
@@ -204,9 +206,38 @@ damaged:
 	return true;
 }
 
+/*
+ * The records of a kept map framed and merged by cl_feed, as far as it
+ * takes them (what it leaves, one() sees).  Returns false on a fatal
+ * error; *fed: it took any.
+ */
+static bool feed(struct run *r, bool *fed)
+{
+	const uint8_t *p;
+	size_t n = ra_reader_span(r->c.rd, &p), used = 0;
+	uint64_t nrec = 0;
+
+	*fed = false;
+	if (!n)
+		return true;
+	if (n > FEED_BYTES)	/* the reader gives back the pages behind in between */
+		n = FEED_BYTES;
+	if ((r->npending && !merge_pending(r)) || !cl_drain(r->t, &r->err) ||
+	    !cl_feed(r->t, p, n, &r->c.o.trange, &used, &nrec, &r->err)) {
+		if (r->err.msg[0])
+			report_run(r);
+		return false;
+	}
+	ra_reader_advance(r->c.rd, used, nrec);
+	*fed = used != 0;
+	return true;
+}
+
 static int run_inputs(struct run *r)
 {
 	int status = 0;
+	/* the common case: records framed without a call each */
+	bool framed = cl_feed_usable(&r->spec) && !r->c.o.filter[0] && !r->idle;
 
 	for (int b = 0; b < CL_INFLIGHT; b++)
 		for (int i = 0; i < CL_BATCH; i++)
@@ -216,7 +247,14 @@ static int run_inputs(struct run *r)
 		const uint8_t *rec;
 		size_t len;
 		enum ra_read_result rr;
+		bool fed;
 
+		if (framed) {
+			if (!feed(r, &fed))
+				return 1;
+			if (fed)
+				continue;
+		}
 		rr = ra_reader_next(r->c.rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;

@@ -9,9 +9,9 @@
 
 #include "cluster_int.h"
 
-#define CHUNK_SHIFT 14
+#define CHUNK_SHIFT 15		/* 2 MB times stride / 64: whole huge pages */
 #define CHUNK_GROUPS (1u << CHUNK_SHIFT)
-#define MAX_CHUNKS (1u << 16)		/* 2^30 merged groups: a hard cap */
+#define MAX_CHUNKS (1u << 15)		/* 2^30 merged groups: a hard cap */
 #define NO_GROUP UINT32_MAX
 #define JUMP (UINT32_MAX - 1)		/* log: the rest of this chunk is unused */
 #define FULL_TAG 0x80000000u		/* slot reference to a merged group */
@@ -74,6 +74,7 @@ struct cl_table {
 		uint64_t rkeys[2 * CL_BATCH][CL_MAX_KEYLEN / 8];	/* flow key: the reverse direction */
 	} b[CL_INFLIGHT];
 	int hashed, fetched;		/* batches at those stages; -1 none */
+	struct cl_ring *ring;		/* cl_feed's records in flight (ring.c), made when first used */
 };
 
 static inline struct cl_hot *group_at(const struct cl_table *t, uint32_t i)
@@ -116,12 +117,46 @@ static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
 	return &t->cold[(n - 1) >> COLD_SHIFT][(n - 1) & (COLD_PER_CHUNK - 1)];
 }
 
+/*
+ * Fetch the key (and so the group's first line) that a hash names, looking
+ * a few slots along its probe sequence.  Returns what it fetched: kept in
+ * the batch, so the compiler cannot take the loop for one without effect
+ * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
+ */
+static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group)
+{
+	size_t m = t->cap - 1, i = hash & m;
+
+	*group = false;
+	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
+		uint64_t sl = t->slots[i];
+		uint32_t ref = (uint32_t)sl;
+		const void *p;
+		if (!sl)
+			return NULL;
+		if ((uint32_t)(sl >> 32) != hash)
+			continue;
+		*group = (ref & FULL_TAG) != 0;
+		if (ref & FULL_TAG)
+			p = key_at(t, ref & ~FULL_TAG);
+		else
+			p = log_at(t, (uint64_t)(ref - 1) * 8);
+		__builtin_prefetch(p);
+		return p;
+	}
+	return NULL;
+}
+
 /* cluster.c, for the pipeline */
 /* A copy of r with its directions swapped, from the batch's scratch space. */
 const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r);
 /* Entry j of batch b looked up (a new group made for it when there is
  * none) and merged. */
 bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err);
+/* r (not swapped) looked up by its key (a new group made for it when
+ * there is none) and merged: for keys that are not the flow's. */
+bool tbl_resolve_rec(struct cl_table *t, const struct cl_rec *r, const uint64_t *key, uint32_t hash,
+		     struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
 void tbl_maybe_compact(struct cl_table *t);
 

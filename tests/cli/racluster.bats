@@ -176,6 +176,35 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	done
 }
 
+@test "records framed in place (-m, mapped file) and read one by one (stdin) agree, damage included" {
+	# with -m keys, racluster frames a mapped file's records itself and
+	# merges the common ones straight from its bytes; from stdin it takes
+	# them one by one: groups, error and exit status must be the same
+	g="$BATS_TEST_TMPDIR/g.argus"
+	"$top_builddir/tests/gen/ragen" -n 6000 -s 5 -w "$g"
+	# a record start, from the message about a file cut there
+	head -c 300001 "$g" > "$BATS_TEST_TMPDIR/cut.argus"
+	run -1 --separate-stderr racluster -m saddr -r "$BATS_TEST_TMPDIR/cut.argus"
+	at=$(printf '%s\n' "$stderr" | sed -n 's/.*: byte \([0-9]*\) (record.*/\1/p')
+	[ -n "$at" ]
+	cp "$g" "$BATS_TEST_TMPDIR/bad.argus"
+	printf '\007' | dd of="$BATS_TEST_TMPDIR/bad.argus" bs=1 seek=$((at + 5)) conv=notrunc 2>/dev/null
+	f="stime ltime saddr sport daddr dport proto sttl stos pkts bytes appbytes state dir trans seq synack"
+	for m in "-m saddr" "-m proto dport" "-m daddr sttl" "-m saddr/22 stos" "-t 2024/01/01.00:00:01-2024/01/01.00:00:04 -m saddr"; do
+		for in in "$g" "$BATS_TEST_TMPDIR/bad.argus"; do
+			run --separate-stderr sh -c "cat '$in' | racluster $m -r - -L -1 -c , -s $f"
+			want=$output want_err=${stderr#racluster: *: } want_status=$status
+			run --separate-stderr racluster $m -r "$in" -L -1 -c , -s $f
+			assert_equal "$status" "$want_status"
+			assert_equal "$output" "$want"
+			assert_equal "${stderr#racluster: *: }" "$want_err"
+			[ "${#lines[@]}" -gt 20 ]
+		done
+	done
+	assert_equal "$want_status" 1
+	assert_equal "$want_err" "byte $at (record $(( $(ra -r "$BATS_TEST_TMPDIR/cut.argus" -L -1 -s seq 2>/dev/null | wc -l) + 1 ))): flow record has an unknown address family"
+}
+
 @test "status records: copied by -w, not printed" {
 	argus -X -M 1 -r "$DATA/tcpdump-afs.pcap" -w "$BATS_TEST_TMPDIR/afs.argus" 3>&-
 	flows=$(ra -r "$BATS_TEST_TMPDIR/afs.argus" -L -1 -s trans | wc -l)

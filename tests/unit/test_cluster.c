@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../racluster/cluster_int.h"
+#include "options.h"
 #include "../rasort/sortkey.h"
 #include "../tests/unit/tap.h"
 
@@ -46,6 +47,130 @@ static int entry_cmp(const void *a, const void *b)
 	return x->ref < y->ref ? -1 : x->ref > y->ref;
 }
 
+/* n records of every kind racluster meets, framed one after another. */
+static size_t feed_records(uint8_t *buf, int n)
+{
+	uint64_t seed = 11;
+	size_t len = 0;
+	struct ra_flow f;
+
+	for (int i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned kind = (unsigned)(seed >> 59) % 8, r = (unsigned)(seed >> 20);
+		flow(&f, 0x0a000000u | (r % 400), 0xc0a80000u | (r >> 8) % 7, (uint16_t)(1024 + r % 3), (uint16_t)(r % 2 ? 53 : 80),
+		     1000000 + 1000ull * i, (r >> 4) % 3000000);
+		f.proto = r % 5 ? 6 : 17;
+		f.sttl = (uint8_t)(60 + r % 3);
+		f.stos = (uint8_t)((r >> 3) % 3);
+		f.dir = (uint8_t)(r % 4 ? RA_DIR_FWD : RA_DIR_BOTH);
+		f.seq = (uint32_t)i + 1;
+		f.stcpflags = (uint8_t)(r >> 12);
+		if (kind == 1) {	/* handshake times */
+			RA_SET(&f, RA_BLK_TCP);
+			f.synack = r % 900;
+			f.ackdat = r % 70;
+		} else if (kind == 2) {	/* IPv6 */
+			f.family = RA_AF_INET6;
+			memset(&f.saddr, 0, sizeof(f.saddr));
+			f.saddr.v6[0] = 0x20;
+			f.saddr.v6[15] = (uint8_t)(r % 9);
+		} else if (kind == 3) {	/* a cold block */
+			RA_SET(&f, RA_BLK_L2);
+			f.smac[5] = 7;	/* the same in every such record: blank only beside records without it */
+			f.svlan = 5;
+		} else if (kind == 4) {	/* merged before */
+			RA_SET(&f, RA_BLK_AGG);
+			f.trans = 3;
+			f.dur_min = 10;
+			f.dur_max = f.ltime - f.stime;
+			f.dur_sum = f.dur_max + 30;
+			f.dur_sumsq = 1.5;
+		} else if (kind == 5) {	/* TCP counters */
+			RA_SET(&f, RA_BLK_TCP);
+			f.sretrans = r % 4;
+		}
+		len += ra_encode_flow(&f, buf + len);
+	}
+	return len;
+}
+
+/* Groups emitted, as bytes: their records and marks. */
+struct emitted { size_t len; uint8_t *buf; };
+
+static bool emit_bytes(void *ctx, struct cl_group *g)
+{
+	struct emitted *e = ctx;
+	e->len += ra_encode_flow(&g->f, e->buf + e->len);
+	memcpy(e->buf + e->len, g->blank, sizeof(g->blank));
+	memcpy(e->buf + e->len + 16, g->prefix, 2);
+	e->len += 18;
+	return true;
+}
+
+/* cl_feed (records framed and merged from their bytes) gives the groups
+ * the record-by-record way gives, for several -m keys and a time range;
+ * it stops at a record of another type. */
+static void test_feed(void)
+{
+	static const char *const specs[][3] = {
+		{ "saddr" }, { "proto", "dport" }, { "daddr/24" }, { "sttl", "stos" }, { "smac" }, { "saddr/16", "sport" },
+	};
+	static const int nkeys[] = { 1, 2, 1, 2, 1, 2 };
+	const int n = 4000;
+	uint8_t *in = malloc((size_t)n * 400 + 64), *rec;
+	struct emitted a = { 0, malloc((size_t)n * 600) }, b = { 0, malloc((size_t)n * 600) };
+	size_t len = feed_records(in, n), used = 0;
+	struct time_range tr = { true, 1000000 + 500000, 1000000 + 3000000 };
+	bool same = true, stopped;
+	uint64_t nrec = 0;
+	struct ra_err err;
+
+	for (size_t k = 0; k < sizeof(specs) / sizeof(*specs); k++) {
+		for (int ranged = 0; ranged < 2; ranged++) {
+			struct cl_spec s;
+			struct cl_table *t1, *t2;
+			cl_spec_parse(&s, specs[k], nkeys[k], false, &err);
+			t1 = cl_table_new(&s, &err);
+			t2 = cl_table_new(&s, &err);
+			for (size_t off = 0; off < len; off += (size_t)(in[off + 2] | in[off + 3] << 8)) {
+				struct ra_flow f;
+				ra_flow_init(&f);
+				ra_decode_flow(in + off, (size_t)(in[off + 2] | in[off + 3] << 8), &f, &err);
+				if (!ranged || ra_time_range_match(&tr, f.stime, f.ltime))
+					cl_add(t1, &f, &err);
+			}
+			same = same && cl_feed_usable(&s) && cl_feed(t2, in, len, ranged ? &tr : &(struct time_range){ 0 }, &used, &nrec, &err) &&
+			       used == len && nrec == (uint64_t)n;
+			a.len = b.len = 0;
+			cl_flush(t1, emit_bytes, &a);
+			cl_flush(t2, emit_bytes, &b);
+			same = same && a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0;
+			cl_table_free(t1);
+			cl_table_free(t2);
+		}
+	}
+	ok(same, "cl_feed: the groups of records merged one by one, for six -m forms, with a time range and without");
+	/* a record of another type ends what cl_feed takes */
+	rec = in + len;
+	memset(rec, 0, 16);
+	rec[0] = 9;
+	rec[2] = 16;
+	{
+		struct cl_spec s;
+		struct cl_table *t;
+		cl_spec_parse(&s, specs[0], 1, false, &err);
+		t = cl_table_new(&s, &err);
+		stopped = cl_feed(t, in, len + 16, &(struct time_range){ 0 }, &used, &nrec, &err) &&
+			  used == len && nrec == (uint64_t)n;
+		cl_table_free(t);
+	}
+	ok(stopped, "cl_feed stops at a record that is not a flow");
+	ok(!cl_feed_usable(&(struct cl_spec){ .flow = true }), "cl_feed is not for the flow key");
+	free(in);
+	free(a.buf);
+	free(b.buf);
+}
+
 int main(void)
 {
 	struct cl_spec spec;
@@ -59,7 +184,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(35);
+	tap_plan(38);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -280,5 +405,6 @@ int main(void)
 		ok(idx[0] == 1 && idx[1] == 3 && idx[2] == 5 && idx[3] == 0 && idx[4] == 2 && idx[5] == 4,
 		   "long keys: stable merge sort");
 	}
+	test_feed();
 	return tap_done();
 }

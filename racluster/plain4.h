@@ -1,0 +1,183 @@
+/*
+ * plain4.h - the common flow record read straight from its bytes: IPv4,
+ * not merged before, with no blocks but the sequence number and the
+ * handshake times.  clrec.c decodes such records in straight-line code;
+ * ring.c merges them into their groups without decoding them first.
+ */
+#ifndef RACLUSTER_PLAIN4_H
+#define RACLUSTER_PLAIN4_H
+
+#include "cluster_int.h"
+#include "cursor.h"
+
+/*
+ * Copy n bytes, 64 <= n <= 512: two fixed-size copies that overlap, which
+ * compile to a few vector moves (a copy of varying length would go to a
+ * string instruction that is slow to start, or a byte loop).
+ */
+static inline void copy_record(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	if (n <= 128) {
+		memcpy(dst, src, 64);
+		memcpy(dst + n - 64, src + n - 64, 64);
+	} else if (n <= 256) {
+		memcpy(dst, src, 128);
+		memcpy(dst + n - 128, src + n - 128, 128);
+	} else {
+		memcpy(dst, src, 256);
+		memcpy(dst + n - 256, src + n - 256, 256);
+	}
+}
+
+/* What a plain record's blocks hold. */
+struct plain4_blocks {
+	uint64_t seq_hi;	/* the sequence number, in id1's high half */
+	uint32_t synack, ackdat;
+	uint32_t present;	/* 1 << RA_BLK_x */
+};
+
+static inline uint32_t plain4_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Is b (len framed bytes) such a record?  Its blocks into x when it is;
+ * false for any other record, damaged ones included. */
+static inline bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
+{
+	size_t off = RA_FLOW_CORE4;
+
+	if (len < RA_FLOW_CORE4 || (b[5] & 7) != RA_AF_INET || len > 128 || b[6] >= RA_ST_COUNT ||
+	    b[7] >= RA_DIR_COUNT)
+		return false;
+	x->seq_hi = 0;
+	x->synack = x->ackdat = x->present = 0;
+	/* the blocks as the daemon writes them: a sequence number, then handshake times */
+	if (len >= off + 8 && ld_le32(b + off) == (RA_BLK_SEQ | 8u << 16)) {
+		x->seq_hi = (uint64_t)ld_le32(b + off + 4) << 32;
+		x->present = 1u << RA_BLK_SEQ;
+		off += 8;
+	}
+	if (len >= off + 16) {	/* TCP or not, as likely as not: without a branch */
+		bool rtt = ld_le32(b + off) == (RA_BLK_TCPRTT | 12u << 16);
+		x->synack = rtt ? ld_le32(b + off + 4) : 0;
+		x->ackdat = rtt ? ld_le32(b + off + 8) : 0;
+		x->present |= rtt ? 1u << RA_BLK_TCP : 0;
+		off += rtt ? 16 : 0;
+	}
+	for (; off < len;) {	/* any other way, block by block */
+		unsigned type, blen;
+		if (len - off < 4)
+			return false;
+		type = ld_le16(b + off);
+		blen = ld_le16(b + off + 2);
+		if (blen > len - off)
+			return false;
+		if (type == RA_BLK_SEQ && blen >= 8) {
+			x->seq_hi = (uint64_t)ld_le32(b + off + 4) << 32;
+			x->present |= 1u << RA_BLK_SEQ;
+		} else if (type == RA_BLK_TCPRTT && blen >= 12) {
+			x->synack = ld_le32(b + off + 4);
+			x->ackdat = ld_le32(b + off + 8);
+			x->present |= 1u << RA_BLK_TCP;
+		} else {
+			return false;
+		}
+		off += (blen + 7) & ~7u;
+	}
+	return true;
+}
+
+/* cl_rec.id0 of such a record: proto family sttl dttl sdsb ddsb secn decn. */
+static inline uint64_t plain4_id0(const uint8_t *b)
+{
+	uint64_t tos = ld_le16(b + 26);	/* stos, dtos */
+
+	return (uint64_t)b[4] | (uint64_t)RA_AF_INET << 8 | (uint64_t)ld_le16(b + 24) << 16 |
+	       ((tos >> 2) & 0x3f3f) << 32 | (tos & 0x0303) << 48;
+}
+
+/* The core's six packet and byte counters (spelt out: a loop was not unrolled). */
+static inline void plain4_counters(const uint8_t *b, uint64_t cnt[6])
+{
+	cnt[0] = ld_le32(b + 32);
+	cnt[1] = ld_le32(b + 36);
+	cnt[2] = ld_le32(b + 40);
+	cnt[3] = ld_le32(b + 44);
+	cnt[4] = ld_le32(b + 48);
+	cnt[5] = ld_le32(b + 52);
+}
+
+/* Such a record (checked by plain4_check) into r, as cl_rec_decode
+ * decodes it; its bytes are copied to copy unless in_place. */
+static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b, size_t len, const struct plain4_blocks *x, struct cl_rec *r,
+				 uint8_t *copy, bool in_place)
+{
+	uint64_t d = ld_le32(b + 16);
+
+	r->id0 = plain4_id0(b);
+	r->id1 = (uint64_t)ld_le32(b + 20) | x->seq_hi;
+	memset(&r->saddr, 0, sizeof(r->saddr));
+	memset(&r->daddr, 0, sizeof(r->daddr));
+	r->saddr.v4 = plain4_be32(b + 56);
+	r->daddr.v4 = plain4_be32(b + 60);
+	plain4_counters(b, r->cnt);
+	r->stime = ld_le64(b + 8);
+	r->ltime = r->stime + d;
+	r->dur_min = r->dur_max = r->dur_sum = d;
+	r->dur_sumsq = (double)d * (double)d;
+	r->blank[0] = r->blank[1] = 0;
+	r->trans = 1;
+	r->synack = x->synack;
+	r->ackdat = x->ackdat;
+	r->present = x->present;
+	r->flgs = ld_le16(b + 30);
+	r->etype = 0;
+	r->len = (uint16_t)len;
+	r->family = RA_AF_INET;
+	r->state = b[6];
+	r->cause = (b[5] >> 3) & 3;
+	r->dir = b[7];
+	r->stcpflags = b[28];
+	r->dtcpflags = b[29];
+	r->prefix_set = r->sprefix = r->dprefix = 0;
+	r->cold = false;
+	r->full = NULL;
+	r->in_place = in_place;
+	r->raw = b;
+	if (!in_place) {
+		copy_record(copy, b, len);
+		r->raw = copy;
+	}
+}
+
+/* Items of a compiled IPv4 key (struct cl_op4.kind). */
+enum { CL_K4_ADDR, CL_K4_PORT, CL_K4_ID0, CL_K4_TOS, CL_K4_TCPFLAGS };
+
+/* The compiled IPv4 key (cl_key4_compile) of a record's values; rev:
+ * addresses and ports trade places (the flow key's reverse). */
+static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], const uint16_t port[2], uint64_t id0,
+			      const uint8_t tcpflags[2], uint64_t *out, unsigned rev)
+{
+	uint8_t *k = (uint8_t *)out;
+
+	if (s->keylen <= 64)	/* key buffers hold CL_MAX_KEYLEN: a copy of fixed size is a few moves */
+		memcpy(out, s->key4, 64);
+	else
+		memcpy(out, s->key4, s->keylen);
+	for (int i = 0; i < s->nops4; i++) {
+		const struct cl_op4 *op = &s->ops4[i];
+		uint8_t *p = k + op->offset;
+		uint32_t v;
+
+		switch (op->kind) {
+		case CL_K4_ADDR: v = addr[op->arg ^ rev] & op->mask; memcpy(p + 1, &v, 4); break;
+		case CL_K4_PORT: memcpy(p, &port[op->arg ^ rev], 2); break;
+		case CL_K4_ID0: p[0] = CL_ID0_BYTE(id0, op->arg); break;
+		case CL_K4_TOS: p[0] = cl_rec_stos(id0, op->arg); break;
+		default: p[0] = tcpflags[op->arg]; break;
+		}
+	}
+}
+
+#endif
