@@ -249,6 +249,13 @@ void cl_key4_compile(struct cl_spec *s)
 		default:	/* etype, and fields of blocks such records lack: zero */
 			continue;
 		}
+		{	/* an address follows its family byte */
+			unsigned at = op.offset + (op.kind == CL_K4_ADDR);
+			unsigned size = op.kind == CL_K4_ADDR ? 4 : op.kind == CL_K4_PORT ? 2 : 1;
+			op.word = (uint8_t)(at / 8);
+			op.shift = (uint8_t)(at % 8 * 8);
+			op.spill = at % 8 + size > 8;
+		}
 		s->ops4[s->nops4++] = op;
 	}
 	/* the flow key, when its varying items are the five cl_rec_flow_keys4 writes */

@@ -22,8 +22,10 @@
 struct cl_op4 {
 	uint8_t kind;		/* CL_K4_x (plain4.h) */
 	uint8_t arg;		/* which address, port or byte */
-	uint16_t offset;	/* where its bytes go in the key */
+	uint16_t offset;	/* where the item starts in the key */
 	uint32_t mask;		/* addresses: the prefix mask */
+	uint8_t word, shift;	/* where its value goes: key word, bit (little-endian) */
+	bool spill;		/* the value runs on into the next word */
 };
 
 /* One -m word, compiled. */

@@ -129,9 +129,21 @@ static inline uint32_t cl_mask32(uint8_t prefix)
 	return (uint32_t)(~0ull << (32 - len));	/* no branch: len 0 shifts the ones out */
 }
 
-/* cl_hot_merge, for callers that build r where the merge can see it (so
- * the compiler keeps r's fields in registers rather than in memory). */
-static inline void cl_hot_merge_inline(struct cl_hot *g, const struct cl_rec *r)
+/* What a merge takes from a record (cl_rec's hot fields, by value). */
+struct cl_mv {
+	uint64_t id0, id1;
+	uint32_t sa, da;	/* 32-bit families' addresses */
+	uint64_t cnt[6];
+	uint64_t stime, ltime, dur_min, dur_max, dur_sum;
+	double dur_sumsq;
+	uint32_t trans, synack, ackdat, present;
+	uint16_t flgs;
+	uint8_t state, cause, dir, stcpflags, dtcpflags;
+};
+
+/* cl_hot_merge, for callers that make v where the merge can see it (the
+ * compiler then keeps its fields in registers rather than in memory). */
+static inline void cl_hot_merge_mv(struct cl_hot *g, const struct cl_mv *r)
 {
 	uint64_t x0 = (r->id0 ^ g->id0) & cl_expand8(g->chk);
 	uint64_t x1 = (r->id1 ^ g->id1) & cl_expand8((unsigned)g->chk >> 8);
@@ -139,8 +151,8 @@ static inline void cl_hot_merge_inline(struct cl_hot *g, const struct cl_rec *r)
 	if (x0 | x1)
 		cl_id_differs(g, x0, x1);
 	if (!(g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK))) {
-		uint32_t xs = (r->saddr.v4 ^ g->sa) & cl_mask32(g->prefix[0]);
-		uint32_t xd = (r->daddr.v4 ^ g->da) & cl_mask32(g->prefix[1]);
+		uint32_t xs = (r->sa ^ g->sa) & cl_mask32(g->prefix[0]);
+		uint32_t xd = (r->da ^ g->da) & cl_mask32(g->prefix[1]);
 		if (xs)
 			cl_narrow32(&g->prefix[0], &g->sa, xs);
 		if (xd)

@@ -242,8 +242,17 @@ void cl_narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x)
 
 void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec *r)
 {
+	const struct cl_mv v = {
+		.id0 = r->id0, .id1 = r->id1, .sa = r->saddr.v4, .da = r->daddr.v4,
+		.cnt = { r->cnt[0], r->cnt[1], r->cnt[2], r->cnt[3], r->cnt[4], r->cnt[5] },
+		.stime = r->stime, .ltime = r->ltime, .dur_min = r->dur_min, .dur_max = r->dur_max,
+		.dur_sum = r->dur_sum, .dur_sumsq = r->dur_sumsq, .trans = r->trans, .synack = r->synack,
+		.ackdat = r->ackdat, .present = r->present, .flgs = r->flgs, .state = r->state, .cause = r->cause,
+		.dir = r->dir, .stcpflags = r->stcpflags, .dtcpflags = r->dtcpflags,
+	};
+
 	(void)s;
-	cl_hot_merge_inline(g, r);
+	cl_hot_merge_mv(g, &v);
 }
 
 /* A wide address of the group meets a different one: the common prefix, or blank for MACs. */

@@ -151,32 +151,61 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 	}
 }
 
+/* What a merge takes from such a record (as plain4_decode would give it). */
+static inline void plain4_mv(const uint8_t *b, const struct plain4_blocks *x, struct cl_mv *v)
+{
+	uint64_t d = ld_le32(b + 16);
+
+	v->id0 = plain4_id0(b);
+	v->id1 = (uint64_t)ld_le32(b + 20) | x->seq_hi;
+	v->sa = plain4_be32(b + 56);
+	v->da = plain4_be32(b + 60);
+	plain4_counters(b, v->cnt);
+	v->stime = ld_le64(b + 8);
+	v->ltime = v->stime + d;
+	v->dur_min = v->dur_max = v->dur_sum = d;
+	v->dur_sumsq = (double)d * (double)d;
+	v->trans = 1;
+	v->synack = x->synack;
+	v->ackdat = x->ackdat;
+	v->present = x->present;
+	v->flgs = ld_le16(b + 30);
+	v->state = b[6];
+	v->cause = (b[5] >> 3) & 3;
+	v->dir = b[7];
+	v->stcpflags = b[28];
+	v->dtcpflags = b[29];
+}
+
 /* Items of a compiled IPv4 key (struct cl_op4.kind). */
 enum { CL_K4_ADDR, CL_K4_PORT, CL_K4_ID0, CL_K4_TOS, CL_K4_TCPFLAGS };
 
 /* The compiled IPv4 key (cl_key4_compile) of a record's values; rev:
- * addresses and ports trade places (the flow key's reverse). */
+ * addresses and ports trade places (the flow key's reverse).  Values go
+ * in as whole words: a key read as words right after being written byte
+ * by byte would wait for the bytes to reach the cache (no store
+ * forwarding from several smaller stores). */
 static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], const uint16_t port[2], uint64_t id0,
 			      const uint8_t tcpflags[2], uint64_t *out, unsigned rev)
 {
-	uint8_t *k = (uint8_t *)out;
-
 	if (s->keylen <= 64)	/* key buffers hold CL_MAX_KEYLEN: a copy of fixed size is a few moves */
 		memcpy(out, s->key4, 64);
 	else
 		memcpy(out, s->key4, s->keylen);
 	for (int i = 0; i < s->nops4; i++) {
 		const struct cl_op4 *op = &s->ops4[i];
-		uint8_t *p = k + op->offset;
-		uint32_t v;
+		uint64_t v;
 
 		switch (op->kind) {
-		case CL_K4_ADDR: v = addr[op->arg ^ rev] & op->mask; memcpy(p + 1, &v, 4); break;
-		case CL_K4_PORT: memcpy(p, &port[op->arg ^ rev], 2); break;
-		case CL_K4_ID0: p[0] = CL_ID0_BYTE(id0, op->arg); break;
-		case CL_K4_TOS: p[0] = cl_rec_stos(id0, op->arg); break;
-		default: p[0] = tcpflags[op->arg]; break;
+		case CL_K4_ADDR: v = addr[op->arg ^ rev] & op->mask; break;
+		case CL_K4_PORT: v = port[op->arg ^ rev]; break;
+		case CL_K4_ID0: v = CL_ID0_BYTE(id0, op->arg); break;
+		case CL_K4_TOS: v = cl_rec_stos(id0, op->arg); break;
+		default: v = tcpflags[op->arg]; break;
 		}
+		out[op->word] |= v << op->shift;
+		if (op->spill)
+			out[op->word + 1] |= v >> (64 - op->shift);
 	}
 }
 

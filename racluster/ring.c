@@ -131,9 +131,9 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 	if (e->raw) {
 		g = find_merged(t, e->key, e->hash);
 		if (g && !(g->gflags & CL_G_COLDCMP)) {	/* the common case: merged from the input */
-			struct cl_rec r;
-			plain4_decode(e->raw, e->len, &e->x, &r, NULL, true);
-			cl_hot_merge_inline(g, &r);
+			struct cl_mv v;
+			plain4_mv(e->raw, &e->x, &v);
+			cl_hot_merge_mv(g, &v);
 			return true;
 		}
 		plain4_decode(e->raw, e->len, &e->x, &q->rec[slot], NULL, true);
