@@ -78,7 +78,7 @@ enum {
 struct cl_cold {
 	uint64_t blank[2];	/* marks of cold fields, and of merged inputs */
 	struct ra_flow f;	/* the cold fields (and wide addresses, etype) */
-};	/* the marks first: a merge reads them, the addresses and the blocks present in the first two lines */
+};	/* the marks first: a merge reads them, the addresses and the blocks present in its first two lines */
 
 /* What cl_hot.chk starts as under spec s (keyed fields are not compared). */
 uint16_t cl_chk_init(const struct cl_spec *s);

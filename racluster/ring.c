@@ -3,8 +3,8 @@
  * for -m keys (not the flow's, not matrix, not rmon), without a call per
  * record.  A loop frames the records itself.  The common record (IPv4, not
  * merged before: plain4.h) is not decoded on its way in: its key is made
- * from its bytes, and once its group is found it is decoded where the
- * merge sees it, so its fields go from the input to the group through
+ * from its bytes, and once its group is found its values are read where
+ * the merge sees them, so they go from the input to the group through
  * registers.  Other records are decoded as usual and go the table's
  * general way, as do common records that start a group.  All move through
  * one ring in the order they came, in the three stages pipeline.c has,
@@ -13,9 +13,7 @@
  */
 #include "config.h"
 
-#include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "options.h"
 #include "plain4.h"
@@ -23,7 +21,6 @@
 
 #define RING 64		/* entries, a power of two, more than 2 * AHEAD */
 #define AHEAD 16
-#define COLD_AHEAD 8
 #define RING_KEY 64	/* bytes of key an entry holds (plain4_key writes 64) */
 
 struct ring_ent {
@@ -31,7 +28,6 @@ struct ring_ent {
 	uint32_t hash;
 	uint16_t len;
 	const void *ahead;		/* what prefetch_key fetched (kept: see there) */
-	bool ahead_group;		/* a group's key (not a log entry) */
 	struct plain4_blocks x;		/* what its blocks hold */
 	uint64_t key[RING_KEY / 8];
 };
@@ -104,24 +100,6 @@ static inline struct cl_hot *find_merged(const struct cl_table *t, const uint64_
 	}
 }
 
-/* The cold part of the group entry e names, when it has one (its group's
- * lines were fetched COLD_AHEAD records before). */
-static inline void fetch_cold(const struct cl_table *t, const struct ring_ent *e)
-{
-	uint32_t ref;
-
-	if (!e->ahead_group)
-		return;
-	memcpy(&ref, (const uint8_t *)e->ahead + t->spec.keylen + offsetof(struct cl_hot, cold), 4);
-	if (ref && ref - 1 < t->cold_used) {
-		const char *c = (const char *)cold_at(t, ref);
-		__builtin_prefetch(c, 1);	/* the lines a merge touches (cluster_int.h) */
-		__builtin_prefetch(c + 64, 1);
-		__builtin_prefetch(c + 128, 1);
-		__builtin_prefetch(c + 191, 1);
-	}
-}
-
 /* Entry slot looked up and merged. */
 static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct ra_err *err)
 {
@@ -173,12 +151,11 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 		__builtin_prefetch(&t->slots[q->ent[slot].hash & (t->cap - 1)]);
 		if (in >= AHEAD) {
 			struct ring_ent *f = &q->ent[(in - AHEAD) & (RING - 1)];
-			const char *g = f->ahead = prefetch_key(t, f->hash, &f->ahead_group);
+			bool group;
+			const char *g = f->ahead = prefetch_key(t, f->hash, &group);
 			for (size_t o = 64; g && o < t->stride; o += 64)
 				__builtin_prefetch(g + o, 1);
 		}
-		if (in >= AHEAD + COLD_AHEAD)
-			fetch_cold(t, &q->ent[(in - AHEAD - COLD_AHEAD) & (RING - 1)]);
 		in++;
 		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err)))
 			break;
