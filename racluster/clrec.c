@@ -219,7 +219,7 @@ void cl_key4_compile(struct cl_spec *s)
 
 	memset(s->key4, 0, sizeof(s->key4));
 	s->nops4 = 0;
-	s->flow_proto_at = -1;
+	s->flow4 = false;
 	if (s->keylen > CL_MAX_KEYLEN) {
 		s->nops4 = -1;
 		return;
@@ -258,13 +258,21 @@ void cl_key4_compile(struct cl_spec *s)
 		}
 		s->ops4[s->nops4++] = op;
 	}
-	/* the flow key, when its varying items are the five cl_rec_flow_keys4 writes */
-	if (s->flow && s->keylen <= 64 && s->nops4 == 5 && s->pair_at[0] >= 0 && s->pair_at[1] >= 0 &&
-	    s->pair_at[2] >= 0 && s->pair_at[3] >= 0 && s->addr_mask[0] == CL_NO_PREFIX &&
-	    s->addr_mask[1] == CL_NO_PREFIX)
-		for (int i = 0; i < s->nops4; i++)
-			if (s->ops4[i].kind == CL_K4_ID0 && s->ops4[i].arg == CL_B_PROTO)
-				s->flow_proto_at = (int16_t)s->ops4[i].offset;
+	/* the flow key, when its varying items are the five plain4_flow_keys writes */
+	if (s->flow && s->keylen <= 64 && s->nops4 == 5 && s->addr_mask[0] == CL_NO_PREFIX &&
+	    s->addr_mask[1] == CL_NO_PREFIX) {
+		int found = 0;
+		for (int i = 0; i < s->nops4; i++) {
+			const struct cl_op4 *op = &s->ops4[i];
+			int which = op->kind == CL_K4_ADDR ? op->arg : op->kind == CL_K4_PORT ? 2 + op->arg :
+				    op->kind == CL_K4_ID0 && op->arg == CL_B_PROTO ? 4 : -1;
+			if (which >= 0 && !(found & 1 << which)) {
+				s->flow4_op[which] = (int8_t)i;
+				found |= 1 << which;
+			}
+		}
+		s->flow4 = found == 31;
+	}
 }
 
 /* The compiled key; rev: addresses and ports trade places (the flow key's reverse). */
@@ -277,31 +285,13 @@ static inline void rec_key4(const struct cl_spec *s, const struct cl_rec *r, uin
 	plain4_key(s, addr, port, r->id0, flags, out, rev);
 }
 
-/*
- * The flow key's items that vary for IPv4 records are its protocol, its
- * addresses and its ports (the rest are constant: the family, a zero
- * ethertype and source id); spelt out, both directions at once.
- */
+/* Both flow keys of an IPv4 record without cold blocks (plain4_flow_keys). */
 bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey)
 {
-	uint8_t *k = (uint8_t *)key, *rk = (uint8_t *)rkey;
-	const int16_t *at = s->pair_at;
-	uint32_t sa = r->saddr.v4, da = r->daddr.v4;
-	uint16_t sp = (uint16_t)r->id1, dp = (uint16_t)(r->id1 >> 16);
-
-	if (r->family != RA_AF_INET || r->full || s->flow_proto_at < 0)
+	if (r->family != RA_AF_INET || r->full || !s->flow4)
 		return false;
-	memcpy(key, s->key4, 64);
-	memcpy(rkey, s->key4, 64);
-	k[s->flow_proto_at] = rk[s->flow_proto_at] = CL_ID0_BYTE(r->id0, CL_B_PROTO);
-	memcpy(k + at[0] + 1, &sa, 4);
-	memcpy(k + at[1] + 1, &da, 4);
-	memcpy(rk + at[0] + 1, &da, 4);
-	memcpy(rk + at[1] + 1, &sa, 4);
-	memcpy(k + at[2], &sp, 2);
-	memcpy(k + at[3], &dp, 2);
-	memcpy(rk + at[2], &dp, 2);
-	memcpy(rk + at[3], &sp, 2);
+	plain4_flow_keys(s, r->saddr.v4, r->daddr.v4, (uint16_t)r->id1, (uint16_t)(r->id1 >> 16),
+			 CL_ID0_BYTE(r->id0, CL_B_PROTO), key, rkey);
 	return true;
 }
 

@@ -259,7 +259,7 @@ static void free_cold(struct cl_table *t, struct cl_hot *g)
  * the key is the flow's (with -m keys, one-record groups are few and
  * scattered: pointing at them would bring a page of the input back for
  * each when they are emitted). */
-static bool add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
+bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		      struct ra_err *err)
 {
 	uint64_t pos;
@@ -330,7 +330,7 @@ static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec
 }
 
 /* Merge r into g. */
-static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	struct cl_cold *c;
 
@@ -355,8 +355,8 @@ static bool merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, 
  * its first record becomes a merged group here (the record is decoded,
  * its key checked, and the slot made to point at the merged group).
  */
-static struct cl_hot *lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
-			     size_t *empty, bool *reversed, bool *failed, struct ra_err *err)
+struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+			  size_t *empty, bool *reversed, bool *failed, struct ra_err *err)
 {
 	size_t m = t->cap - 1, i = hash & m;
 	size_t klen = t->spec.keylen;
@@ -432,31 +432,17 @@ bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *
 	bool failed = false, reversed = false;
 	size_t empty = SIZE_MAX;
 
-	e->g = lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &empty, &reversed, &failed,
+	e->g = tbl_lookup(t, b->ekeys[j], s->flow && e->ip ? b->rkeys[j] : NULL, e->hash, &empty, &reversed, &failed,
 		      err);
 	if (failed)
 		return false;
 	if (!e->g)
-		return add_first(t, e->r, e->swapped, e->hash, empty, err);
+		return tbl_add_first(t, e->r, e->swapped, e->hash, empty, err);
 	if (reversed) {
 		e->r = tbl_swapped(b, e->r);
 		e->swapped = !e->swapped;
 	}
-	return merge(t, e->g, e->r, err);
-}
-
-/* r (not swapped) looked up by its key (a new group made for it when
- * there is none) and merged: for keys that are not the flow's. */
-bool tbl_resolve_rec(struct cl_table *t, const struct cl_rec *r, const uint64_t *key, uint32_t hash,
-		     struct ra_err *err)
-{
-	bool failed = false, reversed = false;
-	size_t empty = SIZE_MAX;
-	struct cl_hot *g = lookup(t, key, NULL, hash, &empty, &reversed, &failed, err);
-
-	if (failed)
-		return false;
-	return g ? merge(t, g, r, err) : add_first(t, r, false, hash, empty, err);
+	return tbl_merge(t, e->g, e->r, err);
 }
 
 /* The group of log entry e, ready to emit; NULL on damage (a bug). */

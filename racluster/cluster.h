@@ -51,7 +51,8 @@ struct cl_spec {
 	uint64_t key4[CL_MAX_KEYLEN / 8];
 	struct cl_op4 ops4[CL_MAX_KEYS];
 	int nops4;		/* -1: no such compiled key (it is too long) */
-	int16_t flow_proto_at;	/* the flow key, compiled: where its protocol goes; -1: not so */
+	bool flow4;		/* the flow key, compiled: its varying items are these five */
+	int8_t flow4_op[5];	/* ops4 of saddr, daddr, sport, dport, proto */
 };
 
 /*
@@ -128,8 +129,8 @@ bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, str
  * come, up to the first record of another type or a damaged one; those
  * outside tr are skipped.  *used, *nrec: the bytes and records taken.  All
  * are merged when it returns; call cl_drain before.  Only for specs
- * cl_feed_usable takes (keys that are not the flow's, not matrix, not
- * rmon) and with no filter; false with err out of memory.
+ * cl_feed_usable takes (not matrix, not rmon) and with no filter; false
+ * with err out of memory.
  */
 struct time_range;
 bool cl_feed_usable(const struct cl_spec *s);

@@ -23,16 +23,6 @@ static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
 	return fam == RA_AF_INET ? a.v4 > b.v4 : memcmp(&a, &b, sizeof(a)) > 0;
 }
 
-/* An order of keys (any will do, as long as both directions of a flow
- * agree on which of their keys is the smaller): word by word. */
-static inline bool key_less(const uint64_t *a, const uint64_t *b, size_t words)
-{
-	for (size_t i = 0; i < words; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i];
-	return false;
-}
-
 /* A batch's keys and hashes; the slots they hash to are fetched. */
 static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *const *rs, int n)
 {

@@ -180,6 +180,14 @@ static inline void plain4_mv(const uint8_t *b, const struct plain4_blocks *x, st
 /* Items of a compiled IPv4 key (struct cl_op4.kind). */
 enum { CL_K4_ADDR, CL_K4_PORT, CL_K4_ID0, CL_K4_TOS, CL_K4_TCPFLAGS };
 
+/* A value into a key, where op says. */
+static inline void plain4_put(uint64_t *k, const struct cl_op4 *op, uint64_t v)
+{
+	k[op->word] |= v << op->shift;
+	if (op->spill)
+		k[op->word + 1] |= v >> (64 - op->shift);
+}
+
 /* The compiled IPv4 key (cl_key4_compile) of a record's values; rev:
  * addresses and ports trade places (the flow key's reverse).  Values go
  * in as whole words: a key read as words right after being written byte
@@ -203,10 +211,30 @@ static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], c
 		case CL_K4_TOS: v = cl_rec_stos(id0, op->arg); break;
 		default: v = tcpflags[op->arg]; break;
 		}
-		out[op->word] |= v << op->shift;
-		if (op->spill)
-			out[op->word + 1] |= v >> (64 - op->shift);
+		plain4_put(out, op, v);
 	}
+}
+
+/* The flow key (s->flow4) of a record's values, and the reverse direction's:
+ * its varying items are the protocol, the addresses and the ports. */
+static inline void plain4_flow_keys(const struct cl_spec *s, uint32_t sa, uint32_t da, uint16_t sp, uint16_t dp,
+				    uint8_t proto, uint64_t *key, uint64_t *rkey)
+{
+	const struct cl_op4 *o = s->ops4;
+	const int8_t *at = s->flow4_op;
+
+	memcpy(key, s->key4, 64);
+	memcpy(rkey, s->key4, 64);
+	plain4_put(key, &o[at[0]], sa);
+	plain4_put(key, &o[at[1]], da);
+	plain4_put(key, &o[at[2]], sp);
+	plain4_put(key, &o[at[3]], dp);
+	plain4_put(key, &o[at[4]], proto);
+	plain4_put(rkey, &o[at[0]], da);
+	plain4_put(rkey, &o[at[1]], sa);
+	plain4_put(rkey, &o[at[2]], dp);
+	plain4_put(rkey, &o[at[3]], sp);
+	plain4_put(rkey, &o[at[4]], proto);
 }
 
 #endif

@@ -1,18 +1,20 @@
 /*
  * ring.c - records straight from a mapped input into racluster's table,
- * for -m keys (not the flow's, not matrix, not rmon), without a call per
- * record.  A loop frames the records itself.  The common record (IPv4, not
- * merged before: plain4.h) is not decoded on its way in: its key is made
- * from its bytes, and once its group is found its values are read where
- * the merge sees them, so they go from the input to the group through
- * registers.  Other records are decoded as usual and go the table's
- * general way, as do common records that start a group.  All move through
- * one ring in the order they came, in the three stages pipeline.c has,
- * AHEAD records apart: key and hash made and the slot fetched; the slot
- * read and the group fetched; looked up and merged.
+ * without a call per record (not for matrix or rmon keys).  A loop frames
+ * the records itself.  The common record (IPv4, not merged before:
+ * plain4.h) is not decoded on its way in: its key is made from its bytes;
+ * once its group is found its values are read where the merge sees them,
+ * so they go from the input to the group through registers, and one that
+ * starts a group goes on its log as it is.  Other records are decoded as
+ * usual and go the table's general way, as do common records merged into
+ * groups of the flow key.  All move through one ring in the order they
+ * came, in the three stages pipeline.c has, AHEAD records apart: key and
+ * hash made and the slot fetched; the slot read and the group fetched;
+ * looked up and merged.
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "options.h"
@@ -25,11 +27,13 @@
 
 struct ring_ent {
 	const uint8_t *raw;		/* a common record in the input; NULL: decoded in rec[] */
-	uint32_t hash;
+	uint32_t hash;			/* flow key: of the smaller direction's key */
 	uint16_t len;
+	bool ip;			/* flow key of an IP flow: either direction matches */
 	const void *ahead;		/* what prefetch_key fetched (kept: see there) */
 	struct plain4_blocks x;		/* what its blocks hold */
 	uint64_t key[RING_KEY / 8];
+	uint64_t rkey[RING_KEY / 8];	/* flow key: the reverse direction's */
 };
 
 struct cl_ring {
@@ -37,31 +41,51 @@ struct cl_ring {
 	struct cl_rec rec[RING];		/* the records decoded, by entry */
 	struct ra_flow full[RING];		/* and whole, when they have cold blocks */
 	uint8_t copy[RING][CL_REC_COPY_MAX];
+	struct cl_rec swapped;			/* a record merged into its reverse direction's group */
+	struct ra_flow swapped_full;
 };
 
 bool cl_feed_usable(const struct cl_spec *s)
 {
-	return !s->flow && !s->matrix && !s->rmon && s->nops4 >= 0 && s->keylen <= RING_KEY;
+	return !s->matrix && !s->rmon && s->nops4 >= 0 && s->keylen <= RING_KEY;
+}
+
+/* A decoded record's keys (as pipeline.c makes them). */
+static void rec_keys(const struct cl_spec *s, struct ring_ent *e, const struct cl_rec *r)
+{
+	e->ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
+	if (e->ip && cl_rec_flow_keys4(s, r, e->key, e->rkey))
+		return;
+	cl_rec_key(s, r, e->key);
+	if (e->ip)
+		cl_reverse_key(s, e->key, e->rkey);
 }
 
 /*
  * Entry e made from the record b (len bytes): false when it is damaged
  * (left to the caller's reader to report); *keep false when it is outside
- * tr.
+ * tr.  A common record's key is made from its bytes (the flow key's too,
+ * when compiled: its varying items are the protocol, addresses and ports).
  */
 static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
 		       const struct time_range *tr, bool *keep)
 {
 	struct ring_ent *e = &q->ent[slot];
+	const uint64_t *k = e->key;
+	size_t words = s->keylen / 8;
 
-	if (plain4_check(b, len, &e->x)) {
+	if ((!s->flow || s->flow4) && plain4_check(b, len, &e->x)) {
 		uint64_t stime = ld_le64(b + 8);
 		uint32_t addr[2] = { plain4_be32(b + 56), plain4_be32(b + 60) };
 		uint16_t port[2] = { ld_le16(b + 20), ld_le16(b + 22) };
 		uint8_t flags[2] = { b[28], b[29] };
 
 		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
-		plain4_key(s, addr, port, plain4_id0(b), flags, e->key, 0);
+		e->ip = s->flow;
+		if (e->ip)
+			plain4_flow_keys(s, addr[0], addr[1], port[0], port[1], b[4], e->key, e->rkey);
+		else
+			plain4_key(s, addr, port, plain4_id0(b), flags, e->key, 0);
 		e->raw = b;
 		e->len = (uint16_t)len;
 	} else {
@@ -76,10 +100,13 @@ static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot
 			r->full = &q->full[slot];
 		}
 		*keep = ra_time_range_match(tr, r->stime, r->ltime);
-		cl_rec_key(s, r, e->key);
+		rec_keys(s, e, r);
 		e->raw = NULL;
 	}
-	e->hash = cl_hash_key(e->key, s->keylen / 8);
+	/* the flow key: an IP flow's two directions hash alike (pipeline.c) */
+	if (e->ip && key_less(e->rkey, e->key, words))
+		k = e->rkey;
+	e->hash = cl_hash_key(k, words);
 	return true;
 }
 
@@ -104,9 +131,12 @@ static inline struct cl_hot *find_merged(const struct cl_table *t, const uint64_
 static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct ra_err *err)
 {
 	const struct ring_ent *e = &q->ent[slot];
+	struct cl_rec *r = &q->rec[slot];
+	bool reversed = false, failed = false;
+	size_t empty = SIZE_MAX;
 	struct cl_hot *g;
 
-	if (e->raw) {
+	if (e->raw && !e->ip) {
 		g = find_merged(t, e->key, e->hash);
 		if (g && !(g->gflags & CL_G_COLDCMP)) {	/* the common case: merged from the input */
 			struct cl_mv v;
@@ -114,9 +144,28 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 			cl_hot_merge_mv(g, &v);
 			return true;
 		}
-		plain4_decode(e->raw, e->len, &e->x, &q->rec[slot], NULL, true);
 	}
-	return tbl_resolve_rec(t, &q->rec[slot], e->key, e->hash, err);
+	g = tbl_lookup(t, e->key, e->ip ? e->rkey : NULL, e->hash, &empty, &reversed, &failed, err);
+	if (failed)
+		return false;
+	if (!g) {
+		if (e->raw) {	/* all a new group takes of it */
+			r->raw = e->raw;
+			r->len = e->len;
+			r->in_place = true;
+		}
+		return tbl_add_first(t, r, false, e->hash, empty, err);
+	}
+	if (e->raw)
+		plain4_decode(e->raw, e->len, &e->x, r, NULL, true);
+	if (reversed) {
+		q->swapped = *r;
+		if (r->full)
+			q->swapped_full = *r->full;
+		cl_rec_swap(&q->swapped, r->full ? &q->swapped_full : NULL);
+		r = &q->swapped;
+	}
+	return tbl_merge(t, g, r, err);
 }
 
 bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, size_t *used,

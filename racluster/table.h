@@ -147,16 +147,33 @@ static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, 
 	return NULL;
 }
 
+/* An order of keys (any will do, as long as both directions of a flow
+ * agree on which of their keys is the smaller): word by word. */
+static inline bool key_less(const uint64_t *a, const uint64_t *b, size_t words)
+{
+	for (size_t i = 0; i < words; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i];
+	return false;
+}
+
 /* cluster.c, for the pipeline */
 /* A copy of r with its directions swapped, from the batch's scratch space. */
 const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r);
 /* Entry j of batch b looked up (a new group made for it when there is
  * none) and merged. */
 bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *err);
-/* r (not swapped) looked up by its key (a new group made for it when
- * there is none) and merged: for keys that are not the flow's. */
-bool tbl_resolve_rec(struct cl_table *t, const struct cl_rec *r, const uint64_t *key, uint32_t hash,
-		     struct ra_err *err);
+/* The group of key (or, with rkey, of the reverse direction: *reversed),
+ * a group holding its first record made a merged one; NULL when there is
+ * none (*empty: the slot a new group takes) or on an error (*failed). */
+struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_t *rkey, uint32_t hash,
+			  size_t *empty, bool *reversed, bool *failed, struct ra_err *err);
+/* A new group of r in slot (SIZE_MAX: look for one); only r->raw, len
+ * and in_place are read.  swapped: r's directions were swapped. */
+bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
+		   struct ra_err *err);
+/* Merge r into g (and into its cold part, made when r needs one). */
+bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
 void tbl_maybe_compact(struct cl_table *t);
 

@@ -176,10 +176,10 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	done
 }
 
-@test "records framed in place (-m, mapped file) and read one by one (stdin) agree, damage included" {
-	# with -m keys, racluster frames a mapped file's records itself and
-	# merges the common ones straight from its bytes; from stdin it takes
-	# them one by one: groups, error and exit status must be the same
+@test "records framed in place (mapped file) and read one by one (stdin) agree, damage included" {
+	# racluster frames a mapped file's records itself and merges the
+	# common ones straight from its bytes; from stdin it takes them one by
+	# one: groups, error and exit status must be the same
 	g="$BATS_TEST_TMPDIR/g.argus"
 	"$top_builddir/tests/gen/ragen" -n 6000 -s 5 -w "$g"
 	# a record start, from the message about a file cut there
@@ -190,7 +190,7 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	cp "$g" "$BATS_TEST_TMPDIR/bad.argus"
 	printf '\007' | dd of="$BATS_TEST_TMPDIR/bad.argus" bs=1 seek=$((at + 5)) conv=notrunc 2>/dev/null
 	f="stime ltime saddr sport daddr dport proto sttl stos pkts bytes appbytes state dir trans seq synack"
-	for m in "-m saddr" "-m proto dport" "-m daddr sttl" "-m saddr/22 stos" "-t 2024/01/01.00:00:01-2024/01/01.00:00:04 -m saddr"; do
+	for m in "" "-M nocorrect" "-m saddr" "-m proto dport" "-m daddr sttl" "-m saddr/22 stos" "-t 2024/01/01.00:00:01-2024/01/01.00:00:04 -m saddr"; do
 		for in in "$g" "$BATS_TEST_TMPDIR/bad.argus"; do
 			run --separate-stderr sh -c "cat '$in' | racluster $m -r - -L -1 -c , -s $f"
 			want=$output want_err=${stderr#racluster: *: } want_status=$status

@@ -57,7 +57,7 @@ static size_t feed_records(uint8_t *buf, int n)
 	for (int i = 0; i < n; i++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		unsigned kind = (unsigned)(seed >> 59) % 8, r = (unsigned)(seed >> 20);
-		flow(&f, 0x0a000000u | (r % 400), 0xc0a80000u | (r >> 8) % 7, (uint16_t)(1024 + r % 3), (uint16_t)(r % 2 ? 53 : 80),
+		flow(&f, 0x0a000000u | (r % 100), 0xc0a80000u | (r >> 8) % 7, (uint16_t)(1024 + r % 3), (uint16_t)(r % 2 ? 53 : 80),
 		     1000000 + 1000ull * i, (r >> 4) % 3000000);
 		f.proto = r % 5 ? 6 : 17;
 		f.sttl = (uint8_t)(60 + r % 3);
@@ -88,6 +88,8 @@ static size_t feed_records(uint8_t *buf, int n)
 		} else if (kind == 5) {	/* TCP counters */
 			RA_SET(&f, RA_BLK_TCP);
 			f.sretrans = r % 4;
+		} else if (kind == 6) {	/* the reverse direction */
+			cl_swap_flow(&f);
 		}
 		len += ra_encode_flow(&f, buf + len);
 	}
@@ -114,8 +116,9 @@ static void test_feed(void)
 {
 	static const char *const specs[][3] = {
 		{ "saddr" }, { "proto", "dport" }, { "daddr/24" }, { "sttl", "stos" }, { "smac" }, { "saddr/16", "sport" },
+		{ NULL },	/* the flow key */
 	};
-	static const int nkeys[] = { 1, 2, 1, 2, 1, 2 };
+	static const int nkeys[] = { 1, 2, 1, 2, 1, 2, 0 };
 	const int n = 4000;
 	uint8_t *in = malloc((size_t)n * 400 + 64), *rec;
 	struct emitted a = { 0, malloc((size_t)n * 600) }, b = { 0, malloc((size_t)n * 600) };
@@ -149,7 +152,8 @@ static void test_feed(void)
 			cl_table_free(t2);
 		}
 	}
-	ok(same, "cl_feed: the groups of records merged one by one, for six -m forms, with a time range and without");
+	ok(same, "cl_feed: the groups of records merged one by one, for six -m forms and the flow key, with a time "
+		 "range and without");
 	/* a record of another type ends what cl_feed takes */
 	rec = in + len;
 	memset(rec, 0, 16);
@@ -165,7 +169,13 @@ static void test_feed(void)
 		cl_table_free(t);
 	}
 	ok(stopped, "cl_feed stops at a record that is not a flow");
-	ok(!cl_feed_usable(&(struct cl_spec){ .flow = true }), "cl_feed is not for the flow key");
+	{
+		const char *matrix[] = { "matrix" };
+		struct cl_spec m, r;
+		cl_spec_parse(&m, matrix, 1, false, &err);
+		cl_spec_parse(&r, specs[0], 1, true, &err);
+		ok(!cl_feed_usable(&m) && !cl_feed_usable(&r), "cl_feed is not for matrix or rmon keys");
+	}
 	free(in);
 	free(a.buf);
 	free(b.buf);
