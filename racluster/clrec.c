@@ -96,7 +96,12 @@ static void read_block(struct cl_rec *r, unsigned type, const uint8_t *p, size_t
 		}
 		break;
 	}
-	case RA_BLK_L2: case RA_BLK_TCP: case RA_BLK_TIMING: case RA_BLK_ID: case RA_BLK_ICMP:
+	case RA_BLK_TCP:
+		for (int i = 0; i < 6; i++)
+			r->tcp[i] = ld_le32(p + 4 * i);
+		r->has_tcp = true;
+		break;
+	case RA_BLK_L2: case RA_BLK_TIMING: case RA_BLK_ID: case RA_BLK_ICMP:
 		r->cold = true;		/* decoded whole by the caller */
 		break;
 	default:
@@ -148,6 +153,7 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 		return bad(err, "flow record shorter than its core");
 	r->present = 0;
 	r->cold = false;
+	r->has_tcp = false;
 	r->trans = 0;
 	r->synack = r->ackdat = 0;
 	r->blank[0] = r->blank[1] = 0;
@@ -395,6 +401,11 @@ void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
 	t8 = r->stcpflags;
 	r->stcpflags = r->dtcpflags;
 	r->dtcpflags = t8;
+	for (int i = 0; i < 6; i += 2) {
+		uint32_t n = r->tcp[i];
+		r->tcp[i] = r->tcp[i + 1];
+		r->tcp[i + 1] = n;
+	}
 	r->dir = ra_dir_reversed(r->dir);
 	cl_swap_marks(r->blank, &r->prefix_set, &r->sprefix, &r->dprefix);
 	if (full) {

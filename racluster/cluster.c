@@ -57,7 +57,10 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	t->stride = (s->keylen + sizeof(struct cl_hot) + 63) & ~(size_t)63;
 	t->chk = cl_chk_init(s);
 	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
-	t->cold = calloc(MAX_COLD_CHUNKS, sizeof(*t->cold));
+	t->cold.size = sizeof(struct cl_cold);
+	t->tcp.size = sizeof(struct cl_tcp);
+	t->cold.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->cold.chunks));
+	t->tcp.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->tcp.chunks));
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
 	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, true);
@@ -67,7 +70,7 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	for (int i = 0; i < CL_INFLIGHT; i++)
 		for (int j = 0; j < 2 * CL_BATCH; j++)
 			ra_flow_init(&t->b[i].full[j]);
-	if (!t->chunks || !t->log || !t->slots || !t->cold)
+	if (!t->chunks || !t->log || !t->slots || !t->cold.chunks || !t->tcp.chunks)
 		goto nomem;
 	return t;
 nomem:
@@ -85,9 +88,12 @@ void cl_table_free(struct cl_table *t)
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
 		big_free(t->log[i], LOG_BYTES);
-	for (uint32_t i = 0; i < t->ncold; i++)
-		free(t->cold[i]);
-	free(t->cold);
+	for (uint32_t i = 0; i < t->cold.nchunks; i++)
+		free(t->cold.chunks[i]);
+	for (uint32_t i = 0; i < t->tcp.nchunks; i++)
+		free(t->tcp.chunks[i]);
+	free(t->cold.chunks);
+	free(t->tcp.chunks);
 	free(t->ring);
 	free(t->chunks);
 	free(t->log);
@@ -99,9 +105,10 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 
 size_t cl_memory(const struct cl_table *t)
 {
-	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride + (size_t)t->ncold * COLD_PER_CHUNK * sizeof(struct cl_cold) +
-	       (size_t)t->nlog * LOG_BYTES + t->cap * sizeof(*t->slots) + sizeof(*t) +
-	       (t->nchunks + t->ncold + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
+	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride + (size_t)t->cold.nchunks * POOL_PER_CHUNK * t->cold.size +
+	       (size_t)t->tcp.nchunks * POOL_PER_CHUNK * t->tcp.size + (size_t)t->nlog * LOG_BYTES +
+	       t->cap * sizeof(*t->slots) + sizeof(*t) +
+	       (t->nchunks + t->cold.nchunks + t->tcp.nchunks + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
 }
 
 static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref)
@@ -222,36 +229,66 @@ static bool log_room(struct cl_table *t, size_t need)
 }
 
 
-/* A cold part for g (number + 1 in g->cold); NULL out of memory. */
-static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct ra_err *err)
+/* An item of pool p: its number (0 out of memory). */
+static uint32_t pool_get(struct pool *p)
 {
 	uint32_t n;
 
-	if (t->cold_free) {
-		n = t->cold_free;
-		t->cold_free = cold_at(t, n)->f.seq;
-	} else {
-		if ((t->cold_used >> COLD_SHIFT) >= t->ncold) {
-			if (t->ncold >= MAX_COLD_CHUNKS ||
-			    !(t->cold[t->ncold] = malloc(COLD_PER_CHUNK * sizeof(struct cl_cold)))) {
-				ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
-				return NULL;
-			}
-			t->ncold++;
-		}
-		n = ++t->cold_used;
+	if (p->free) {
+		n = p->free;
+		memcpy(&p->free, pool_at(p, n), 4);
+		return n;
 	}
-	g->cold = n;
-	return cold_at(t, n);
+	if ((p->used >> POOL_SHIFT) >= p->nchunks) {
+		if (p->nchunks >= POOL_MAX_CHUNKS || !(p->chunks[p->nchunks] = malloc((size_t)POOL_PER_CHUNK * p->size)))
+			return 0;
+		p->nchunks++;
+	}
+	return ++p->used;
 }
 
-static void free_cold(struct cl_table *t, struct cl_hot *g)
+static void pool_put(struct pool *p, uint32_t n)
 {
-	if (!g->cold)
-		return;
-	cold_at(t, g->cold)->f.seq = t->cold_free;
-	t->cold_free = g->cold;
-	g->cold = 0;
+	memcpy(pool_at(p, n), &p->free, 4);
+	p->free = n;
+}
+
+/* A cold part for g (number + 1 in g->cold); NULL out of memory. */
+static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct ra_err *err)
+{
+	if (!(g->cold = pool_get(&t->cold))) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+		return NULL;
+	}
+	return cold_at(t, g->cold);
+}
+
+/* r's TCP counters added to g's (a part made for them first when g has none). */
+static bool merge_tcp(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+{
+	struct cl_tcp *c;
+
+	if (!g->tcp) {
+		if (!(g->tcp = pool_get(&t->tcp))) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+			return false;
+		}
+		memset(pool_at(&t->tcp, g->tcp), 0, sizeof(*c));
+	}
+	c = pool_at(&t->tcp, g->tcp);
+	for (int i = 0; i < 6; i++)
+		c->n[i] += r->tcp[i];
+	return true;
+}
+
+/* g's parts go back to their pools. */
+static void free_parts(struct cl_table *t, struct cl_hot *g)
+{
+	if (g->cold)
+		pool_put(&t->cold, g->cold);
+	if (g->tcp)
+		pool_put(&t->tcp, g->tcp);
+	g->cold = g->tcp = 0;
 }
 
 /* A new group: its first record goes on the log, as it came without
@@ -320,6 +357,8 @@ static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *er
 static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	cl_hot_init(&t->spec, t->chk, g, r);
+	if (r->has_tcp && !merge_tcp(t, g, r, err))
+		return false;
 	if (cl_rec_needs_cold(r)) {
 		struct cl_cold *c = alloc_cold(t, g, err);
 		if (!c)
@@ -335,6 +374,8 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	struct cl_cold *c;
 
 	cl_hot_merge(&t->spec, g, r);
+	if (r->has_tcp && !merge_tcp(t, g, r, err))
+		return false;
 	if (!cl_rec_touches_cold(r, g))
 		return true;
 	if (g->cold) {
@@ -459,7 +500,8 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 		return t->out_one ? &t->out : NULL;
 	}
 	g = group_at(t, idx);
-	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL, &t->out);
+	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL,
+		       g->tcp ? pool_at(&t->tcp, g->tcp) : NULL, &t->out);
 	t->out_one = false;
 	return &t->out;
 }
@@ -469,8 +511,8 @@ static void clear_index(struct cl_table *t)
 	t->used = 0;
 	t->live = 0;
 	t->free_head = NO_GROUP;
-	t->cold_used = 0;
-	t->cold_free = 0;
+	t->cold.used = t->cold.free = 0;
+	t->tcp.used = t->tcp.free = 0;
 	t->log_end = 0;
 	t->log_dead = 0;
 	memset(t->slots, 0, t->cap * sizeof(*t->slots));
@@ -607,7 +649,7 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 				ok = fn(ctx, g);
 			if (idx != NO_GROUP) {
 				struct cl_hot *h = group_at(t, idx);
-				free_cold(t, h);
+				free_parts(t, h);
 				h->gflags = 0;
 				h->hash = t->free_head;
 				t->free_head = idx;

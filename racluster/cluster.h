@@ -75,9 +75,9 @@ struct cl_group {
 /*
  * A flow record as the table takes it.  cl_rec_decode reads the core and
  * the blocks the table merges itself (wide counters, sequence number,
- * handshake times, aggregation) into fixed words, and copies the record
- * without payload into `copy`.  A record with rarer blocks (L2, TCP
- * counters, timing, ID, ICMP) has `cold` set: decode the copy whole with
+ * handshake times, TCP counters, aggregation) into fixed words, and copies
+ * the record without payload into `copy`.  A record with rarer blocks (L2,
+ * timing, ID, ICMP) has `cold` set: decode the copy whole with
  * ra_decode_flow and point `full` at it before handing it over.
  */
 struct cl_rec {
@@ -91,11 +91,13 @@ struct cl_rec {
 	uint64_t blank[2];	/* marks of an already merged record */
 	uint32_t trans;
 	uint32_t synack, ackdat;
+	uint32_t tcp[6];	/* TCP counters (struct cl_tcp), when has_tcp */
 	uint32_t present;	/* 1 << RA_BLK_x, payload left out */
 	uint16_t flgs, etype, len;
 	uint8_t family, state, cause, dir, stcpflags, dtcpflags;
 	uint8_t prefix_set, sprefix, dprefix;
 	bool cold;
+	bool has_tcp;		/* it has the TCP counters block */
 	bool in_place;		/* raw is the input itself, mapped as long as the table */
 	const uint8_t *raw;	/* len bytes: the record without payload */
 	const struct ra_flow *full;	/* the whole record, when cold; else NULL */

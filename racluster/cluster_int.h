@@ -44,9 +44,11 @@ static inline uint8_t cl_rec_stos(uint64_t id0, int dst)
 /*
  * A merged group, right after its key in the table's arena: what every
  * merge touches, in as few cache lines as it fits (160 bytes).  What
- * fewer records carry (MACs, VLANs, TCP counters, timing, sFlow ids,
- * ICMP) and the addresses of IPv6 and MAC-keyed flows are in a cold part
- * of their own, made when a group first needs it.
+ * fewer records carry (MACs, VLANs, timing, sFlow ids, ICMP) and the
+ * addresses of IPv6 and MAC-keyed flows are in a cold part of their own,
+ * made when a group first needs it; TCP counters (a few records in most
+ * groups) in a small part of theirs (struct cl_tcp), so a group that meets
+ * them does not take a cold part.
  */
 struct cl_hot {
 	uint64_t cnt[6];	/* spkts dpkts sbytes dbytes sappbytes dappbytes */
@@ -58,6 +60,7 @@ struct cl_hot {
 	uint32_t trans;
 	uint32_t hash;		/* of the key; free list link when not live */
 	uint32_t cold;		/* number of the cold part + 1; 0: none */
+	uint32_t tcp;		/* number of the TCP counters part + 1; 0: none */
 	uint32_t present;
 	uint32_t synack, ackdat;
 	uint16_t flgs;
@@ -73,6 +76,11 @@ enum {
 	CL_G_ADDRBLANK = 4,	/* members disagreed on the family: addresses blank */
 	CL_G_WIDE = 8,		/* addresses are 128-bit or MACs: kept in the cold part */
 	CL_G_COLDCMP = 16,	/* every record is compared with the cold part too */
+};
+
+/* sretrans dretrans sooo dooo swinshut dwinshut, summed */
+struct cl_tcp {
+	uint32_t n[6];
 };
 
 struct cl_cold {
@@ -110,7 +118,7 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 			struct cl_group *out, struct ra_err *err);
 /* The group as it is emitted. */
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
-		    struct cl_group *out);
+		    const struct cl_tcp *tcp, struct cl_group *out);
 
 /* Eight bits to eight bytes of 0x00 or 0xff. */
 static inline uint64_t cl_expand8(unsigned b)

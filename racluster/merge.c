@@ -122,6 +122,7 @@ void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const 
 	g->id1 = r->id1;
 	g->trans = r->trans;
 	g->cold = 0;
+	g->tcp = 0;
 	g->present = r->present;
 	g->synack = r->synack;
 	g->ackdat = r->ackdat;
@@ -179,6 +180,8 @@ void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, 
 		ra_flow_init(&c->f);
 	c->f.spayload = c->f.dpayload = NULL;
 	c->f.spaylen = c->f.dpaylen = 0;
+	c->f.sretrans = c->f.dretrans = c->f.sooo = c->f.dooo = 0;	/* in the TCP part */
+	c->f.swinshut = c->f.dwinshut = 0;
 	c->f.family = r->family;
 	c->f.saddr = r->saddr;
 	c->f.daddr = r->daddr;
@@ -320,14 +323,6 @@ void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c,
 		DIFF(F_INODE, m->inode_family != f->inode_family ||
 			      memcmp(&m->inode, &f->inode, sizeof(f->inode)) != 0,
 		     memset(&m->inode, 0, sizeof(m->inode)));
-	if (RA_HAS(f, RA_BLK_TCP)) {
-		m->sretrans += f->sretrans;
-		m->dretrans += f->dretrans;
-		m->sooo += f->sooo;
-		m->dooo += f->dooo;
-		m->swinshut += f->swinshut;
-		m->dwinshut += f->dwinshut;
-	}
 	if (RA_HAS(f, RA_BLK_TIMING)) {
 		if (!m->sjit) m->sjit = f->sjit;
 		if (!m->djit) m->djit = f->djit;
@@ -361,7 +356,7 @@ static void chk_blanks(uint16_t chk0, uint16_t chk, uint64_t blank[2])
 }
 
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
-		    struct cl_group *out)
+		    const struct cl_tcp *tcp, struct cl_group *out)
 {
 	struct ra_flow *f = &out->f;
 	uint8_t fam = CL_ID0_BYTE(g->id0, CL_B_FAMILY);
@@ -408,6 +403,14 @@ void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *
 	f->dtcpflags = g->dtcpflags;
 	f->synack = g->synack;
 	f->ackdat = g->ackdat;
+	if (tcp) {
+		f->sretrans = tcp->n[0];
+		f->dretrans = tcp->n[1];
+		f->sooo = tcp->n[2];
+		f->dooo = tcp->n[3];
+		f->swinshut = tcp->n[4];
+		f->dwinshut = tcp->n[5];
+	}
 	f->present = (g->present | f->present) & ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
 	RA_SET(f, RA_BLK_AGG);
 	f->trans = g->trans;

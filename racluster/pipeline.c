@@ -101,7 +101,7 @@ static inline void fetch_cold(struct cl_table *t, const struct entry *e)
 	if (!e->ahead_group)
 		return;
 	memcpy(&ref, (const uint8_t *)e->ahead + t->spec.keylen + offsetof(struct cl_hot, cold), 4);
-	if (ref && ref - 1 < t->cold_used)
+	if (ref && ref - 1 < t->cold.used)
 		__builtin_prefetch(cold_at(t, ref), 1);
 }
 

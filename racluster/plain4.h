@@ -142,6 +142,7 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 	r->dtcpflags = b[29];
 	r->prefix_set = r->sprefix = r->dprefix = 0;
 	r->cold = false;
+	r->has_tcp = false;
 	r->full = NULL;
 	r->in_place = in_place;
 	r->raw = b;

@@ -24,9 +24,19 @@
 #define LOG_REF 0xff			/* in byte 0 of a logged record: it is in the input, at a pointer */
 #define LOG_REF_LEN (LOG_HDR + 16)	/* such an entry: type, flags, 16, the record's length, the pointer */
 #define LOG_COMPACT_MIN ((uint64_t)1 << 20)	/* dead bytes worth a rewrite of the log */
-#define COLD_SHIFT 12
-#define COLD_PER_CHUNK (1u << COLD_SHIFT)
-#define MAX_COLD_CHUNKS (1u << 18)
+#define POOL_SHIFT 12
+#define POOL_PER_CHUNK (1u << POOL_SHIFT)
+#define POOL_MAX_CHUNKS (1u << 18)
+
+/* Parts of groups made when a group first needs one (cold parts, TCP
+ * counters): items of one size in chunks, numbered from 1, with a free
+ * list through their first 4 bytes. */
+struct pool {
+	uint8_t **chunks;
+	uint32_t nchunks, used;
+	uint32_t free;			/* number of the first free item; 0: none */
+	uint32_t size;			/* bytes an item */
+};
 
 struct cl_table {
 	struct cl_spec spec;
@@ -36,9 +46,8 @@ struct cl_table {
 	uint32_t used;			/* merged groups handed out from the arena */
 	uint32_t free_head;		/* free list through cl_hot.hash */
 	uint16_t chk;			/* cl_hot.chk of a new group */
-	struct cl_cold **cold;		/* cold parts, in chunks */
-	uint32_t ncold, cold_used;
-	uint32_t cold_free;		/* free list through cl_cold.f.seq, as number + 1 */
+	struct pool cold;		/* struct cl_cold, by cl_hot.cold */
+	struct pool tcp;		/* struct cl_tcp, by cl_hot.tcp */
 	uint32_t live;			/* groups in the index, first records included */
 	/* the log: every group in the order first seen, as its hash, its
 	 * merged group's number (NO_GROUP while it holds one record) and that
@@ -112,10 +121,12 @@ static inline const uint8_t *log_record(const uint8_t *e, size_t *len)
 	return p;
 }
 
-static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n)
+static inline void *pool_at(const struct pool *p, uint32_t n)
 {
-	return &t->cold[(n - 1) >> COLD_SHIFT][(n - 1) & (COLD_PER_CHUNK - 1)];
+	return p->chunks[(n - 1) >> POOL_SHIFT] + (size_t)((n - 1) & (POOL_PER_CHUNK - 1)) * p->size;
 }
+
+static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n) { return pool_at(&t->cold, n); }
 
 /*
  * Fetch the key (and so the group's first line) that a hash names, looking
