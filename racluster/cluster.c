@@ -263,8 +263,8 @@ static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct r
 	return cold_at(t, g->cold);
 }
 
-/* r's TCP counters added to g's (a part made for them first when g has none). */
-static bool merge_tcp(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+/* TCP counters added to g's (a part made for them first when g has none). */
+bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err)
 {
 	struct cl_tcp *c;
 
@@ -277,7 +277,7 @@ static bool merge_tcp(struct cl_table *t, struct cl_hot *g, const struct cl_rec 
 	}
 	c = pool_at(&t->tcp, g->tcp);
 	for (int i = 0; i < 6; i++)
-		c->n[i] += r->tcp[i];
+		c->n[i] += n[i];
 	return true;
 }
 
@@ -357,7 +357,7 @@ static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *er
 static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
 {
 	cl_hot_init(&t->spec, t->chk, g, r);
-	if (r->has_tcp && !merge_tcp(t, g, r, err))
+	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
 	if (cl_rec_needs_cold(r)) {
 		struct cl_cold *c = alloc_cold(t, g, err);
@@ -374,7 +374,7 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	struct cl_cold *c;
 
 	cl_hot_merge(&t->spec, g, r);
-	if (r->has_tcp && !merge_tcp(t, g, r, err))
+	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
 	if (!cl_rec_touches_cold(r, g))
 		return true;

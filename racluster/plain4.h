@@ -1,8 +1,9 @@
 /*
  * plain4.h - the common flow record read straight from its bytes: IPv4,
- * not merged before, with no blocks but the sequence number and the
- * handshake times.  clrec.c decodes such records in straight-line code;
- * ring.c merges them into their groups without decoding them first.
+ * not merged before, with no blocks but the sequence number, the
+ * handshake times and the TCP counters.  clrec.c decodes such records in
+ * straight-line code; ring.c merges them into their groups without
+ * decoding them first.
  */
 #ifndef RACLUSTER_PLAIN4_H
 #define RACLUSTER_PLAIN4_H
@@ -34,6 +35,8 @@ struct plain4_blocks {
 	uint64_t seq_hi;	/* the sequence number, in id1's high half */
 	uint32_t synack, ackdat;
 	uint32_t present;	/* 1 << RA_BLK_x */
+	bool has_tcp;		/* TCP counters, in tcp */
+	uint32_t tcp[6];
 };
 
 static inline uint32_t plain4_be32(const uint8_t *p)
@@ -52,6 +55,7 @@ static inline bool plain4_check(const uint8_t *b, size_t len, struct plain4_bloc
 		return false;
 	x->seq_hi = 0;
 	x->synack = x->ackdat = x->present = 0;
+	x->has_tcp = false;
 	/* the blocks as the daemon writes them: a sequence number, then handshake times */
 	if (len >= off + 8 && ld_le32(b + off) == (RA_BLK_SEQ | 8u << 16)) {
 		x->seq_hi = (uint64_t)ld_le32(b + off + 4) << 32;
@@ -79,6 +83,11 @@ static inline bool plain4_check(const uint8_t *b, size_t len, struct plain4_bloc
 		} else if (type == RA_BLK_TCPRTT && blen >= 12) {
 			x->synack = ld_le32(b + off + 4);
 			x->ackdat = ld_le32(b + off + 8);
+			x->present |= 1u << RA_BLK_TCP;
+		} else if (type == RA_BLK_TCP && blen >= 28) {
+			for (int i = 0; i < 6; i++)
+				x->tcp[i] = ld_le32(b + off + 4 + 4 * i);
+			x->has_tcp = true;
 			x->present |= 1u << RA_BLK_TCP;
 		} else {
 			return false;
@@ -142,7 +151,9 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 	r->dtcpflags = b[29];
 	r->prefix_set = r->sprefix = r->dprefix = 0;
 	r->cold = false;
-	r->has_tcp = false;
+	r->has_tcp = x->has_tcp;
+	if (x->has_tcp)
+		memcpy(r->tcp, x->tcp, sizeof(r->tcp));
 	r->full = NULL;
 	r->in_place = in_place;
 	r->raw = b;

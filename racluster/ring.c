@@ -142,7 +142,7 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 			struct cl_mv v;
 			plain4_mv(e->raw, &e->x, &v);
 			cl_hot_merge_mv(g, &v);
-			return true;
+			return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
 		}
 	}
 	g = tbl_lookup(t, e->key, e->ip ? e->rkey : NULL, e->hash, &empty, &reversed, &failed, err);

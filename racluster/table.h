@@ -183,6 +183,8 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
  * and in_place are read.  swapped: r's directions were swapped. */
 bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		   struct ra_err *err);
+/* TCP counters added to g's (a part made for them first when g has none). */
+bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err);
 /* Merge r into g (and into its cold part, made when r needs one). */
 bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
