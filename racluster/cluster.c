@@ -59,6 +59,8 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
 	t->cold.size = sizeof(struct cl_cold);
 	t->tcp.size = sizeof(struct cl_tcp);
+	t->v6.size = sizeof(struct cl_v6);
+	t->v6.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->v6.chunks));
 	t->cold.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->cold.chunks));
 	t->tcp.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->tcp.chunks));
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
@@ -70,7 +72,7 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	for (int i = 0; i < CL_INFLIGHT; i++)
 		for (int j = 0; j < 2 * CL_BATCH; j++)
 			ra_flow_init(&t->b[i].full[j]);
-	if (!t->chunks || !t->log || !t->slots || !t->cold.chunks || !t->tcp.chunks)
+	if (!t->chunks || !t->log || !t->slots || !t->cold.chunks || !t->tcp.chunks || !t->v6.chunks)
 		goto nomem;
 	return t;
 nomem:
@@ -92,8 +94,11 @@ void cl_table_free(struct cl_table *t)
 		free(t->cold.chunks[i]);
 	for (uint32_t i = 0; i < t->tcp.nchunks; i++)
 		free(t->tcp.chunks[i]);
+	for (uint32_t i = 0; i < t->v6.nchunks; i++)
+		free(t->v6.chunks[i]);
 	free(t->cold.chunks);
 	free(t->tcp.chunks);
+	free(t->v6.chunks);
 	free(t->ring);
 	free(t->chunks);
 	free(t->log);
@@ -106,9 +111,10 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 size_t cl_memory(const struct cl_table *t)
 {
 	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride + (size_t)t->cold.nchunks * POOL_PER_CHUNK * t->cold.size +
-	       (size_t)t->tcp.nchunks * POOL_PER_CHUNK * t->tcp.size + (size_t)t->nlog * LOG_BYTES +
+	       (size_t)t->tcp.nchunks * POOL_PER_CHUNK * t->tcp.size +
+	       (size_t)t->v6.nchunks * POOL_PER_CHUNK * t->v6.size + (size_t)t->nlog * LOG_BYTES +
 	       t->cap * sizeof(*t->slots) + sizeof(*t) +
-	       (t->nchunks + t->cold.nchunks + t->tcp.nchunks + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
+	       (t->nchunks + t->cold.nchunks + t->tcp.nchunks + t->v6.nchunks + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
 }
 
 static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref)
@@ -288,6 +294,8 @@ static void free_parts(struct cl_table *t, struct cl_hot *g)
 		pool_put(&t->cold, g->cold);
 	if (g->tcp)
 		pool_put(&t->tcp, g->tcp);
+	if (g->gflags & CL_G_V6)
+		pool_put(&t->v6, g->sa);
 	g->cold = g->tcp = 0;
 }
 
@@ -359,11 +367,19 @@ static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec
 	cl_hot_init(&t->spec, t->chk, g, r);
 	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
+	if (g->gflags & CL_G_V6) {
+		if (!(g->sa = pool_get(&t->v6))) {
+			g->gflags &= (uint8_t)~CL_G_V6;	/* nothing to give back */
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+			return false;
+		}
+		cl_v6_init(g, v6_of(t, g), r);
+	}
 	if (cl_rec_needs_cold(r)) {
 		struct cl_cold *c = alloc_cold(t, g, err);
 		if (!c)
 			return false;
-		cl_cold_init(&t->spec, g, c, r);
+		cl_cold_init(&t->spec, g, c, v6_of(t, g), r);
 	}
 	return true;
 }
@@ -376,6 +392,8 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	cl_hot_merge(&t->spec, g, r);
 	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
+	if (g->gflags & CL_G_V6)
+		cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL, r);
 	if (!cl_rec_touches_cold(r, g))
 		return true;
 	if (g->cold) {
@@ -387,7 +405,7 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	} else {
 		return true;
 	}
-	cl_cold_merge(&t->spec, g, c, r);
+	cl_cold_merge(&t->spec, g, c, v6_of(t, g), r);
 	return true;
 }
 
@@ -501,7 +519,7 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 	}
 	g = group_at(t, idx);
 	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL,
-		       g->tcp ? pool_at(&t->tcp, g->tcp) : NULL, &t->out);
+		       g->tcp ? pool_at(&t->tcp, g->tcp) : NULL, v6_of(t, g), &t->out);
 	t->out_one = false;
 	return &t->out;
 }
@@ -513,6 +531,7 @@ static void clear_index(struct cl_table *t)
 	t->free_head = NO_GROUP;
 	t->cold.used = t->cold.free = 0;
 	t->tcp.used = t->tcp.free = 0;
+	t->v6.used = t->v6.free = 0;
 	t->log_end = 0;
 	t->log_dead = 0;
 	memset(t->slots, 0, t->cap * sizeof(*t->slots));

@@ -45,10 +45,10 @@ static inline uint8_t cl_rec_stos(uint64_t id0, int dst)
  * A merged group, right after its key in the table's arena: what every
  * merge touches, in as few cache lines as it fits (160 bytes).  What
  * fewer records carry (MACs, VLANs, timing, sFlow ids, ICMP) and the
- * addresses of IPv6 and MAC-keyed flows are in a cold part of their own,
- * made when a group first needs it; TCP counters (a few records in most
- * groups) in a small part of theirs (struct cl_tcp), so a group that meets
- * them does not take a cold part.
+ * addresses of MAC-keyed flows are in a cold part of their own, made when
+ * a group first needs it; TCP counters (a few records in most groups) and
+ * IPv6 addresses in small parts of theirs (struct cl_tcp, struct cl_v6),
+ * so the groups that have them need not take a cold part.
  */
 struct cl_hot {
 	uint64_t cnt[6];	/* spkts dpkts sbytes dbytes sappbytes dappbytes */
@@ -74,8 +74,15 @@ enum {
 	CL_G_LIVE = 1,		/* 0: on the free list */
 	CL_G_DIRMIX = 2,	/* members disagreed on Dir */
 	CL_G_ADDRBLANK = 4,	/* members disagreed on the family: addresses blank */
-	CL_G_WIDE = 8,		/* addresses are 128-bit or MACs: kept in the cold part */
+	CL_G_WIDE = 8,		/* addresses are 128-bit or MACs: not in sa, da */
 	CL_G_COLDCMP = 16,	/* every record is compared with the cold part too */
+	CL_G_V6 = 32,		/* IPv6 addresses, in a part of their own (its number + 1 in sa);
+				 * else wide addresses (MACs) are in the cold part */
+};
+
+/* An IPv6 group's addresses, kept to their prefix. */
+struct cl_v6 {
+	union ra_addr saddr, daddr;
 };
 
 /* sretrans dretrans sooo dooo swinshut dwinshut, summed */
@@ -98,7 +105,9 @@ static inline bool cl_rec_touches_cold(const struct cl_rec *r, const struct cl_h
 }
 /* A new group from its first record (c: its cold part, when it needs one). */
 void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const struct cl_rec *r);
-void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
+void cl_v6_init(struct cl_hot *g, struct cl_v6 *v, const struct cl_rec *r);
+void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v,
+		  const struct cl_rec *r);
 /* A cold part made for a group that had none (its records had no cold
  * fields); g->cold already names it. */
 void cl_cold_open(struct cl_hot *g, struct cl_cold *c);
@@ -109,7 +118,12 @@ void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec
  * still compared); a 32-bit address meeting another (keep the common prefix). */
 void cl_id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1);
 void cl_narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x);
-void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r);
+void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v,
+		   const struct cl_rec *r);
+/* An IPv6 group's addresses meet r's (c: its cold part, NULL when none);
+ * before cl_cold_merge. */
+void cl_v6_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_v6 *v, const struct cl_cold *c,
+		 const struct cl_rec *r);
 /* A group of one record as it is emitted: what cl_hot_init, cl_cold_init
  * and cl_materialize make of it, from the record (its copy on the log,
  * swapped when it was merged so), decoded once.  again: out is as the
@@ -118,7 +132,7 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 			struct cl_group *out, struct ra_err *err);
 /* The group as it is emitted. */
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
-		    const struct cl_tcp *tcp, struct cl_group *out);
+		    const struct cl_tcp *tcp, const struct cl_v6 *v, struct cl_group *out);
 
 /* Eight bits to eight bytes of 0x00 or 0xff. */
 static inline uint64_t cl_expand8(unsigned b)

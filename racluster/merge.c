@@ -106,7 +106,7 @@ static bool is_wide(unsigned family) { return family == RA_AF_INET6 || family ==
 
 bool cl_rec_needs_cold(const struct cl_rec *r)
 {
-	return r->cold || is_wide(r->family) || r->prefix_set || (r->blank[0] | r->blank[1]);
+	return r->cold || r->family == RA_AF_ETHER || r->prefix_set || (r->blank[0] | r->blank[1]);
 }
 
 void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const struct cl_rec *r)
@@ -133,7 +133,7 @@ void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const 
 	g->dir = r->dir;
 	g->stcpflags = r->stcpflags;
 	g->dtcpflags = r->dtcpflags;
-	g->gflags = CL_G_LIVE | (is_wide(r->family) ? CL_G_WIDE : 0);
+	g->gflags = CL_G_LIVE | (is_wide(r->family) ? CL_G_WIDE : 0) | (r->family == RA_AF_INET6 ? CL_G_V6 : 0);
 	g->prefix[0] = start_prefix(r->family, s->addr_mask[0]);
 	g->prefix[1] = start_prefix(r->family, s->addr_mask[1]);
 	g->sa = g->da = 0;
@@ -150,8 +150,18 @@ void cl_cold_open(struct cl_hot *g, struct cl_cold *c)
 	c->blank[0] = c->blank[1] = 0;
 }
 
+void cl_v6_init(struct cl_hot *g, struct cl_v6 *v, const struct cl_rec *r)
+{
+	v->saddr = r->saddr;
+	v->daddr = r->daddr;
+	if (g->prefix[0] != CL_NO_PREFIX)
+		cl_mask_addr(RA_AF_INET6, &v->saddr, g->prefix[0]);
+	if (g->prefix[1] != CL_NO_PREFIX)
+		cl_mask_addr(RA_AF_INET6, &v->daddr, g->prefix[1]);
+}
+
 /* An already merged record's address prefixes narrow the group's. */
-static void input_prefixes(struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
+static void input_prefixes(struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v, const struct cl_rec *r)
 {
 	for (int w = 0; w < 2; w++) {
 		uint8_t p = w ? r->dprefix : r->sprefix;
@@ -162,7 +172,9 @@ static void input_prefixes(struct cl_hot *g, struct cl_cold *c, const struct cl_
 		if (p >= cl_family_bits(c->f.family))
 			continue;
 		g->prefix[w] = p;
-		if (g->gflags & CL_G_WIDE)
+		if (g->gflags & CL_G_V6)
+			cl_mask_addr(RA_AF_INET6, w ? &v->daddr : &v->saddr, p);
+		else if (g->gflags & CL_G_WIDE)
 			cl_mask_addr(c->f.family, w ? &c->f.daddr : &c->f.saddr, p);
 		else if (w)
 			g->da &= cl_mask32(p);
@@ -171,7 +183,8 @@ static void input_prefixes(struct cl_hot *g, struct cl_cold *c, const struct cl_
 	}
 }
 
-void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
+void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v,
+		  const struct cl_rec *r)
 {
 	(void)s;
 	if (r->full)
@@ -188,15 +201,15 @@ void cl_cold_init(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, 
 	c->f.etype = r->etype;
 	c->blank[0] = r->blank[0];
 	c->blank[1] = r->blank[1];
-	if ((g->gflags & CL_G_WIDE) || (c->f.present & COLD_IDS))
+	if ((g->gflags & (CL_G_WIDE | CL_G_V6)) == CL_G_WIDE || (c->f.present & COLD_IDS))
 		g->gflags |= CL_G_COLDCMP;
-	if (g->gflags & CL_G_WIDE) {
+	if ((g->gflags & (CL_G_WIDE | CL_G_V6)) == CL_G_WIDE) {
 		if (g->prefix[0] != CL_NO_PREFIX)
 			cl_mask_addr(r->family, &c->f.saddr, g->prefix[0]);
 		if (g->prefix[1] != CL_NO_PREFIX)
 			cl_mask_addr(r->family, &c->f.daddr, g->prefix[1]);
 	}
-	input_prefixes(g, c, r);
+	input_prefixes(g, c, v, r);
 }
 
 /* The identity fields that differ (x0, x1: the differing bits still compared). */
@@ -258,45 +271,48 @@ void cl_hot_merge(const struct cl_spec *s, struct cl_hot *g, const struct cl_rec
 	cl_hot_merge_mv(g, &v);
 }
 
-/* A wide address of the group meets a different one: the common prefix, or blank for MACs. */
-static void merge_wide_addr(struct cl_hot *g, struct cl_cold *c, int which, union ra_addr *ga,
-			    const union ra_addr *a, unsigned field)
+/* An IPv6 address of the group meets another: keep the common prefix. */
+static void narrow_v6(struct cl_hot *g, int which, union ra_addr *ga, const union ra_addr *a)
 {
-	unsigned fam = c->f.family;
 	unsigned cur = g->prefix[which] == CL_NO_PREFIX ? 128 : g->prefix[which];
 	unsigned cp;
 	union ra_addr na = *a;
 
-	if (fam != RA_AF_INET6) {		/* MACs of non-IP flows */
-		if (memcmp(ga, a, 6) != 0)
-			cl_bit_set(c->blank, field);
-		return;
-	}
-	cl_mask_addr(fam, &na, cur);
+	cl_mask_addr(RA_AF_INET6, &na, cur);
 	if (memcmp(ga->v6, na.v6, 16) == 0)
 		return;
 	cp = cl_common_prefix(ga->v6, na.v6, 128);
 	if (cp < cur) {
 		g->prefix[which] = (uint8_t)cp;
-		cl_mask_addr(fam, ga, cp);
+		cl_mask_addr(RA_AF_INET6, ga, cp);
 	}
+}
+
+void cl_v6_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_v6 *v, const struct cl_cold *c,
+		 const struct cl_rec *r)
+{
+	if ((g->gflags & (CL_G_V6 | CL_G_ADDRBLANK)) != CL_G_V6)
+		return;
+	if (!cl_bit_has(s->keyed, F_SADDR) && !(c && cl_bit_has(c->blank, F_SADDR)) && !cl_addr_eq(&v->saddr, &r->saddr))
+		narrow_v6(g, 0, &v->saddr, &r->saddr);
+	if (!cl_bit_has(s->keyed, F_DADDR) && !(c && cl_bit_has(c->blank, F_DADDR)) && !cl_addr_eq(&v->daddr, &r->daddr))
+		narrow_v6(g, 1, &v->daddr, &r->daddr);
 }
 
 #define DIFF(field, cond, reset) \
 	do { if (!cl_bit_has(s->keyed, field) && !cl_bit_has(c->blank, field) && (cond)) \
 		{ cl_bit_set(c->blank, field); reset; } } while (0)
 
-void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, const struct cl_rec *r)
+void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v,
+		   const struct cl_rec *r)
 {
 	static const struct ra_flow none;	/* a record without cold blocks */
 	const struct ra_flow *f = r->full ? r->full : &none;
 	struct ra_flow *m = &c->f;
 
-	if ((g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK)) == CL_G_WIDE) {
-		if (!cl_bit_has(s->keyed, F_SADDR) && !cl_bit_has(c->blank, F_SADDR) && !cl_addr_eq(&m->saddr, &r->saddr))
-			merge_wide_addr(g, c, 0, &m->saddr, &r->saddr, F_SADDR);
-		if (!cl_bit_has(s->keyed, F_DADDR) && !cl_bit_has(c->blank, F_DADDR) && !cl_addr_eq(&m->daddr, &r->daddr))
-			merge_wide_addr(g, c, 1, &m->daddr, &r->daddr, F_DADDR);
+	if ((g->gflags & (CL_G_WIDE | CL_G_ADDRBLANK | CL_G_V6)) == CL_G_WIDE) {	/* MACs: equal or blank */
+		DIFF(F_SADDR, memcmp(&m->saddr, &r->saddr, 6) != 0, (void)0);
+		DIFF(F_DADDR, memcmp(&m->daddr, &r->daddr, 6) != 0, (void)0);
 		if (m->family == RA_AF_ETHER)
 			DIFF(F_ETYPE, m->etype != r->etype, m->etype = 0);
 	}
@@ -336,7 +352,7 @@ void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c,
 	/* an already merged record's marks and prefixes */
 	c->blank[0] |= r->blank[0] & ~s->keyed[0];
 	c->blank[1] |= r->blank[1] & ~s->keyed[1];
-	input_prefixes(g, c, r);
+	input_prefixes(g, c, v, r);
 }
 
 /* Blank marks of the identity words: fields compared at first, no longer. */
@@ -356,7 +372,7 @@ static void chk_blanks(uint16_t chk0, uint16_t chk, uint64_t blank[2])
 }
 
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
-		    const struct cl_tcp *tcp, struct cl_group *out)
+		    const struct cl_tcp *tcp, const struct cl_v6 *v, struct cl_group *out)
 {
 	struct ra_flow *f = &out->f;
 	uint8_t fam = CL_ID0_BYTE(g->id0, CL_B_FAMILY);
@@ -374,6 +390,9 @@ void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *
 		cl_bit_set(out->blank, F_DADDR);
 		memset(&f->saddr, 0, sizeof(f->saddr));
 		memset(&f->daddr, 0, sizeof(f->daddr));
+	} else if (g->gflags & CL_G_V6) {
+		f->saddr = v->saddr;
+		f->daddr = v->daddr;
 	} else if (!(g->gflags & CL_G_WIDE)) {
 		memset(&f->saddr, 0, sizeof(f->saddr));
 		memset(&f->daddr, 0, sizeof(f->daddr));

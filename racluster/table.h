@@ -48,6 +48,7 @@ struct cl_table {
 	uint16_t chk;			/* cl_hot.chk of a new group */
 	struct pool cold;		/* struct cl_cold, by cl_hot.cold */
 	struct pool tcp;		/* struct cl_tcp, by cl_hot.tcp */
+	struct pool v6;			/* struct cl_v6, by cl_hot.sa (CL_G_V6) */
 	uint32_t live;			/* groups in the index, first records included */
 	/* the log: every group in the order first seen, as its hash, its
 	 * merged group's number (NO_GROUP while it holds one record) and that
@@ -127,6 +128,11 @@ static inline void *pool_at(const struct pool *p, uint32_t n)
 }
 
 static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n) { return pool_at(&t->cold, n); }
+/* The IPv6 addresses of group g, when it keeps them (CL_G_V6); else NULL. */
+static inline struct cl_v6 *v6_of(const struct cl_table *t, const struct cl_hot *g)
+{
+	return g->gflags & CL_G_V6 ? pool_at(&t->v6, g->sa) : NULL;
+}
 
 /*
  * Fetch the key (and so the group's first line) that a hash names, looking

@@ -49,8 +49,9 @@ static int entry_cmp(const void *a, const void *b)
 
 /* TCP counters are summed per direction in a part of their own: not a
  * cold part, swapped with a reverse direction's record, and zero again
- * in a group that reuses an evicted group's part. */
-static void test_tcp_parts(void)
+ * in a group that reuses an evicted group's part.  IPv6 addresses have a
+ * part of their own too. */
+static void test_parts(void)
 {
 	const char *saddr[] = { "saddr" };
 	struct cl_spec s;
@@ -112,6 +113,37 @@ static void test_tcp_parts(void)
 	ok(ngroups == 1 && got[0].f.sretrans == 13 && got[0].f.dretrans == 1,
 	   "flow key: the reverse direction's TCP counters are swapped in");
 	cl_table_free(t);
+
+	/* IPv6 addresses: their common prefix, in a part of their own */
+	{
+		const char *proto[] = { "proto" };
+		struct ra_flow v[3];
+		bool parts;
+		cl_spec_parse(&s, proto, 1, false, &err);
+		t = cl_table_new(&s, &err);
+		for (int i = 0; i < 3; i++) {
+			flow(&v[i], 0, 0, 1000, 80, 1000000, 10);
+			v[i].family = RA_AF_INET6;
+			memset(&v[i].saddr, 0, 16);
+			memset(&v[i].daddr, 0, 16);
+			v[i].saddr.v6[0] = 0x20;
+			v[i].saddr.v6[1] = 0x01;
+			v[i].saddr.v6[15] = 1;
+			v[i].daddr.v6[0] = 0xfe;
+			v[i].daddr.v6[15] = (uint8_t)i;
+		}
+		v[2].saddr.v6[2] = 0x80;	/* differs from the first bit of byte 2 on */
+		for (int i = 0; i < 3; i++)
+			cl_add(t, &v[i], &err);
+		parts = t->cold.used == 0 && t->v6.used == 1;
+		ngroups = 0;
+		cl_flush(t, collect, got);
+		ok(ngroups == 1 && parts && got[0].prefix[0] == 16 && got[0].prefix[1] == 126 &&
+		   got[0].f.saddr.v6[0] == 0x20 && got[0].f.saddr.v6[1] == 0x01 && got[0].f.saddr.v6[15] == 0 &&
+		   got[0].f.daddr.v6[0] == 0xfe && got[0].f.daddr.v6[15] == 0,
+		   "IPv6 groups: common prefixes kept in an address part, no cold part");
+		cl_table_free(t);
+	}
 }
 
 /* n records of every kind racluster meets, framed one after another. */
@@ -261,7 +293,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(41);
+	tap_plan(42);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -483,6 +515,6 @@ int main(void)
 		   "long keys: stable merge sort");
 	}
 	test_feed();
-	test_tcp_parts();
+	test_parts();
 	return tap_done();
 }
