@@ -288,14 +288,30 @@ static void narrow_v6(struct cl_hot *g, int which, union ra_addr *ga, const unio
 	}
 }
 
+/* Is a within the prefix of ga the group keeps (which: 0 source, 1 destination)? */
+static inline bool v6_within(const struct cl_hot *g, int which, const union ra_addr *ga, const union ra_addr *a)
+{
+	unsigned cur = g->prefix[which] == CL_NO_PREFIX ? 128 : g->prefix[which];
+	uint64_t m0 = cur >= 64 ? ~0ull : cur ? ~0ull << (64 - cur) : 0;
+	uint64_t m1 = cur >= 128 ? ~0ull : cur > 64 ? ~0ull << (128 - cur) : 0;
+	uint64_t x[2], y[2];
+
+	memcpy(x, ga->v6, 16);
+	memcpy(y, a->v6, 16);
+	return ((__builtin_bswap64(x[0]) ^ __builtin_bswap64(y[0])) & m0) == 0 &&
+	       ((__builtin_bswap64(x[1]) ^ __builtin_bswap64(y[1])) & m1) == 0;
+}
+
 void cl_v6_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_v6 *v, const struct cl_cold *c,
 		 const struct cl_rec *r)
 {
 	if ((g->gflags & (CL_G_V6 | CL_G_ADDRBLANK)) != CL_G_V6)
 		return;
-	if (!cl_bit_has(s->keyed, F_SADDR) && !(c && cl_bit_has(c->blank, F_SADDR)) && !cl_addr_eq(&v->saddr, &r->saddr))
+	if (!cl_bit_has(s->keyed, F_SADDR) && !(c && cl_bit_has(c->blank, F_SADDR)) &&
+	    !v6_within(g, 0, &v->saddr, &r->saddr))
 		narrow_v6(g, 0, &v->saddr, &r->saddr);
-	if (!cl_bit_has(s->keyed, F_DADDR) && !(c && cl_bit_has(c->blank, F_DADDR)) && !cl_addr_eq(&v->daddr, &r->daddr))
+	if (!cl_bit_has(s->keyed, F_DADDR) && !(c && cl_bit_has(c->blank, F_DADDR)) &&
+	    !v6_within(g, 1, &v->daddr, &r->daddr))
 		narrow_v6(g, 1, &v->daddr, &r->daddr);
 }
 
