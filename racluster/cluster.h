@@ -125,19 +125,23 @@ bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err);
  * until then: rotate CL_INFLIGHT buffers.
  */
 bool cl_add_batch(struct cl_table *t, const struct cl_rec *const *rs, int n, struct ra_err *err);
+/* Which records cl_feed takes: 1 this one, 0 not (a filter said no), -1
+ * it is damaged (left to the caller's reader, which reports it). */
+typedef int (*cl_select_fn)(void *ctx, const uint8_t *rec, size_t len);
+
 /*
  * Records framed here rather than one by one: from the n bytes at p (in an
  * input kept mapped as long as the table) as many whole flow records as
  * come, up to the first record of another type or a damaged one; those
- * outside tr are skipped.  *used, *nrec: the bytes and records taken.  All
- * are merged when it returns; call cl_drain before.  Only for specs
- * cl_feed_usable takes (not matrix, not rmon) and with no filter; false
- * with err out of memory.
+ * outside tr, or that select (when not NULL) does not take, are skipped.
+ * *used, *nrec: the bytes and records taken.  All are merged when it
+ * returns; call cl_drain before.  Only for specs cl_feed_usable takes (not
+ * matrix, not rmon); false with err out of memory.
  */
 struct time_range;
 bool cl_feed_usable(const struct cl_spec *s);
-bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, size_t *used,
-	     uint64_t *nrec, struct ra_err *err);
+bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err);
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 

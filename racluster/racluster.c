@@ -80,6 +80,7 @@ struct run {
 	struct cl_rec batch[CL_INFLIGHT][CL_BATCH];
 	uint8_t copies[CL_INFLIGHT][CL_BATCH][CL_REC_COPY_MAX];
 	struct ra_flow full[CL_INFLIGHT][CL_BATCH];	/* decoded whole: for the filter, or cold */
+	struct ra_flow selecting;	/* a record cl_feed frames, decoded whole for the filter */
 	const struct cl_rec *pending[CL_BATCH];
 	int npending, bi;
 };
@@ -206,6 +207,17 @@ damaged:
 	return true;
 }
 
+/* cl_feed's question: does the filter take this record? */
+static int select_record(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct run *r = ctx;
+	struct ra_err err;
+
+	if (!ra_decode_flow(rec, len, &r->selecting, &err))
+		return -1;
+	return flt_match(r->c.flt, &r->selecting);
+}
+
 /*
  * The records of a kept map framed and merged by cl_feed, as far as it
  * takes them (what it leaves, one() sees).  Returns false on a fatal
@@ -223,7 +235,8 @@ static bool feed(struct run *r, bool *fed)
 	if (n > FEED_BYTES)	/* the reader gives back the pages behind in between */
 		n = FEED_BYTES;
 	if ((r->npending && !merge_pending(r)) || !cl_drain(r->t, &r->err) ||
-	    !cl_feed(r->t, p, n, &r->c.o.trange, &used, &nrec, &r->err)) {
+	    !cl_feed(r->t, p, n, &r->c.o.trange, r->c.o.filter[0] ? select_record : NULL, r, &used, &nrec,
+		     &r->err)) {
 		if (r->err.msg[0])
 			report_run(r);
 		return false;
@@ -237,11 +250,12 @@ static int run_inputs(struct run *r)
 {
 	int status = 0;
 	/* the common case: records framed without a call each */
-	bool framed = cl_feed_usable(&r->spec) && !r->c.o.filter[0] && !r->idle;
+	bool framed = cl_feed_usable(&r->spec) && !r->idle;
 
 	for (int b = 0; b < CL_INFLIGHT; b++)
 		for (int i = 0; i < CL_BATCH; i++)
 			ra_flow_init(&r->full[b][i]);
+	ra_flow_init(&r->selecting);
 	ra_err_clear(&r->err);
 	for (;;) {
 		const uint8_t *rec;

@@ -64,11 +64,11 @@ static void rec_keys(const struct cl_spec *s, struct ring_ent *e, const struct c
 /*
  * Entry e made from the record b (len bytes): false when it is damaged
  * (left to the caller's reader to report); *keep false when it is outside
- * tr.  A common record's key is made from its bytes (the flow key's too,
+ * tr or select does not take it.  A common record's key is made from its bytes (the flow key's too,
  * when compiled: its varying items are the protocol, addresses and ports).
  */
 static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
-		       const struct time_range *tr, bool *keep)
+		       const struct time_range *tr, cl_select_fn select, void *ctx, bool *keep)
 {
 	struct ring_ent *e = &q->ent[slot];
 	const uint64_t *k = e->key;
@@ -102,6 +102,12 @@ static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot
 		*keep = ra_time_range_match(tr, r->stime, r->ltime);
 		rec_keys(s, e, r);
 		e->raw = NULL;
+	}
+	if (*keep && select) {
+		int v = select(ctx, b, len);
+		if (v < 0)
+			return false;
+		*keep = v != 0;
 	}
 	/* the flow key: an IP flow's two directions hash alike (pipeline.c) */
 	if (e->ip && key_less(e->rkey, e->key, words))
@@ -168,8 +174,8 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 	return tbl_merge(t, g, r, err);
 }
 
-bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, size_t *used,
-	     uint64_t *nrec, struct ra_err *err)
+bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
 {
 	struct cl_ring *q = t->ring;
 	size_t off = 0;
@@ -191,7 +197,7 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 		bool keep;
 
 		if (ld_le16(b) != RA_REC_FLOW || len < 8 || len % 8 || len > n - off ||
-		    !make_entry(&t->spec, q, slot, b, len, tr, &keep))
+		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep))
 			break;
 		off += len;
 		recs++;

@@ -201,6 +201,17 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 			[ "${#lines[@]}" -gt 20 ]
 		done
 	done
+	for m in "" "-m saddr" "-m proto dport"; do	# with a filter
+		for in in "$g" "$BATS_TEST_TMPDIR/bad.argus"; do
+			run --separate-stderr sh -c "cat '$in' | racluster $m -r - -L -1 -c , -s $f - src net 10.0.0.0/17 and not udp"
+			want=$output want_err=${stderr#racluster: *: } want_status=$status
+			run --separate-stderr racluster $m -r "$in" -L -1 -c , -s $f - src net 10.0.0.0/17 and not udp
+			assert_equal "$status" "$want_status"
+			assert_equal "$output" "$want"
+			assert_equal "${stderr#racluster: *: }" "$want_err"
+			[ "${#lines[@]}" -gt 20 ]
+		done
+	done
 	assert_equal "$want_status" 1
 	assert_equal "$want_err" "byte $at (record $(( $(ra -r "$BATS_TEST_TMPDIR/cut.argus" -L -1 -s seq 2>/dev/null | wc -l) + 1 ))): flow record has an unknown address family"
 }

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ra_flow_init(full);
 			while (off + 8 <= size) {
 				size_t len;
-				if (!cl_feed(t, data + off, size - off, &tr, &used, &nrec, &err))
+				if (!cl_feed(t, data + off, size - off, &tr, NULL, NULL, &used, &nrec, &err))
 					break;
 				off += used;
 				if (off + 8 > size)

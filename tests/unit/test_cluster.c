@@ -195,6 +195,19 @@ static size_t feed_records(uint8_t *buf, int n)
 	return len;
 }
 
+/* A selection as a filter makes it: records to port 80 of an odd source. */
+static int select_some(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct ra_flow f;
+	struct ra_err err;
+
+	(void)ctx;
+	ra_flow_init(&f);
+	if (!ra_decode_flow(rec, len, &f, &err))
+		return -1;
+	return f.dport == 80 && (f.saddr.v4 & 1);
+}
+
 /* Groups emitted, as bytes: their records and marks. */
 struct emitted { size_t len; uint8_t *buf; };
 
@@ -228,20 +241,25 @@ static void test_feed(void)
 	struct ra_err err;
 
 	for (size_t k = 0; k < sizeof(specs) / sizeof(*specs); k++) {
-		for (int ranged = 0; ranged < 2; ranged++) {
+		for (int mode = 0; mode < 3; mode++) {	/* everything, a time range, a selection */
+			struct time_range none = { 0 };
 			struct cl_spec s;
 			struct cl_table *t1, *t2;
 			cl_spec_parse(&s, specs[k], nkeys[k], false, &err);
 			t1 = cl_table_new(&s, &err);
 			t2 = cl_table_new(&s, &err);
 			for (size_t off = 0; off < len; off += (size_t)(in[off + 2] | in[off + 3] << 8)) {
+				size_t l = (size_t)(in[off + 2] | in[off + 3] << 8);
 				struct ra_flow f;
 				ra_flow_init(&f);
-				ra_decode_flow(in + off, (size_t)(in[off + 2] | in[off + 3] << 8), &f, &err);
-				if (!ranged || ra_time_range_match(&tr, f.stime, f.ltime))
+				ra_decode_flow(in + off, l, &f, &err);
+				if ((mode != 1 || ra_time_range_match(&tr, f.stime, f.ltime)) &&
+				    (mode != 2 || select_some(NULL, in + off, l) == 1))
 					cl_add(t1, &f, &err);
 			}
-			same = same && cl_feed_usable(&s) && cl_feed(t2, in, len, ranged ? &tr : &(struct time_range){ 0 }, &used, &nrec, &err) &&
+			same = same && cl_feed_usable(&s) &&
+			       cl_feed(t2, in, len, mode == 1 ? &tr : &none, mode == 2 ? select_some : NULL, NULL, &used,
+				       &nrec, &err) &&
 			       used == len && nrec == (uint64_t)n;
 			a.len = b.len = 0;
 			cl_flush(t1, emit_bytes, &a);
@@ -252,7 +270,7 @@ static void test_feed(void)
 		}
 	}
 	ok(same, "cl_feed: the groups of records merged one by one, for six -m forms and the flow key, with a time "
-		 "range and without");
+		 "range, a selection (a filter) and neither");
 	/* a record of another type ends what cl_feed takes */
 	rec = in + len;
 	memset(rec, 0, 16);
@@ -263,7 +281,7 @@ static void test_feed(void)
 		struct cl_table *t;
 		cl_spec_parse(&s, specs[0], 1, false, &err);
 		t = cl_table_new(&s, &err);
-		stopped = cl_feed(t, in, len + 16, &(struct time_range){ 0 }, &used, &nrec, &err) &&
+		stopped = cl_feed(t, in, len + 16, &(struct time_range){ 0 }, NULL, NULL, &used, &nrec, &err) &&
 			  used == len && nrec == (uint64_t)n;
 		cl_table_free(t);
 	}
