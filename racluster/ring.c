@@ -64,8 +64,9 @@ static void rec_keys(const struct cl_spec *s, struct ring_ent *e, const struct c
 /*
  * Entry e made from the record b (len bytes): false when it is damaged
  * (left to the caller's reader to report); *keep false when it is outside
- * tr or select does not take it.  A common record's key is made from its bytes (the flow key's too,
- * when compiled: its varying items are the protocol, addresses and ports).
+ * tr or select does not take it.  A common record's key is made from its
+ * bytes (the flow key's too, when compiled: its varying items are the
+ * protocol, addresses and ports).
  */
 static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
 		       const struct time_range *tr, cl_select_fn select, void *ctx, bool *keep)
