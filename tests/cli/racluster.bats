@@ -176,6 +176,21 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	done
 }
 
+# same_as_piped FILE ARGS...: racluster ARGS on FILE, mapped, gives what it
+# gives on FILE from stdin (output, error after its file name, status);
+# want, want_err and want_status are left for the caller.
+same_as_piped() {
+	in=$1
+	shift
+	run --separate-stderr sh -c 'in=$1; shift; cat "$in" | racluster -r - "$@"' sh "$in" "$@"
+	want=$output want_err=${stderr#racluster: *: } want_status=$status
+	run --separate-stderr racluster -r "$in" "$@"
+	assert_equal "$status" "$want_status"
+	assert_equal "$output" "$want"
+	assert_equal "${stderr#racluster: *: }" "$want_err"
+	[ "${#lines[@]}" -gt 20 ]
+}
+
 @test "records framed in place (mapped file) and read one by one (stdin) agree, damage included" {
 	# racluster frames a mapped file's records itself and merges the
 	# common ones straight from its bytes; from stdin it takes them one by
@@ -192,24 +207,12 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	f="stime ltime saddr sport daddr dport proto sttl stos pkts bytes appbytes state dir trans seq synack"
 	for m in "" "-M nocorrect" "-m saddr" "-m proto dport" "-m daddr sttl" "-m saddr/22 stos" "-t 2024/01/01.00:00:01-2024/01/01.00:00:04 -m saddr"; do
 		for in in "$g" "$BATS_TEST_TMPDIR/bad.argus"; do
-			run --separate-stderr sh -c "cat '$in' | racluster $m -r - -L -1 -c , -s $f"
-			want=$output want_err=${stderr#racluster: *: } want_status=$status
-			run --separate-stderr racluster $m -r "$in" -L -1 -c , -s $f
-			assert_equal "$status" "$want_status"
-			assert_equal "$output" "$want"
-			assert_equal "${stderr#racluster: *: }" "$want_err"
-			[ "${#lines[@]}" -gt 20 ]
+			same_as_piped "$in" $m -L -1 -c , -s $f
 		done
 	done
 	for m in "" "-m saddr" "-m proto dport"; do	# with a filter
 		for in in "$g" "$BATS_TEST_TMPDIR/bad.argus"; do
-			run --separate-stderr sh -c "cat '$in' | racluster $m -r - -L -1 -c , -s $f - src net 10.0.0.0/17 and not udp"
-			want=$output want_err=${stderr#racluster: *: } want_status=$status
-			run --separate-stderr racluster $m -r "$in" -L -1 -c , -s $f - src net 10.0.0.0/17 and not udp
-			assert_equal "$status" "$want_status"
-			assert_equal "$output" "$want"
-			assert_equal "${stderr#racluster: *: }" "$want_err"
-			[ "${#lines[@]}" -gt 20 ]
+			same_as_piped "$in" $m -L -1 -c , -s $f - src net 10.0.0.0/17 and not udp
 		done
 	done
 	assert_equal "$want_status" 1
