@@ -301,6 +301,16 @@ bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t
 	return true;
 }
 
+void cl_rec_keys(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey, bool *ip)
+{
+	*ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
+	if (*ip && cl_rec_flow_keys4(s, r, key, rkey))
+		return;
+	cl_rec_key(s, r, key);
+	if (*ip)
+		cl_reverse_key(s, key, rkey);
+}
+
 /*
  * r's key into out, as cl_build_key makes it from the whole record: fields
  * of the blocks decoded only whole are zero here, which is what they are

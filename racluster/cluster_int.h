@@ -26,6 +26,9 @@ void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out);
 /* Both keys of an IPv4 record without cold blocks under the flow key: as
  * cl_rec_key and cl_reverse_key make them (false for any other record). */
 bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey);
+/* r's key, and for the flow key of an IP flow (*ip) the reverse
+ * direction's too. */
+void cl_rec_keys(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey, bool *ip);
 /* Compile s->key4 and s->ops4 from s->items (cl_spec_parse calls it). */
 void cl_key4_compile(struct cl_spec *s);
 /* Swap the marks of an already merged record: blank pairs, address prefixes. */

@@ -27,8 +27,6 @@ static bool matrix_swaps(const struct cl_spec *s, const struct cl_rec *r)
 static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *const *rs, int n)
 {
 	const struct cl_spec *s = &t->spec;
-	size_t words = s->keylen / 8;
-	bool both[2 * CL_BATCH];	/* both keys made from an IPv4 record's words */
 	int ne = 0;
 
 	b->nscratch = b->nfull = 0;
@@ -45,32 +43,10 @@ static void prepare(struct cl_table *t, struct batch *b, const struct cl_rec *co
 	}
 	b->ne = ne;
 	for (int j = 0; j < ne; j++) {
-		const struct cl_rec *r = b->ent[j].r;
-		b->ent[j].ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
-		both[j] = b->ent[j].ip && cl_rec_flow_keys4(s, r, b->ekeys[j], b->rkeys[j]);
-		if (!both[j])
-			cl_rec_key(s, r, b->ekeys[j]);
-	}
-	/* reversed in a pass of its own: reading a key as words right after
-	 * writing it byte by byte would stall on store forwarding */
-	for (int j = 0; j < ne && s->flow; j++)
-		if (b->ent[j].ip && !both[j])
-			cl_reverse_key(s, b->ekeys[j], b->rkeys[j]);
-	/*
-	 * Argus's "correct" mode (the flow key): an IP flow's two directions
-	 * hash alike (the smaller key is hashed), so one probe finds a group
-	 * kept under either.  Both cannot exist at once: a reverse record
-	 * joins the group it finds rather than starting one.  ARP requests
-	 * from either side stay apart, as in Argus.
-	 */
-	for (int j = 0; j < ne; j++) {
-		const uint64_t *k = b->ekeys[j];
-		if (s->flow && b->ent[j].ip && key_less(b->rkeys[j], k, words))
-			k = b->rkeys[j];
-		b->ent[j].hash = cl_hash_key(k, words);
+		cl_rec_keys(s, b->ent[j].r, b->ekeys[j], b->rkeys[j], &b->ent[j].ip);
+		b->ent[j].hash = lookup_hash(s, b->ekeys[j], b->rkeys[j], b->ent[j].ip);
 	}
 }
-
 
 static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 {

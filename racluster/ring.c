@@ -50,17 +50,6 @@ bool cl_feed_usable(const struct cl_spec *s)
 	return !s->matrix && !s->rmon && s->nops4 >= 0 && s->keylen <= RING_KEY;
 }
 
-/* A decoded record's keys (as pipeline.c makes them). */
-static void rec_keys(const struct cl_spec *s, struct ring_ent *e, const struct cl_rec *r)
-{
-	e->ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
-	if (e->ip && cl_rec_flow_keys4(s, r, e->key, e->rkey))
-		return;
-	cl_rec_key(s, r, e->key);
-	if (e->ip)
-		cl_reverse_key(s, e->key, e->rkey);
-}
-
 /*
  * Entry e made from the record b (len bytes): false when it is damaged
  * (left to the caller's reader to report); *keep false when it is outside
@@ -72,8 +61,6 @@ static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot
 		       const struct time_range *tr, cl_select_fn select, void *ctx, bool *keep)
 {
 	struct ring_ent *e = &q->ent[slot];
-	const uint64_t *k = e->key;
-	size_t words = s->keylen / 8;
 
 	if ((!s->flow || s->flow4) && plain4_check(b, len, &e->x)) {
 		uint64_t stime = ld_le64(b + 8);
@@ -101,7 +88,7 @@ static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot
 			r->full = &q->full[slot];
 		}
 		*keep = ra_time_range_match(tr, r->stime, r->ltime);
-		rec_keys(s, e, r);
+		cl_rec_keys(s, r, e->key, e->rkey, &e->ip);
 		e->raw = NULL;
 	}
 	if (*keep && select) {
@@ -110,10 +97,7 @@ static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot
 			return false;
 		*keep = v != 0;
 	}
-	/* the flow key: an IP flow's two directions hash alike (pipeline.c) */
-	if (e->ip && key_less(e->rkey, e->key, words))
-		k = e->rkey;
-	e->hash = cl_hash_key(k, words);
+	e->hash = lookup_hash(s, e->key, e->rkey, e->ip);
 	return true;
 }
 

@@ -174,6 +174,20 @@ static inline bool key_less(const uint64_t *a, const uint64_t *b, size_t words)
 	return false;
 }
 
+/*
+ * The hash a record is looked up by: its key's, or for the flow key of an
+ * IP flow (ip) the smaller of its two directions' keys', so both hash
+ * alike and one probe finds a group kept under either (Argus's "correct"
+ * mode; a reverse record joins the group it finds rather than starting
+ * one, and ARP requests from either side stay apart, as in Argus).
+ */
+static inline uint32_t lookup_hash(const struct cl_spec *s, const uint64_t *key, const uint64_t *rkey, bool ip)
+{
+	size_t words = s->keylen / 8;
+
+	return cl_hash_key(ip && key_less(rkey, key, words) ? rkey : key, words);
+}
+
 /* cluster.c, for the pipeline */
 /* A copy of r with its directions swapped, from the batch's scratch space. */
 const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r);
