@@ -423,3 +423,12 @@ void cl_rec_swap(struct cl_rec *r, struct ra_flow *full)
 		r->full = full;
 	}
 }
+
+const struct cl_rec *cl_rec_swapped(struct cl_rec *c, struct ra_flow *full, const struct cl_rec *r)
+{
+	*c = *r;
+	if (r->full)
+		*full = *r->full;
+	cl_rec_swap(c, r->full ? full : NULL);
+	return c;
+}

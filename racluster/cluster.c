@@ -470,16 +470,7 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
 /* A copy of r with its directions swapped, from the batch's scratch space. */
 const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r)
 {
-	struct cl_rec *c = &b->scratch[b->nscratch++];
-	struct ra_flow *full = NULL;
-
-	*c = *r;
-	if (r->full) {
-		full = &b->full[b->nfull++];
-		*full = *r->full;
-	}
-	cl_rec_swap(c, full);
-	return c;
+	return cl_rec_swapped(&b->scratch[b->nscratch++], r->full ? &b->full[b->nfull++] : NULL, r);
 }
 
 /* Entry j of batch b looked up (a new group made for it when there is

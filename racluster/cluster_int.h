@@ -35,6 +35,9 @@ void cl_key4_compile(struct cl_spec *s);
 void cl_swap_marks(uint64_t blank[2], uint8_t *prefix_set, uint8_t *sprefix, uint8_t *dprefix);
 /* Swap r's directions (and full's, which r then points at). */
 void cl_rec_swap(struct cl_rec *r, struct ra_flow *full);
+/* r copied into c (its whole record into full, when it has one), the
+ * copy's directions swapped; returns c. */
+const struct cl_rec *cl_rec_swapped(struct cl_rec *c, struct ra_flow *full, const struct cl_rec *r);
 
 /* Bytes of cl_rec.id0 and cl_hot.id0. */
 enum { CL_B_PROTO, CL_B_FAMILY, CL_B_STTL, CL_B_DTTL, CL_B_SDSB, CL_B_DDSB, CL_B_SECN, CL_B_DECN };

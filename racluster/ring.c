@@ -149,14 +149,7 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 	}
 	if (e->raw)
 		plain4_decode(e->raw, e->len, &e->x, r, NULL, true);
-	if (reversed) {
-		q->swapped = *r;
-		if (r->full)
-			q->swapped_full = *r->full;
-		cl_rec_swap(&q->swapped, r->full ? &q->swapped_full : NULL);
-		r = &q->swapped;
-	}
-	return tbl_merge(t, g, r, err);
+	return tbl_merge(t, g, reversed ? cl_rec_swapped(&q->swapped, &q->swapped_full, r) : r, err);
 }
 
 bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
