@@ -219,6 +219,39 @@ static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a
 
 /* ---- the key of an IPv4 record without cold blocks, compiled ---- */
 
+/* Where a plain record holds the value of op (its kind and arg set). */
+static void plain4_op_source(struct cl_op4 *op)
+{
+	op->be = false;
+	op->rshift = 0;
+	switch (op->kind) {
+	case CL_K4_ADDR:
+		op->src = (uint8_t)(56 + 4 * op->arg);
+		op->be = true;
+		op->vmask = op->mask;
+		return;
+	case CL_K4_PORT: op->src = (uint8_t)(20 + 2 * op->arg); op->vmask = 0xffff; return;
+	case CL_K4_TOS: op->src = (uint8_t)(26 + op->arg); op->vmask = 0xff; return;
+	case CL_K4_TCPFLAGS: op->src = (uint8_t)(28 + op->arg); op->vmask = 0xff; return;
+	default: break;
+	}
+	op->vmask = 0xff;	/* CL_K4_ID0 */
+	switch (op->arg) {
+	case CL_B_PROTO: op->src = 4; return;
+	case CL_B_STTL: op->src = 24; return;
+	case CL_B_DTTL: op->src = 25; return;
+	case CL_B_SDSB: case CL_B_DDSB:
+		op->src = (uint8_t)(26 + (op->arg == CL_B_DDSB));
+		op->rshift = 2;
+		op->vmask = 0x3f;
+		return;
+	default:	/* the family (never compiled as an op) and ECN bits */
+		op->src = (uint8_t)(26 + (op->arg == CL_B_DECN));
+		op->vmask = 3;
+		return;
+	}
+}
+
 void cl_key4_compile(struct cl_spec *s)
 {
 	uint8_t *k = (uint8_t *)s->key4;
@@ -255,6 +288,7 @@ void cl_key4_compile(struct cl_spec *s)
 		default:	/* etype, and fields of blocks such records lack: zero */
 			continue;
 		}
+		plain4_op_source(&op);
 		{	/* an address follows its family byte */
 			unsigned at = op.offset + (op.kind == CL_K4_ADDR);
 			unsigned size = op.kind == CL_K4_ADDR ? 4 : op.kind == CL_K4_PORT ? 2 : 1;

@@ -26,6 +26,11 @@ struct cl_op4 {
 	uint32_t mask;		/* addresses: the prefix mask */
 	uint8_t word, shift;	/* where its value goes: key word, bit (little-endian) */
 	bool spill;		/* the value runs on into the next word */
+	/* where a plain record (plain4.h) holds it: the 4 bytes at src, read
+	 * little-endian (big-endian when be), shifted right by rshift, masked */
+	uint8_t src, rshift;
+	bool be;
+	uint32_t vmask;
 };
 
 /* One -m word, compiled. */

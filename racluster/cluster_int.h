@@ -140,15 +140,16 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    const struct cl_tcp *tcp, const struct cl_v6 *v, struct cl_group *out);
 
-/* Eight bits to eight bytes of 0x00 or 0xff. */
+/* Eight bits to eight bytes of 0x00 or 0xff: byte i of the product holds
+ * bit i of b in its place (b * 0x01.. copies b to every byte, the mask
+ * keeps bit i of byte i); adding 0x7f moves any such bit to the byte's
+ * top bit without a carry into the next byte. */
 static inline uint64_t cl_expand8(unsigned b)
 {
-	uint64_t x = b & 0xff;
+	uint64_t x = ((b & 0xff) * 0x0101010101010101ull) & 0x8040201008040201ull;
 
-	x = (x | x << 28) & 0x0000000f0000000full;
-	x = (x | x << 14) & 0x0003000300030003ull;
-	x = (x | x << 7) & 0x0101010101010101ull;
-	return x * 0xff;
+	x = (x + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
+	return (x >> 7) * 0xff;
 }
 
 static inline uint32_t cl_mask32(uint8_t prefix)
@@ -171,7 +172,7 @@ struct cl_mv {
 
 /* cl_hot_merge, for callers that make v where the merge can see it (the
  * compiler then keeps its fields in registers rather than in memory). */
-static inline void cl_hot_merge_mv(struct cl_hot *g, const struct cl_mv *r)
+static inline __attribute__((always_inline)) void cl_hot_merge_mv(struct cl_hot *g, const struct cl_mv *r)
 {
 	uint64_t x0 = (r->id0 ^ g->id0) & cl_expand8(g->chk);
 	uint64_t x1 = (r->id1 ^ g->id1) & cl_expand8((unsigned)g->chk >> 8);

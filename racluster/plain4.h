@@ -56,18 +56,21 @@ static inline bool plain4_check(const uint8_t *b, size_t len, struct plain4_bloc
 	x->seq_hi = 0;
 	x->synack = x->ackdat = x->present = 0;
 	x->has_tcp = false;
-	/* the blocks as the daemon writes them: a sequence number, then handshake times */
-	if (len >= off + 8 && ld_le32(b + off) == (RA_BLK_SEQ | 8u << 16)) {
-		x->seq_hi = (uint64_t)ld_le32(b + off + 4) << 32;
-		x->present = 1u << RA_BLK_SEQ;
-		off += 8;
-	}
-	if (len >= off + 16) {	/* TCP or not, as likely as not: without a branch */
+	/* the blocks as the daemon writes them: handshake times (TCP flows),
+	 * then a sequence number; each as likely there as not, so taken
+	 * without a branch */
+	if (len >= off + 16) {
 		bool rtt = ld_le32(b + off) == (RA_BLK_TCPRTT | 12u << 16);
 		x->synack = rtt ? ld_le32(b + off + 4) : 0;
 		x->ackdat = rtt ? ld_le32(b + off + 8) : 0;
-		x->present |= rtt ? 1u << RA_BLK_TCP : 0;
+		x->present = rtt ? 1u << RA_BLK_TCP : 0;
 		off += rtt ? 16 : 0;
+	}
+	if (len >= off + 8) {
+		bool seq = ld_le32(b + off) == (RA_BLK_SEQ | 8u << 16);
+		x->seq_hi = seq ? (uint64_t)ld_le32(b + off + 4) << 32 : 0;
+		x->present |= seq ? 1u << RA_BLK_SEQ : 0;
+		off += seq ? 8 : 0;
 	}
 	for (; off < len;) {	/* any other way, block by block */
 		unsigned type, blen;
@@ -164,7 +167,7 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 }
 
 /* What a merge takes from such a record (as plain4_decode would give it). */
-static inline void plain4_mv(const uint8_t *b, const struct plain4_blocks *x, struct cl_mv *v)
+static inline __attribute__((always_inline)) void plain4_mv(const uint8_t *b, const struct plain4_blocks *x, struct cl_mv *v)
 {
 	uint64_t d = ld_le32(b + 16);
 
@@ -224,6 +227,19 @@ static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], c
 		default: v = tcpflags[op->arg]; break;
 		}
 		plain4_put(out, op, v);
+	}
+}
+
+/* The compiled IPv4 key (cl_key4_compile) of such a record, read from its
+ * bytes (s->keylen <= 64): what plain4_key makes of its values. */
+static inline void plain4_key_raw(const struct cl_spec *s, const uint8_t *b, uint64_t *out)
+{
+	memcpy(out, s->key4, 64);
+	for (int i = 0; i < s->nops4; i++) {
+		const struct cl_op4 *op = &s->ops4[i];
+		uint32_t v = ld_le32(b + op->src);
+		v = op->be ? __builtin_bswap32(v) : v;
+		plain4_put(out, op, (v >> op->rshift) & op->vmask);
 	}
 }
 

@@ -31,6 +31,8 @@ struct ring_ent {
 	uint16_t len;
 	bool ip;			/* flow key of an IP flow: either direction matches */
 	const void *ahead;		/* what prefetch_key fetched (kept: see there) */
+	bool ahead_group;		/* ahead is a merged group's key: its group, when the keys are equal
+					 * (groups do not move or go while records are in the ring) */
 	struct plain4_blocks x;		/* what its blocks hold */
 	uint64_t key[RING_KEY / 8];
 	uint64_t rkey[RING_KEY / 8];	/* flow key: the reverse direction's */
@@ -57,23 +59,21 @@ bool cl_feed_usable(const struct cl_spec *s)
  * bytes (the flow key's too, when compiled: its varying items are the
  * protocol, addresses and ports).
  */
-static bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
+static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
 		       const struct time_range *tr, cl_select_fn select, void *ctx, bool *keep)
 {
 	struct ring_ent *e = &q->ent[slot];
 
 	if ((!s->flow || s->flow4) && plain4_check(b, len, &e->x)) {
 		uint64_t stime = ld_le64(b + 8);
-		uint32_t addr[2] = { plain4_be32(b + 56), plain4_be32(b + 60) };
-		uint16_t port[2] = { ld_le16(b + 20), ld_le16(b + 22) };
-		uint8_t flags[2] = { b[28], b[29] };
 
 		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
 		e->ip = s->flow;
 		if (e->ip)
-			plain4_flow_keys(s, addr[0], addr[1], port[0], port[1], b[4], e->key, e->rkey);
+			plain4_flow_keys(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20), ld_le16(b + 22),
+					 b[4], e->key, e->rkey);
 		else
-			plain4_key(s, addr, port, plain4_id0(b), flags, e->key, 0);
+			plain4_key_raw(s, b, e->key);
 		e->raw = b;
 		e->len = (uint16_t)len;
 	} else {
@@ -118,8 +118,10 @@ static inline struct cl_hot *find_merged(const struct cl_table *t, const uint64_
 	}
 }
 
-/* Entry slot looked up and merged. */
-static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct ra_err *err)
+/* Entry slot looked up (a new group made for it when there is none) and
+ * merged, the general way. */
+static __attribute__((noinline)) bool resolve_general(struct cl_table *t, struct cl_ring *q, unsigned slot,
+						      struct ra_err *err)
 {
 	const struct ring_ent *e = &q->ent[slot];
 	struct cl_rec *r = &q->rec[slot];
@@ -127,15 +129,6 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 	size_t empty = SIZE_MAX;
 	struct cl_hot *g;
 
-	if (e->raw && !e->ip) {
-		g = find_merged(t, e->key, e->hash);
-		if (g && !(g->gflags & CL_G_COLDCMP)) {	/* the common case: merged from the input */
-			struct cl_mv v;
-			plain4_mv(e->raw, &e->x, &v);
-			cl_hot_merge_mv(g, &v);
-			return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
-		}
-	}
 	g = tbl_lookup(t, e->key, e->ip ? e->rkey : NULL, e->hash, &empty, &reversed, &failed, err);
 	if (failed)
 		return false;
@@ -152,12 +145,35 @@ static bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot, struct
 	return tbl_merge(t, g, reversed ? cl_rec_swapped(&q->swapped, &q->swapped_full, r) : r, err);
 }
 
+/* Entry slot looked up and merged: a common record into a group merged
+ * before straight from the input; any other the general way. */
+static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot,
+							  struct ra_err *err)
+{
+	const struct ring_ent *e = &q->ent[slot];
+
+	if (e->raw && !e->ip) {
+		size_t keylen = t->spec.keylen;
+		struct cl_hot *g = e->ahead_group && cl_key_eq(e->ahead, e->key, keylen / 8)
+					   ? (struct cl_hot *)((const uint8_t *)e->ahead + keylen)
+					   : find_merged(t, e->key, e->hash);
+		if (g && !(g->gflags & CL_G_COLDCMP)) {
+			struct cl_mv v;
+			plain4_mv(e->raw, &e->x, &v);
+			cl_hot_merge_mv(g, &v);
+			return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
+		}
+	}
+	return resolve_general(t, q, slot, err);
+}
+
 bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
 	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
 {
 	struct cl_ring *q = t->ring;
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
+	size_t stride = t->stride;
 	bool ok = true;
 
 	if (!q) {
@@ -184,10 +200,12 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 		__builtin_prefetch(&t->slots[q->ent[slot].hash & (t->cap - 1)]);
 		if (in >= AHEAD) {
 			struct ring_ent *f = &q->ent[(in - AHEAD) & (RING - 1)];
-			bool group;
-			const char *g = f->ahead = prefetch_key(t, f->hash, &group);
-			for (size_t o = 64; g && o < t->stride; o += 64)
-				__builtin_prefetch(g + o, 1);
+			const char *g = f->ahead = prefetch_key(t, f->hash, &f->ahead_group);
+			if (f->ahead_group) {	/* the group's further lines */
+				__builtin_prefetch(g + 64, 1);
+				for (size_t o = 128; o < stride; o += 64)
+					__builtin_prefetch(g + o, 1);
+			}
 		}
 		in++;
 		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err)))

@@ -161,6 +161,8 @@ static size_t feed_records(uint8_t *buf, int n)
 		f.proto = r % 5 ? 6 : 17;
 		f.sttl = (uint8_t)(60 + r % 3);
 		f.stos = (uint8_t)((r >> 3) % 3);
+		f.dttl = (uint8_t)(r % 7 ? 64 : 128);
+		f.dtos = (uint8_t)((r >> 6) % 3 << 2 | (r >> 9) % 2);
 		f.dir = (uint8_t)(r % 4 ? RA_DIR_FWD : RA_DIR_BOTH);
 		f.seq = (uint32_t)i + 1;
 		f.stcpflags = (uint8_t)(r >> 12);
@@ -228,9 +230,10 @@ static void test_feed(void)
 {
 	static const char *const specs[][3] = {
 		{ "saddr" }, { "proto", "dport" }, { "daddr/24" }, { "sttl", "stos" }, { "smac" }, { "saddr/16", "sport" },
+		{ "sdsb", "ddsb", "dttl" }, { "dtos", "stcpflags" },
 		{ NULL },	/* the flow key */
 	};
-	static const int nkeys[] = { 1, 2, 1, 2, 1, 2, 0 };
+	static const int nkeys[] = { 1, 2, 1, 2, 1, 2, 3, 2, 0 };
 	const int n = 4000;
 	uint8_t *in = malloc((size_t)n * 400 + 64), *rec;
 	struct emitted a = { 0, malloc((size_t)n * 600) }, b = { 0, malloc((size_t)n * 600) };
@@ -269,7 +272,7 @@ static void test_feed(void)
 			cl_table_free(t2);
 		}
 	}
-	ok(same, "cl_feed: the groups of records merged one by one, for six -m forms and the flow key, with a time "
+	ok(same, "cl_feed: the groups of records merged one by one, for eight -m forms and the flow key, with a time "
 		 "range, a selection (a filter) and neither");
 	/* a record of another type ends what cl_feed takes */
 	rec = in + len;
