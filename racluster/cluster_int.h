@@ -219,28 +219,54 @@ static inline __attribute__((always_inline)) void cl_hot_merge_mv(struct cl_hot 
  * A key's hash: each word times an odd multiplier of its own, summed (the
  * products are independent, so they are computed side by side rather than
  * one after another), then mixed so every bit of the sum reaches the low
- * bits the table indexes with.
+ * bits the table indexes with.  Keys of up to 8 words, the usual ones,
+ * take straight-line code: a loop's count and test cost more than the
+ * multiplications.
  */
+#define CL_HASH_M(i) (0x9e3779b97f4a7c15ull + (uint64_t)(i) * 0x6a09e667f3bcc908ull)	/* odd: the step is even */
+#define CL_FALLTHROUGH __attribute__((fallthrough))
+
 static inline uint32_t cl_hash_key(const uint64_t *k, size_t words)
 {
-	uint64_t h = words, m = 0x9e3779b97f4a7c15ull;
+	uint64_t h = words;
 
-	for (size_t i = 0; i < words; i++) {
-		h += k[i] * m;
-		m += 0x6a09e667f3bcc908ull;	/* even: m stays odd */
+	for (size_t i = 8; i < words; i++)
+		h += k[i] * CL_HASH_M(i);
+	switch (words < 8 ? words : 8) {
+	case 8: h += k[7] * CL_HASH_M(7); CL_FALLTHROUGH;
+	case 7: h += k[6] * CL_HASH_M(6); CL_FALLTHROUGH;
+	case 6: h += k[5] * CL_HASH_M(5); CL_FALLTHROUGH;
+	case 5: h += k[4] * CL_HASH_M(4); CL_FALLTHROUGH;
+	case 4: h += k[3] * CL_HASH_M(3); CL_FALLTHROUGH;
+	case 3: h += k[2] * CL_HASH_M(2); CL_FALLTHROUGH;
+	case 2: h += k[1] * CL_HASH_M(1); CL_FALLTHROUGH;
+	case 1: h += k[0] * CL_HASH_M(0); CL_FALLTHROUGH;
+	default: break;
 	}
 	return (uint32_t)ra_mix64(h);
 }
 
+static inline uint64_t cl_ld64(const uint8_t *p) { uint64_t w; memcpy(&w, p, 8); return w; }
+
+/* Are a stored key and key equal?  Up to 8 words without a loop, as above. */
 static inline bool cl_key_eq(const uint8_t *stored, const uint64_t *key, size_t words)
 {
-	for (size_t i = 0; i < words; i++) {
-		uint64_t w;
-		memcpy(&w, stored + 8 * i, 8);
-		if (w != key[i])
-			return false;
+	uint64_t x = 0;
+
+	for (size_t i = 8; i < words; i++)
+		x |= cl_ld64(stored + 8 * i) ^ key[i];
+	switch (words < 8 ? words : 8) {
+	case 8: x |= cl_ld64(stored + 56) ^ key[7]; CL_FALLTHROUGH;
+	case 7: x |= cl_ld64(stored + 48) ^ key[6]; CL_FALLTHROUGH;
+	case 6: x |= cl_ld64(stored + 40) ^ key[5]; CL_FALLTHROUGH;
+	case 5: x |= cl_ld64(stored + 32) ^ key[4]; CL_FALLTHROUGH;
+	case 4: x |= cl_ld64(stored + 24) ^ key[3]; CL_FALLTHROUGH;
+	case 3: x |= cl_ld64(stored + 16) ^ key[2]; CL_FALLTHROUGH;
+	case 2: x |= cl_ld64(stored + 8) ^ key[1]; CL_FALLTHROUGH;
+	case 1: x |= cl_ld64(stored) ^ key[0]; CL_FALLTHROUGH;
+	default: break;
 	}
-	return true;
+	return x == 0;
 }
 
 static inline bool cl_addr_eq(const union ra_addr *a, const union ra_addr *b)

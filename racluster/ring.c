@@ -59,8 +59,9 @@ bool cl_feed_usable(const struct cl_spec *s)
  * bytes (the flow key's too, when compiled: its varying items are the
  * protocol, addresses and ports).
  */
-static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot, const uint8_t *b, size_t len,
-		       const struct time_range *tr, cl_select_fn select, void *ctx, bool *keep)
+static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot,
+							     const uint8_t *b, size_t len, const struct time_range *tr,
+							     cl_select_fn select, void *ctx, bool *keep, size_t words)
 {
 	struct ring_ent *e = &q->ent[slot];
 
@@ -69,11 +70,14 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 
 		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
 		e->ip = s->flow;
-		if (e->ip)
+		if (e->ip) {
 			plain4_flow_keys(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20), ld_le16(b + 22),
 					 b[4], e->key, e->rkey);
-		else
+			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
+		} else {
 			plain4_key_raw(s, b, e->key);
+			e->hash = cl_hash_key(e->key, words);
+		}
 		e->raw = b;
 		e->len = (uint16_t)len;
 	} else {
@@ -89,6 +93,7 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 		}
 		*keep = ra_time_range_match(tr, r->stime, r->ltime);
 		cl_rec_keys(s, r, e->key, e->rkey, &e->ip);
+		e->hash = lookup_hash(s, e->key, e->rkey, e->ip);
 		e->raw = NULL;
 	}
 	if (*keep && select) {
@@ -97,15 +102,14 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 			return false;
 		*keep = v != 0;
 	}
-	e->hash = lookup_hash(s, e->key, e->rkey, e->ip);
 	return true;
 }
 
 /* The group of key, when one is merged already (NULL when there is none,
  * or when the group may be one still holding its first record). */
-static inline struct cl_hot *find_merged(const struct cl_table *t, const uint64_t *key, uint32_t hash)
+static inline struct cl_hot *find_merged(const struct cl_table *t, const uint64_t *key, uint32_t hash, size_t words)
 {
-	size_t m = t->cap - 1, words = t->spec.keylen / 8;
+	size_t m = t->cap - 1;
 
 	for (size_t i = hash & m;; i = (i + 1) & m) {
 		uint64_t sl = t->slots[i];
@@ -148,15 +152,14 @@ static __attribute__((noinline)) bool resolve_general(struct cl_table *t, struct
 /* Entry slot looked up and merged: a common record into a group merged
  * before straight from the input; any other the general way. */
 static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot,
-							  struct ra_err *err)
+							  struct ra_err *err, size_t words)
 {
 	const struct ring_ent *e = &q->ent[slot];
 
 	if (e->raw && !e->ip) {
-		size_t keylen = t->spec.keylen;
-		struct cl_hot *g = e->ahead_group && cl_key_eq(e->ahead, e->key, keylen / 8)
-					   ? (struct cl_hot *)((const uint8_t *)e->ahead + keylen)
-					   : find_merged(t, e->key, e->hash);
+		struct cl_hot *g = e->ahead_group && cl_key_eq(e->ahead, e->key, words)
+					   ? (struct cl_hot *)((const uint8_t *)e->ahead + 8 * words)
+					   : find_merged(t, e->key, e->hash, words);
 		if (g && !(g->gflags & CL_G_COLDCMP)) {
 			struct cl_mv v;
 			plain4_mv(e->raw, &e->x, &v);
@@ -167,23 +170,20 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 	return resolve_general(t, q, slot, err);
 }
 
-bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
-	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
+/*
+ * cl_feed's loop for keys of this many words: inlined into one copy for
+ * each usual length, where words is a constant and hashing and comparing
+ * keys take straight-line code.
+ */
+static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struct cl_ring *q, const uint8_t *p, size_t n,
+						       const struct time_range *tr, cl_select_fn select, void *ctx,
+						       size_t *used, uint64_t *nrec, struct ra_err *err, size_t words)
 {
-	struct cl_ring *q = t->ring;
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
 	size_t stride = t->stride;
 	bool ok = true;
 
-	if (!q) {
-		if (!(q = t->ring = malloc(sizeof(*q)))) {
-			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
-			return false;
-		}
-		for (int i = 0; i < RING; i++)
-			ra_flow_init(&q->full[i]);
-	}
 	while (n - off >= 4) {
 		const uint8_t *b = p + off;
 		size_t len = ld_le16(b + 2);
@@ -191,7 +191,7 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 		bool keep;
 
 		if (ld_le16(b) != RA_REC_FLOW || len < 8 || len % 8 || len > n - off ||
-		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep))
+		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words))
 			break;
 		off += len;
 		recs++;
@@ -208,15 +208,37 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 			}
 		}
 		in++;
-		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err)))
+		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err, words)))
 			break;
 		if ((in & 15) == 0)
 			tbl_maybe_compact(t);
 	}
 	for (uint64_t i = in > 2 * AHEAD ? in - 2 * AHEAD : 0; ok && i < in; i++)
-		ok = resolve(t, q, i & (RING - 1), err);
+		ok = resolve(t, q, i & (RING - 1), err, words);
 	tbl_maybe_compact(t);
 	*used = off;
 	*nrec = recs;
 	return ok;
+}
+
+bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
+{
+	struct cl_ring *q = t->ring;
+
+	if (!q) {
+		if (!(q = t->ring = malloc(sizeof(*q)))) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			return false;
+		}
+		for (int i = 0; i < RING; i++)
+			ra_flow_init(&q->full[i]);
+	}
+	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key: 5 */
+	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1);
+	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2);
+	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3);
+	case 5: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 5);
+	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8);
+	}
 }
