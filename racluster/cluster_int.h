@@ -140,23 +140,16 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 void cl_materialize(const struct cl_spec *s, uint16_t chk, const struct cl_hot *g, const struct cl_cold *c,
 		    const struct cl_tcp *tcp, const struct cl_v6 *v, struct cl_group *out);
 
-/* Eight bits to eight bytes of 0x00 or 0xff: byte i of the product holds
- * bit i of b in its place (b * 0x01.. copies b to every byte, the mask
- * keeps bit i of byte i); adding 0x7f moves any such bit to the byte's
- * top bit without a carry into the next byte. */
-static inline uint64_t cl_expand8(unsigned b)
-{
-	uint64_t x = ((b & 0xff) * 0x0101010101010101ull) & 0x8040201008040201ull;
+/* Tables (merge.c) for the two below: a load is fewer instructions than
+ * computing them, and they are in every merge. */
+extern const uint64_t cl_expand8_of[256];
+extern const uint32_t cl_mask32_of[256];
 
-	x = (x + 0x7f7f7f7f7f7f7f7full) & 0x8080808080808080ull;
-	return (x >> 7) * 0xff;
-}
+/* Eight bits to eight bytes of 0x00 or 0xff. */
+static inline uint64_t cl_expand8(unsigned b) { return cl_expand8_of[b & 0xff]; }
 
-static inline uint32_t cl_mask32(uint8_t prefix)
-{
-	unsigned len = prefix > 32 ? 32 : prefix;
-	return (uint32_t)(~0ull << (32 - len));	/* no branch: len 0 shifts the ones out */
-}
+/* The mask of a 32-bit address's first prefix bits (CL_NO_PREFIX and more than 32: all). */
+static inline uint32_t cl_mask32(uint8_t prefix) { return cl_mask32_of[prefix]; }
 
 /* What a merge takes from a record (cl_rec's hot fields, by value). */
 struct cl_mv {

@@ -71,6 +71,19 @@ static uint8_t start_prefix(unsigned family, uint8_t masklen)
 }
 
 
+/* The tables of cl_expand8 and cl_mask32, spelt out by the preprocessor. */
+#define TAB4(F, n) F(n), F((n) + 1), F((n) + 2), F((n) + 3)
+#define TAB16(F, n) TAB4(F, n), TAB4(F, (n) + 4), TAB4(F, (n) + 8), TAB4(F, (n) + 12)
+#define TAB64(F, n) TAB16(F, n), TAB16(F, (n) + 16), TAB16(F, (n) + 32), TAB16(F, (n) + 48)
+#define TAB256(F) TAB64(F, 0), TAB64(F, 64), TAB64(F, 128), TAB64(F, 192)
+#define BYTE_IF(b, i) (((b) >> (i) & 1) ? 0xffull << 8 * (i) : 0)
+#define EXPAND8(b) (BYTE_IF(b, 0) | BYTE_IF(b, 1) | BYTE_IF(b, 2) | BYTE_IF(b, 3) | BYTE_IF(b, 4) | \
+		    BYTE_IF(b, 5) | BYTE_IF(b, 6) | BYTE_IF(b, 7))
+#define MASK32(n) ((n) >= 32 ? 0xffffffffu : (uint32_t)(0xffffffffull << (32 - (n))))
+
+const uint64_t cl_expand8_of[256] = { TAB256(EXPAND8) };
+const uint32_t cl_mask32_of[256] = { TAB256(MASK32) };
+
 /* chk bits of each field of the identity words */
 #define CHK_PROTO (1u << CL_B_PROTO)
 #define CHK_FAMILY (1u << CL_B_FAMILY)

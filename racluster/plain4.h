@@ -46,7 +46,7 @@ static inline uint32_t plain4_be32(const uint8_t *p)
 
 /* Is b (len framed bytes) such a record?  Its blocks into x when it is;
  * false for any other record, damaged ones included. */
-static inline bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
+static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
 {
 	size_t off = RA_FLOW_CORE4;
 

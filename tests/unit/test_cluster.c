@@ -301,6 +301,26 @@ static void test_feed(void)
 	free(b.buf);
 }
 
+/* The merge's tables, against what they stand for. */
+static void test_tables(void)
+{
+	bool expand = true, mask = true;
+
+	for (unsigned b = 0; b < 256; b++) {
+		uint64_t want = 0;
+		for (int i = 0; i < 8; i++)
+			if (b >> i & 1)
+				want |= 0xffull << 8 * i;
+		expand = expand && cl_expand8(b) == want;
+		uint32_t m = 0;
+		for (unsigned i = 0; i < 32 && i < b; i++)
+			m |= 0x80000000u >> i;
+		mask = mask && cl_mask32((uint8_t)b) == m;
+	}
+	ok(expand, "cl_expand8: bit i to byte i, for all 256 bytes");
+	ok(mask, "cl_mask32: the first n bits, all 32 from 32 on");
+}
+
 int main(void)
 {
 	struct cl_spec spec;
@@ -314,7 +334,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(42);
+	tap_plan(44);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -324,6 +344,7 @@ int main(void)
 	ok(!cl_spec_parse(&spec, badmask, 1, false, &err), "only addresses take masks");
 	is_int(cl_common_prefix((const uint8_t *)"\x0a\x01\x02\x03", (const uint8_t *)"\x0a\x01\x03\x03", 32), 23,
 	       "common prefix of 10.1.2.3 and 10.1.3.3");
+	test_tables();
 
 	/* merge by saddr: sums, times, differing ports blank, daddr common prefix */
 	ra_err_clear(&err);
