@@ -50,8 +50,9 @@ static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b,
 {
 	size_t off = RA_FLOW_CORE4;
 
-	if (len < RA_FLOW_CORE4 || (b[5] & 7) != RA_AF_INET || len > 128 || b[6] >= RA_ST_COUNT ||
-	    b[7] >= RA_DIR_COUNT)
+	/* one branch for all: each test alone would be one more */
+	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[5] & 7) != RA_AF_INET) | (b[6] >= RA_ST_COUNT) |
+	    (b[7] >= RA_DIR_COUNT))
 		return false;
 	x->seq_hi = 0;
 	x->synack = x->ackdat = x->present = 0;
@@ -231,10 +232,13 @@ static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], c
 }
 
 /* The compiled IPv4 key (cl_key4_compile) of such a record, read from its
- * bytes (s->keylen <= 64): what plain4_key makes of its values. */
-static inline void plain4_key_raw(const struct cl_spec *s, const uint8_t *b, uint64_t *out)
+ * bytes: what plain4_key makes of its values (words: s->keylen / 8, at
+ * most 8). */
+static inline __attribute__((always_inline)) void plain4_key_raw(const struct cl_spec *s, const uint8_t *b,
+								 uint64_t *out, size_t words)
 {
-	memcpy(out, s->key4, 64);
+	for (size_t w = 0; w < words; w++)
+		out[w] = s->key4[w];
 	for (int i = 0; i < s->nops4; i++) {
 		const struct cl_op4 *op = &s->ops4[i];
 		uint32_t v = ld_le32(b + op->src);

@@ -61,21 +61,22 @@ bool cl_feed_usable(const struct cl_spec *s)
  */
 static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot,
 							     const uint8_t *b, size_t len, const struct time_range *tr,
-							     cl_select_fn select, void *ctx, bool *keep, size_t words)
+							     cl_select_fn select, void *ctx, bool *keep, size_t words,
+							     bool flow)
 {
 	struct ring_ent *e = &q->ent[slot];
 
-	if ((!s->flow || s->flow4) && plain4_check(b, len, &e->x)) {
+	if ((!flow || s->flow4) && plain4_check(b, len, &e->x)) {
 		uint64_t stime = ld_le64(b + 8);
 
 		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
-		e->ip = s->flow;
-		if (e->ip) {
+		e->ip = flow;
+		if (flow) {
 			plain4_flow_keys(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20), ld_le16(b + 22),
 					 b[4], e->key, e->rkey);
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
 		} else {
-			plain4_key_raw(s, b, e->key);
+			plain4_key_raw(s, b, e->key, words);
 			e->hash = cl_hash_key(e->key, words);
 		}
 		e->raw = b;
@@ -152,11 +153,11 @@ static __attribute__((noinline)) bool resolve_general(struct cl_table *t, struct
 /* Entry slot looked up and merged: a common record into a group merged
  * before straight from the input; any other the general way. */
 static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, struct cl_ring *q, unsigned slot,
-							  struct ra_err *err, size_t words)
+							  struct ra_err *err, size_t words, bool flow)
 {
 	const struct ring_ent *e = &q->ent[slot];
 
-	if (e->raw && !e->ip) {
+	if (!flow && e->raw) {	/* (under the flow key a plain record's ip is set) */
 		struct cl_hot *g = e->ahead_group && cl_key_eq(e->ahead, e->key, words)
 					   ? (struct cl_hot *)((const uint8_t *)e->ahead + 8 * words)
 					   : find_merged(t, e->key, e->hash, words);
@@ -171,13 +172,14 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 }
 
 /*
- * cl_feed's loop for keys of this many words: inlined into one copy for
- * each usual length, where words is a constant and hashing and comparing
- * keys take straight-line code.
+ * cl_feed's loop for keys of this many words, under the flow key or not:
+ * inlined into one copy for each usual key, where words and flow are
+ * constants and hashing and comparing keys take straight-line code.
  */
 static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struct cl_ring *q, const uint8_t *p, size_t n,
 						       const struct time_range *tr, cl_select_fn select, void *ctx,
-						       size_t *used, uint64_t *nrec, struct ra_err *err, size_t words)
+						       size_t *used, uint64_t *nrec, struct ra_err *err, size_t words,
+						       bool flow)
 {
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
@@ -191,7 +193,7 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 		bool keep;
 
 		if (ld_le16(b) != RA_REC_FLOW || len < 8 || len % 8 || len > n - off ||
-		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words))
+		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words, flow))
 			break;
 		off += len;
 		recs++;
@@ -208,13 +210,13 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 			}
 		}
 		in++;
-		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err, words)))
+		if (in > 2 * AHEAD && !(ok = resolve(t, q, (in - 2 * AHEAD - 1) & (RING - 1), err, words, flow)))
 			break;
 		if ((in & 15) == 0)
 			tbl_maybe_compact(t);
 	}
 	for (uint64_t i = in > 2 * AHEAD ? in - 2 * AHEAD : 0; ok && i < in; i++)
-		ok = resolve(t, q, i & (RING - 1), err, words);
+		ok = resolve(t, q, i & (RING - 1), err, words, flow);
 	tbl_maybe_compact(t);
 	*used = off;
 	*nrec = recs;
@@ -234,11 +236,13 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 		for (int i = 0; i < RING; i++)
 			ra_flow_init(&q->full[i]);
 	}
-	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key: 5 */
-	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1);
-	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2);
-	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3);
-	case 5: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 5);
-	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8);
+	if (t->spec.flow)
+		return t->spec.keylen == 40 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 5, true)
+					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true);
+	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1 */
+	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false);
+	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false);
+	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false);
+	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false);
 	}
 }
