@@ -252,6 +252,13 @@ static void plain4_op_source(struct cl_op4 *op)
 	}
 }
 
+/* Is flow key item which (saddr daddr sport dport proto) where plain4_flow_keys puts it? */
+static bool flow4_at(const struct cl_spec *s, int which, unsigned word, unsigned shift)
+{
+	const struct cl_op4 *op = &s->ops4[s->flow4_op[which]];
+	return op->word == word && op->shift == shift;
+}
+
 void cl_key4_compile(struct cl_spec *s)
 {
 	uint8_t *k = (uint8_t *)s->key4;
@@ -311,7 +318,8 @@ void cl_key4_compile(struct cl_spec *s)
 				found |= 1 << which;
 			}
 		}
-		s->flow4 = found == 31;
+		s->flow4 = found == 31 && s->keylen == 64 && flow4_at(s, 0, 0, 40) && flow4_at(s, 1, 2, 48) &&
+			   flow4_at(s, 2, 4, 48) && flow4_at(s, 3, 5, 0) && flow4_at(s, 4, 0, 8);
 	}
 }
 

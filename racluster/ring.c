@@ -237,9 +237,9 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 			ra_flow_init(&q->full[i]);
 	}
 	if (t->spec.flow)
-		return t->spec.keylen == 40 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 5, true)
+		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true)
 					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true);
-	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1 */
+	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key: 8 */
 	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false);
 	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false);
 	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false);
