@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../racluster/plain4.h"
 #include "../racluster/table.h"
 #include "options.h"
 #include "../rasort/sortkey.h"
@@ -334,7 +335,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(44);
+	tap_plan(45);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -448,7 +449,8 @@ int main(void)
 		uint8_t enc[RA_REC_MAX], copy[CL_REC_COPY_MAX];
 		uint64_t k1[CL_MAX_KEYLEN / 8], k2[CL_MAX_KEYLEN / 8], r1[CL_MAX_KEYLEN / 8], r2[CL_MAX_KEYLEN / 8];
 		struct cl_rec cr;
-		bool same = true, flow_same = true, compiled = true;
+		struct plain4_blocks x;
+		bool same = true, flow_same = true, compiled = true, raw_same = true;
 		for (size_t fi = 0; fi < sizeof(nforms) / sizeof(*nforms); fi++) {
 			cl_spec_parse(&spec, forms[fi], nforms[fi], false, &err);
 			for (uint32_t i = 0; i < 64; i++) {
@@ -465,6 +467,11 @@ int main(void)
 				cl_rec_key(&spec, &cr, k1);
 				cl_build_key(&spec, &a, k2);
 				same = same && memcmp(k1, k2, spec.keylen) == 0;
+				if (spec.nops4 >= 0 && spec.keylen <= 64) {	/* the ring's key, from the bytes */
+					raw_same = raw_same && plain4_check(enc, len, &x);
+					plain4_key_raw(&spec, enc, k1, spec.keylen / 8);
+					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
+				}
 				if (nforms[fi] == 0) {
 					compiled = compiled && cl_rec_flow_keys4(&spec, &cr, r1, k1);
 					cl_reverse_key(&spec, r1, r2);
@@ -475,6 +482,7 @@ int main(void)
 		}
 		ok(same, "compiled IPv4 keys equal keys built from the whole record");
 		ok(compiled && flow_same, "the flow key and its reverse, compiled, equal the general ones");
+		ok(raw_same, "compiled IPv4 keys read from a record's bytes equal keys built from the whole record");
 	}
 
 	/* rasort keys: doubles order, descending inverts */
