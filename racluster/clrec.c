@@ -261,9 +261,10 @@ static bool flow4_at(const struct cl_spec *s, int which, unsigned word, unsigned
 
 void cl_key4_compile(struct cl_spec *s)
 {
-	uint8_t *k = (uint8_t *)s->key4;
+	uint8_t *k = (uint8_t *)s->key4, *k6 = (uint8_t *)s->key6;
 
 	memset(s->key4, 0, sizeof(s->key4));
+	memset(s->key6, 0, sizeof(s->key6));
 	s->nops4 = 0;
 	s->flow4 = false;
 	if (s->keylen > CL_MAX_KEYLEN) {
@@ -277,13 +278,19 @@ void cl_key4_compile(struct cl_spec *s)
 		switch (it->field) {
 		case F_SADDR: case F_DADDR: {
 			unsigned len = it->masklen > 32 ? 32 : it->masklen;
+			union ra_addr m6;
 			k[it->offset] = RA_AF_INET;	/* the family byte */
+			k6[it->offset] = RA_AF_INET6;
 			op.kind = CL_K4_ADDR;
 			op.arg = it->field == F_DADDR;
 			op.mask = (uint32_t)(~0ull << (32 - len));
+			memset(&m6, 0xff, sizeof(m6));
+			if (it->masklen != CL_NO_PREFIX)
+				cl_mask_addr(RA_AF_INET6, &m6, it->masklen);
+			memcpy(op.mask6, m6.v6, 16);
 			break;
 		}
-		case F_FAMILY: k[it->offset] = RA_AF_INET; continue;
+		case F_FAMILY: k[it->offset] = RA_AF_INET; k6[it->offset] = RA_AF_INET6; continue;
 		case F_SPORT: case F_DPORT: op.kind = CL_K4_PORT; op.arg = it->field == F_DPORT; break;
 		case F_PROTO: op.kind = CL_K4_ID0; op.arg = CL_B_PROTO; break;
 		case F_STTL: op.kind = CL_K4_ID0; op.arg = CL_B_STTL; break;

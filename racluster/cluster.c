@@ -409,7 +409,7 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
 	if (g->gflags & CL_G_V6)
-		cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL, r);
+		cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL, &r->saddr, &r->daddr);
 	if (!cl_rec_touches_cold(r, g))
 		return true;
 	if (g->cold) {

@@ -31,6 +31,7 @@ struct cl_op4 {
 	uint8_t src, rshift;
 	bool be;
 	uint32_t vmask;
+	uint8_t mask6[16];	/* addresses of IPv6 records (plain6.h): the prefix mask */
 };
 
 /* One -m word, compiled. */
@@ -54,6 +55,7 @@ struct cl_spec {
 	/* the key of an IPv4 record without cold blocks, compiled: what is
 	 * constant for such records, then the items that vary */
 	uint64_t key4[CL_MAX_KEYLEN / 8];
+	uint64_t key6[CL_MAX_KEYLEN / 8];	/* the same for IPv6 records (their family bytes) */
 	struct cl_op4 ops4[CL_MAX_KEYS];
 	int nops4;		/* -1: no such compiled key (it is too long) */
 	bool flow4;		/* the flow key, compiled: its varying items are these five */

@@ -126,10 +126,10 @@ void cl_id_differs(struct cl_hot *g, uint64_t x0, uint64_t x1);
 void cl_narrow32(uint8_t *prefix, uint32_t *ga, uint32_t x);
 void cl_cold_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_cold *c, struct cl_v6 *v,
 		   const struct cl_rec *r);
-/* An IPv6 group's addresses meet r's (c: its cold part, NULL when none);
- * before cl_cold_merge. */
+/* An IPv6 group's addresses meet a record's (c: its cold part, NULL when
+ * none); before cl_cold_merge. */
 void cl_v6_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_v6 *v, const struct cl_cold *c,
-		 const struct cl_rec *r);
+		 const union ra_addr *saddr, const union ra_addr *daddr);
 /* A group of one record as it is emitted: what cl_hot_init, cl_cold_init
  * and cl_materialize make of it, from the record (its copy on the log,
  * swapped when it was merged so), decoded once.  again: out is as the

@@ -316,16 +316,16 @@ static inline bool v6_within(const struct cl_hot *g, int which, const union ra_a
 }
 
 void cl_v6_merge(const struct cl_spec *s, struct cl_hot *g, struct cl_v6 *v, const struct cl_cold *c,
-		 const struct cl_rec *r)
+		 const union ra_addr *saddr, const union ra_addr *daddr)
 {
 	if ((g->gflags & (CL_G_V6 | CL_G_ADDRBLANK)) != CL_G_V6)
 		return;
 	if (!cl_bit_has(s->keyed, F_SADDR) && !(c && cl_bit_has(c->blank, F_SADDR)) &&
-	    !v6_within(g, 0, &v->saddr, &r->saddr))
-		narrow_v6(g, 0, &v->saddr, &r->saddr);
+	    !v6_within(g, 0, &v->saddr, saddr))
+		narrow_v6(g, 0, &v->saddr, saddr);
 	if (!cl_bit_has(s->keyed, F_DADDR) && !(c && cl_bit_has(c->blank, F_DADDR)) &&
-	    !v6_within(g, 1, &v->daddr, &r->daddr))
-		narrow_v6(g, 1, &v->daddr, &r->daddr);
+	    !v6_within(g, 1, &v->daddr, daddr))
+		narrow_v6(g, 1, &v->daddr, daddr);
 }
 
 #define DIFF(field, cond, reset) \

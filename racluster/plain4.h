@@ -44,16 +44,12 @@ static inline uint32_t plain4_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Is b (len framed bytes) such a record?  Its blocks into x when it is;
- * false for any other record, damaged ones included. */
-static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
+/* The blocks of a plain record (IPv4 or IPv6: plain6.h), from off (the
+ * end of its core) to len, into x; false for any other blocks, damaged
+ * ones included. */
+static inline __attribute__((always_inline)) bool plain_blocks(const uint8_t *b, size_t len, size_t off,
+								struct plain4_blocks *x)
 {
-	size_t off = RA_FLOW_CORE4;
-
-	/* one branch for all: each test alone would be one more */
-	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[5] & 7) != RA_AF_INET) | (b[6] >= RA_ST_COUNT) |
-	    (b[7] >= RA_DIR_COUNT))
-		return false;
 	x->seq_hi = 0;
 	x->synack = x->ackdat = x->present = 0;
 	x->has_tcp = false;
@@ -99,6 +95,17 @@ static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b,
 		off += (blen + 7) & ~7u;
 	}
 	return true;
+}
+
+/* Is b (len framed bytes) such a record?  Its blocks into x when it is;
+ * false for any other record, damaged ones included. */
+static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
+{
+	/* one branch for all: each test alone would be one more */
+	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[5] & 7) != RA_AF_INET) | (b[6] >= RA_ST_COUNT) |
+	    (b[7] >= RA_DIR_COUNT))
+		return false;
+	return plain_blocks(b, len, RA_FLOW_CORE4, x);
 }
 
 /* cl_rec.id0 of such a record: proto family sttl dttl sdsb ddsb secn decn. */

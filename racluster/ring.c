@@ -1,8 +1,9 @@
 /*
  * ring.c - records straight from a mapped input into racluster's table,
  * without a call per record (not for matrix or rmon keys).  A loop frames
- * the records itself.  The common record (IPv4, not merged before:
- * plain4.h) is not decoded on its way in: its key is made from its bytes;
+ * the records itself.  The common record (IPv4 or IPv6, not merged
+ * before: plain4.h, plain6.h) is not decoded on its way in: its key is
+ * made from its bytes;
  * once its group is found its values are read where the merge sees them,
  * so they go from the input to the group through registers, and one that
  * starts a group goes on its log as it is.  Other records are decoded as
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 
 #include "options.h"
-#include "plain4.h"
+#include "plain6.h"
 #include "table.h"
 
 #define RING 64		/* entries, a power of two, more than 2 * AHEAD */
@@ -29,6 +30,7 @@ struct ring_ent {
 	const uint8_t *raw;		/* a common record in the input; NULL: decoded in rec[] */
 	uint32_t hash;			/* flow key: of the smaller direction's key */
 	uint16_t len;
+	bool v6;			/* raw is an IPv6 record (plain6.h), not IPv4 */
 	bool ip;			/* flow key of an IP flow: either direction matches */
 	const void *ahead;		/* what prefetch_key fetched (kept: see there) */
 	bool ahead_group;		/* ahead is a merged group's key: its group, when the keys are equal
@@ -56,8 +58,8 @@ bool cl_feed_usable(const struct cl_spec *s)
  * Entry e made from the record b (len bytes): false when it is damaged
  * (left to the caller's reader to report); *keep false when it is outside
  * tr or select does not take it.  A common record's key is made from its
- * bytes (the flow key's too, when compiled: its varying items are the
- * protocol, addresses and ports).
+ * bytes (the flow key's too, for IPv4 records when compiled: its varying
+ * items are the protocol, addresses and ports).
  */
 static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot,
 							     const uint8_t *b, size_t len, const struct time_range *tr,
@@ -81,6 +83,17 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 		}
 		e->raw = b;
 		e->len = (uint16_t)len;
+		e->v6 = false;
+	} else if (!flow && plain6_check(b, len, &e->x)) {
+		uint64_t stime = ld_le64(b + 8);
+
+		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
+		e->ip = false;
+		plain6_key_raw(s, b, e->key, words);
+		e->hash = cl_hash_key(e->key, words);
+		e->raw = b;
+		e->len = (uint16_t)len;
+		e->v6 = true;
 	} else {
 		struct cl_rec *r = &q->rec[slot];
 		struct ra_err err;
@@ -145,8 +158,10 @@ static __attribute__((noinline)) bool resolve_general(struct cl_table *t, struct
 		}
 		return tbl_add_first(t, r, false, e->hash, empty, err);
 	}
-	if (e->raw)
+	if (e->raw && !e->v6)
 		plain4_decode(e->raw, e->len, &e->x, r, NULL, true);
+	else if (e->raw && !cl_rec_decode(e->raw, e->len, r, q->copy[slot], true, err))
+		return false;
 	return tbl_merge(t, g, reversed ? cl_rec_swapped(&q->swapped, &q->swapped_full, r) : r, err);
 }
 
@@ -163,8 +178,18 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 					   : find_merged(t, e->key, e->hash, words);
 		if (g && !(g->gflags & CL_G_COLDCMP)) {
 			struct cl_mv v;
-			plain4_mv(e->raw, &e->x, &v);
-			cl_hot_merge_mv(g, &v);
+			if (!e->v6) {
+				plain4_mv(e->raw, &e->x, &v);
+				cl_hot_merge_mv(g, &v);
+			} else {	/* as tbl_merge merges it: the hot part, then the addresses */
+				union ra_addr sa, da;
+				plain6_mv(e->raw, &e->x, &v);
+				cl_hot_merge_mv(g, &v);
+				plain6_addrs(e->raw, &sa, &da);
+				if (g->gflags & CL_G_V6)
+					cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL,
+						    &sa, &da);
+			}
 			return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
 		}
 	}

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../racluster/plain4.h"
+#include "../racluster/plain6.h"
 #include "../racluster/table.h"
 #include "options.h"
 #include "../rasort/sortkey.h"
@@ -443,9 +443,9 @@ int main(void)
 		static const char *forms[][4] = {
 			{ "saddr" }, { "saddr/24", "daddr/7" }, { "proto", "dport" }, { "matrix/16" },
 			{ "sttl", "dtos", "sdsb" }, { "stcpflags", "dtcpflags", "family" }, { "smac", "saddr" },
-			{ "etype", "srcid", "sport" }, { "saddr/0" }, { NULL },
+			{ "etype", "srcid", "sport" }, { "saddr/0" }, { "saddr/64", "daddr/100", "proto" }, { NULL },
 		};
-		static const int nforms[] = { 1, 2, 2, 1, 3, 3, 2, 3, 1, 0 };
+		static const int nforms[] = { 1, 2, 2, 1, 3, 3, 2, 3, 1, 3, 0 };
 		uint8_t enc[RA_REC_MAX], copy[CL_REC_COPY_MAX];
 		uint64_t k1[CL_MAX_KEYLEN / 8], k2[CL_MAX_KEYLEN / 8], r1[CL_MAX_KEYLEN / 8], r2[CL_MAX_KEYLEN / 8];
 		struct cl_rec cr;
@@ -478,11 +478,26 @@ int main(void)
 					flow_same = flow_same && memcmp(r1, k2, spec.keylen) == 0 &&
 						    memcmp(k1, r2, spec.keylen) == 0;
 				}
+				if (spec.nops4 >= 0 && spec.keylen <= 64) {
+					/* and the same flow's over IPv6 */
+					a.family = RA_AF_INET6;
+					for (int j = 0; j < 16; j++) {
+						a.saddr.v6[j] = (uint8_t)(0x20 + j * i);
+						a.daddr.v6[j] = (uint8_t)(0xfe - j - i);
+					}
+					len = ra_encode_flow(&a, enc);
+					cl_build_key(&spec, &a, k2);
+					raw_same = raw_same && plain6_check(enc, len, &x);
+					memset(k1, 0xa5, sizeof(k1));
+					plain6_key_raw(&spec, enc, k1, spec.keylen / 8);
+					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
+				}
 			}
 		}
 		ok(same, "compiled IPv4 keys equal keys built from the whole record");
 		ok(compiled && flow_same, "the flow key and its reverse, compiled, equal the general ones");
-		ok(raw_same, "compiled IPv4 keys read from a record's bytes equal keys built from the whole record");
+		ok(raw_same, "compiled keys read from an IPv4 or IPv6 record's bytes equal keys built from the whole "
+			     "record");
 	}
 
 	/* rasort keys: doubles order, descending inverts */
