@@ -68,6 +68,7 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 {
 	struct ring_ent *e = &q->ent[slot];
 
+	e->ahead_group = false;	/* the last AHEAD entries are not fetched ahead */
 	if ((!flow || s->flow4) && plain4_check(b, len, &e->x)) {
 		uint64_t stime = ld_le64(b + 8);
 
