@@ -209,7 +209,7 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 {
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
-	size_t stride = t->stride;
+	size_t stride = (8 * words + sizeof(struct cl_hot) + 63) & ~(size_t)63;	/* t->stride, as a constant */
 	bool ok = true;
 
 	while (n - off >= 4) {
