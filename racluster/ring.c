@@ -24,7 +24,7 @@
 
 #define RING 64		/* entries, a power of two, more than 2 * AHEAD */
 #define AHEAD 8		/* measured: 8 beat 16 and matched 4 */
-#define RING_KEY 64	/* bytes of key an entry holds (plain4_key writes 64) */
+#define RING_KEY 64	/* bytes of key an entry holds: the longest key the ring takes */
 
 struct ring_ent {
 	const uint8_t *raw;		/* a common record in the input; NULL: decoded in rec[] */
@@ -67,9 +67,11 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 							     bool flow)
 {
 	struct ring_ent *e = &q->ent[slot];
+	bool v6 = false;
 
 	e->ahead_group = false;	/* the last AHEAD entries are not fetched ahead */
-	if ((!flow || s->flow4) && plain4_check(b, len, &e->x)) {
+	if (((!flow || s->flow4) && plain4_check(b, len, &e->x)) ||
+	    (!flow && (v6 = plain6_check(b, len, &e->x)))) {	/* a common record: not decoded */
 		uint64_t stime = ld_le64(b + 8);
 
 		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
@@ -79,22 +81,15 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 					 b[4], e->key, e->rkey);
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
 		} else {
-			plain4_key_raw(s, b, e->key, words);
+			if (v6)
+				plain6_key_raw(s, b, e->key, words);
+			else
+				plain4_key_raw(s, b, e->key, words);
 			e->hash = cl_hash_key(e->key, words);
 		}
 		e->raw = b;
 		e->len = (uint16_t)len;
-		e->v6 = false;
-	} else if (!flow && plain6_check(b, len, &e->x)) {
-		uint64_t stime = ld_le64(b + 8);
-
-		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
-		e->ip = false;
-		plain6_key_raw(s, b, e->key, words);
-		e->hash = cl_hash_key(e->key, words);
-		e->raw = b;
-		e->len = (uint16_t)len;
-		e->v6 = true;
+		e->v6 = v6;
 	} else {
 		struct cl_rec *r = &q->rec[slot];
 		struct ra_err err;
