@@ -255,19 +255,18 @@ static inline __attribute__((always_inline)) void plain4_key_raw(const struct cl
 }
 
 /*
- * The flow key (s->flow4) of a record's values, and the reverse
- * direction's: its varying items are the protocol, the addresses and the
- * ports, at the places cl_key4_compile checked (the flow key's layout:
- * family, proto, etype, saddr, daddr, sport, dport, srcid); the rest is
- * the compiled key's template.  Built in registers, word by word.
+ * The flow key (s->flow4) of a record's values: its varying items are the
+ * protocol, the addresses and the ports, at the places cl_key4_compile
+ * checked (the flow key's layout: family, proto, etype, saddr, daddr,
+ * sport, dport, srcid); the rest is the compiled key's template.  Built in
+ * registers, word by word.
  */
-static inline void plain4_flow_keys(const struct cl_spec *s, uint32_t sa, uint32_t da, uint16_t sp, uint16_t dp,
-				    uint8_t proto, uint64_t *key, uint64_t *rkey)
+static inline void plain4_flow_key(const struct cl_spec *s, uint32_t sa, uint32_t da, uint16_t sp, uint16_t dp,
+				   uint8_t proto, uint64_t *key)
 {
 	const uint64_t *k4 = s->key4;
-	uint64_t w0 = k4[0] | (uint64_t)proto << 8;
 
-	key[0] = w0 | (uint64_t)sa << 40;	/* saddr: key bytes 5-8 */
+	key[0] = k4[0] | (uint64_t)proto << 8 | (uint64_t)sa << 40;	/* saddr: key bytes 5-8 */
 	key[1] = k4[1] | sa >> 24;
 	key[2] = k4[2] | (uint64_t)da << 48;	/* daddr: bytes 22-25 */
 	key[3] = k4[3] | da >> 16;
@@ -275,14 +274,14 @@ static inline void plain4_flow_keys(const struct cl_spec *s, uint32_t sa, uint32
 	key[5] = k4[5] | dp;			/* dport: bytes 40-41 */
 	key[6] = k4[6];
 	key[7] = k4[7];
-	rkey[0] = w0 | (uint64_t)da << 40;
-	rkey[1] = k4[1] | da >> 24;
-	rkey[2] = k4[2] | (uint64_t)sa << 48;
-	rkey[3] = k4[3] | sa >> 16;
-	rkey[4] = k4[4] | (uint64_t)dp << 48;
-	rkey[5] = k4[5] | sp;
-	rkey[6] = k4[6];
-	rkey[7] = k4[7];
+}
+
+/* That key and the reverse direction's. */
+static inline void plain4_flow_keys(const struct cl_spec *s, uint32_t sa, uint32_t da, uint16_t sp, uint16_t dp,
+				    uint8_t proto, uint64_t *key, uint64_t *rkey)
+{
+	plain4_flow_key(s, sa, da, sp, dp, proto, key);
+	plain4_flow_key(s, da, sa, dp, sp, proto, rkey);
 }
 
 #endif

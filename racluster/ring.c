@@ -83,6 +83,9 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 		} else {
 			if (v6)
 				plain6_key_raw(s, b, e->key, words);
+			else if (words == 8 && s->flow4)	/* -M nocorrect */
+				plain4_flow_key(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20),
+						ld_le16(b + 22), b[4], e->key);
 			else
 				plain4_key_raw(s, b, e->key, words);
 			e->hash = cl_hash_key(e->key, words);
@@ -260,10 +263,11 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 	if (t->spec.flow)
 		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true)
 					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true);
-	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key: 8 */
+	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key (-M nocorrect): 8 */
 	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false);
 	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false);
 	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false);
+	case 8: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, false);
 	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false);
 	}
 }

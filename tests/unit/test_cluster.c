@@ -233,8 +233,9 @@ static void test_feed(void)
 		{ "saddr" }, { "proto", "dport" }, { "daddr/24" }, { "sttl", "stos" }, { "smac" }, { "saddr/16", "sport" },
 		{ "sdsb", "ddsb", "dttl" }, { "dtos", "stcpflags" },
 		{ NULL },	/* the flow key */
+		{ NULL },	/* the flow key, directions apart (-M nocorrect) */
 	};
-	static const int nkeys[] = { 1, 2, 1, 2, 1, 2, 3, 2, 0 };
+	static const int nkeys[] = { 1, 2, 1, 2, 1, 2, 3, 2, 0, 0 };
 	const int n = 4000;
 	uint8_t *in = malloc((size_t)n * 400 + 64), *rec;
 	struct emitted a = { 0, malloc((size_t)n * 600) }, b = { 0, malloc((size_t)n * 600) };
@@ -250,6 +251,8 @@ static void test_feed(void)
 			struct cl_spec s;
 			struct cl_table *t1, *t2;
 			cl_spec_parse(&s, specs[k], nkeys[k], false, &err);
+			if (k == sizeof(specs) / sizeof(*specs) - 1)
+				s.flow = false;
 			t1 = cl_table_new(&s, &err);
 			t2 = cl_table_new(&s, &err);
 			for (size_t off = 0; off < len; off += (size_t)(in[off + 2] | in[off + 3] << 8)) {
@@ -273,8 +276,8 @@ static void test_feed(void)
 			cl_table_free(t2);
 		}
 	}
-	ok(same, "cl_feed: the groups of records merged one by one, for eight -m forms and the flow key, with a time "
-		 "range, a selection (a filter) and neither");
+	ok(same, "cl_feed: the groups of records merged one by one, for eight -m forms and the flow key with and "
+		 "without -M nocorrect, with a time range, a selection (a filter) and neither");
 	/* a record of another type ends what cl_feed takes */
 	rec = in + len;
 	memset(rec, 0, 16);
