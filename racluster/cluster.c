@@ -299,18 +299,13 @@ static void free_parts(struct cl_table *t, struct cl_hot *g)
 	g->cold = g->tcp = 0;
 }
 
-/* A new group: its first record goes on the log, as it came without
- * payload, or a pointer to it when it stays in the input (in_place) and
- * the key is the flow's (with -m keys, one-record groups are few and
- * scattered: pointing at them would bring a page of the input back for
- * each when they are emitted). */
 /*
  * Must the index grow before one more group?  At half full while it is
  * small enough to stay in the caches, where short probes pay; at three
  * quarters once it is 32 MB or more, where each doubling costs the kernel
- * clearing the pages of a table twice the size (a third of the time of
- * clustering 5 million flows went to that), and a probe's next slots are
- * mostly in the line it has fetched anyway.
+ * clearing the pages of a table twice the size (a fifth to a third of the
+ * time of clustering 5 million flows went to clearing pages), and a
+ * probe's next slots are mostly in the line it has fetched anyway.
  */
 #define INDEX_BIG ((size_t)1 << 22)	/* slots: 32 MB */
 
@@ -320,6 +315,11 @@ static bool index_full(const struct cl_table *t)
 	return t->cap < INDEX_BIG ? n * 2 > t->cap : n * 4 > t->cap * 3;
 }
 
+/* A new group: its first record goes on the log, as it came without
+ * payload, or a pointer to it when it stays in the input (in_place) and
+ * the key is the flow's (with -m keys, one-record groups are few and
+ * scattered: pointing at them would bring a page of the input back for
+ * each when they are emitted). */
 bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		      struct ra_err *err)
 {
