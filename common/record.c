@@ -457,6 +457,18 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 
 	/* Optional blocks: only their "present" bit says they are valid. */
 	off = core;
+	/* the daemon's usual ones (handshake times of a TCP flow, then a
+	 * sequence number) without the general loop's tests of each */
+	if (len - off == 24 && ld_le32(buf + off) == (RA_BLK_TCPRTT | 12u << 16) &&
+	    ld_le32(buf + off + 16) == (RA_BLK_SEQ | 8u << 16)) {
+		decode_block(f, RA_BLK_TCPRTT, buf + off + 4, 8);
+		decode_block(f, RA_BLK_SEQ, buf + off + 20, 4);
+		return true;
+	}
+	if (len - off == 8 && ld_le32(buf + off) == (RA_BLK_SEQ | 8u << 16)) {
+		decode_block(f, RA_BLK_SEQ, buf + off + 4, 4);
+		return true;
+	}
 	for (;;) {
 		unsigned btype = 0;
 		const uint8_t *body = NULL;

@@ -53,7 +53,7 @@ int main(void)
 	struct ra_err err;
 	size_t n;
 
-	tap_plan(35);
+	tap_plan(37);
 	full_flow(&a);
 	n = ra_encode_flow(&a, buf);
 	ok(n % 8 == 0 && n > RA_FLOW_CORE4, "flow encodes to a multiple of 8 bytes");
@@ -146,6 +146,38 @@ int main(void)
 		   "a newer major version is refused by name");
 		free(st);
 		free(st2);
+	}
+	/* the daemon's usual blocks (handshake times, then a sequence number;
+	 * a sequence number alone), decoded over a record that had every block */
+	for (int form = 0; form < 2; form++) {
+		struct ra_flow c;
+		uint8_t *again = malloc(RA_REC_MAX);
+		size_t m;
+		full_flow(&a);
+		n = ra_encode_flow(&a, buf);
+		ra_flow_init(&b);
+		ra_decode_flow(buf, n, &b, &err);
+		ra_flow_init(&a);
+		a.family = RA_AF_INET;
+		a.saddr.v4 = 0x0a000001;
+		a.stime = 5000000;
+		a.ltime = 6000000;
+		a.seq = 99;
+		if (form == 0) {
+			RA_SET(&a, RA_BLK_TCP);	/* handshake times only: no counters block */
+			a.synack = 700;
+			a.ackdat = 60;
+		}
+		n = ra_encode_flow(&a, buf);
+		ra_flow_init(&c);
+		ok(n == RA_FLOW_CORE4 + (form == 0 ? 24 : 8) && ra_decode_flow(buf, n, &b, &err) &&
+		   ra_decode_flow(buf, n, &c, &err) && (m = ra_encode_flow(&b, again)) == n && !memcmp(again, buf, n) &&
+		   b.present == c.present && b.seq == 99 && b.synack == (form == 0 ? 700u : 0u) &&
+		   b.sretrans == 0 && b.smac[0] == 0 && b.svlan == 0 && b.sjit == 0 && b.srcid_family == 0 &&
+		   b.inode_family == 0 && b.spayload == NULL && b.trans == 1,
+		   form == 0 ? "handshake times and a sequence number, over a full record, decode alone"
+			     : "a sequence number alone, over a full record, decodes alone");
+		free(again);
 	}
 	free(buf);
 	return tap_done();

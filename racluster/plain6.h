@@ -1,0 +1,65 @@
+/*
+ * plain6.h - the common IPv6 flow record read straight from its bytes: as
+ * plain4.h, with the IPv6 core (the addresses at bytes 56 and 72).  ring.c
+ * merges such records into their groups without decoding them first.
+ */
+#ifndef RACLUSTER_PLAIN6_H
+#define RACLUSTER_PLAIN6_H
+
+#include "plain4.h"
+
+/* Is b (len framed bytes) such a record?  Its blocks into x when it is;
+ * false for any other record, damaged ones included. */
+static inline __attribute__((always_inline)) bool plain6_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
+{
+	if ((len - RA_FLOW_CORE6 > 64) | ((b[5] & 7) != RA_AF_INET6) | (b[6] >= RA_ST_COUNT) |
+	    (b[7] >= RA_DIR_COUNT))
+		return false;
+	return plain_blocks(b, len, RA_FLOW_CORE6, x);
+}
+
+/* What a merge takes from such a record, as cl_rec_decode and cl_hot_merge
+ * give it: sa and da are the first four bytes of each address as the
+ * union ra_addr's v4 reads them (compared only in groups of 32-bit
+ * addresses, which an IPv6 record makes blank first). */
+static inline __attribute__((always_inline)) void plain6_mv(const uint8_t *b, const struct plain4_blocks *x,
+							    struct cl_mv *v)
+{
+	plain4_mv(b, x, v);
+	v->id0 ^= (uint64_t)(RA_AF_INET ^ RA_AF_INET6) << 8 * CL_B_FAMILY;
+	memcpy(&v->sa, b + 56, 4);
+	memcpy(&v->da, b + 72, 4);
+}
+
+/* The addresses of such a record. */
+static inline void plain6_addrs(const uint8_t *b, union ra_addr *sa, union ra_addr *da)
+{
+	memcpy(sa->v6, b + 56, 16);
+	memcpy(da->v6, b + 72, 16);
+}
+
+/* The compiled key of such a record, read from its bytes: cl_build_key's
+ * (words: s->keylen / 8, at most 8).  As plain4_key_raw, with the IPv6
+ * template and each address whole, masked to its prefix. */
+static inline __attribute__((always_inline)) void plain6_key_raw(const struct cl_spec *s, const uint8_t *b,
+								 uint64_t *out, size_t words)
+{
+	for (size_t w = 0; w < words; w++)
+		out[w] = s->key6[w];
+	for (int i = 0; i < s->nops4; i++) {
+		const struct cl_op4 *op = &s->ops4[i];
+		if (op->kind == CL_K4_ADDR) {
+			uint64_t a[2], m[2];
+			memcpy(a, b + 56 + 16 * op->arg, 16);
+			memcpy(m, op->mask6, 16);
+			a[0] &= m[0];
+			a[1] &= m[1];
+			memcpy((uint8_t *)out + op->offset + 1, a, 16);
+		} else {
+			uint32_t v = ld_le32(b + op->src);
+			plain4_put(out, op, (v >> op->rshift) & op->vmask);
+		}
+	}
+}
+
+#endif
