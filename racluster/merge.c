@@ -79,7 +79,7 @@ static uint8_t start_prefix(unsigned family, uint8_t masklen)
 #define BYTE_IF(b, i) (((b) >> (i) & 1) ? 0xffull << 8 * (i) : 0)
 #define EXPAND8(b) (BYTE_IF(b, 0) | BYTE_IF(b, 1) | BYTE_IF(b, 2) | BYTE_IF(b, 3) | BYTE_IF(b, 4) | \
 		    BYTE_IF(b, 5) | BYTE_IF(b, 6) | BYTE_IF(b, 7))
-#define MASK32(n) ((n) >= 32 ? 0xffffffffu : (uint32_t)(0xffffffffull << (32 - (n))))
+#define MASK32(n) ((uint32_t)(0xffffffff00000000ull >> ((n) >= 32 ? 32 : (n))))
 
 const uint64_t cl_expand8_of[256] = { TAB256(EXPAND8) };
 const uint32_t cl_mask32_of[256] = { TAB256(MASK32) };
