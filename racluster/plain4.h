@@ -238,17 +238,30 @@ static inline void plain4_key(const struct cl_spec *s, const uint32_t addr[2], c
 	}
 }
 
-/* The compiled IPv4 key (cl_key4_compile) of such a record, read from its
- * bytes: what plain4_key makes of its values (words: s->keylen / 8, at
- * most 8). */
-static inline __attribute__((always_inline)) void plain4_key_raw(const struct cl_spec *s, const uint8_t *b,
-								 uint64_t *out, size_t words)
+/* The compiled key (cl_key4_compile) of a plain IPv4 record, or with v6 of
+ * an IPv6 one (plain6.h), read from its bytes: what cl_build_key makes of
+ * the whole record (words: s->keylen / 8, at most 8).  An IPv6 record's
+ * addresses go in whole, masked to their prefix. */
+static inline __attribute__((always_inline)) void plain_key_raw(const struct cl_spec *s, const uint8_t *b,
+								uint64_t *out, size_t words, bool v6)
 {
+	const uint64_t *tmpl = v6 ? s->key6 : s->key4;
+
 	for (size_t w = 0; w < words; w++)
-		out[w] = s->key4[w];
+		out[w] = tmpl[w];
 	for (int i = 0; i < s->nops4; i++) {
 		const struct cl_op4 *op = &s->ops4[i];
-		uint32_t v = ld_le32(b + op->src);
+		uint32_t v;
+		if (v6 && op->kind == CL_K4_ADDR) {
+			uint64_t a[2], m[2];
+			memcpy(a, b + 56 + 16 * op->arg, 16);
+			memcpy(m, op->mask6, 16);
+			a[0] &= m[0];
+			a[1] &= m[1];
+			memcpy((uint8_t *)out + op->offset + 1, a, 16);
+			continue;
+		}
+		v = ld_le32(b + op->src);
 		v = op->be ? __builtin_bswap32(v) : v;
 		plain4_put(out, op, (v >> op->rshift) & op->vmask);
 	}

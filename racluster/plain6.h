@@ -38,28 +38,4 @@ static inline void plain6_addrs(const uint8_t *b, union ra_addr *sa, union ra_ad
 	memcpy(da->v6, b + 72, 16);
 }
 
-/* The compiled key of such a record, read from its bytes: cl_build_key's
- * (words: s->keylen / 8, at most 8).  As plain4_key_raw, with the IPv6
- * template and each address whole, masked to its prefix. */
-static inline __attribute__((always_inline)) void plain6_key_raw(const struct cl_spec *s, const uint8_t *b,
-								 uint64_t *out, size_t words)
-{
-	for (size_t w = 0; w < words; w++)
-		out[w] = s->key6[w];
-	for (int i = 0; i < s->nops4; i++) {
-		const struct cl_op4 *op = &s->ops4[i];
-		if (op->kind == CL_K4_ADDR) {
-			uint64_t a[2], m[2];
-			memcpy(a, b + 56 + 16 * op->arg, 16);
-			memcpy(m, op->mask6, 16);
-			a[0] &= m[0];
-			a[1] &= m[1];
-			memcpy((uint8_t *)out + op->offset + 1, a, 16);
-		} else {
-			uint32_t v = ld_le32(b + op->src);
-			plain4_put(out, op, (v >> op->rshift) & op->vmask);
-		}
-	}
-}
-
 #endif

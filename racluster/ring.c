@@ -81,13 +81,13 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 					 b[4], e->key, e->rkey);
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
 		} else {
-			if (v6)
-				plain6_key_raw(s, b, e->key, words);
-			else if (words == 8 && s->flow4)	/* -M nocorrect */
+			if (!v6 && words == 8 && s->flow4)	/* -M nocorrect */
 				plain4_flow_key(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20),
 						ld_le16(b + 22), b[4], e->key);
+			else if (v6)
+				plain_key_raw(s, b, e->key, words, true);
 			else
-				plain4_key_raw(s, b, e->key, words);
+				plain_key_raw(s, b, e->key, words, false);
 			e->hash = cl_hash_key(e->key, words);
 		}
 		e->raw = b;
