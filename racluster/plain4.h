@@ -3,7 +3,8 @@
  * not merged before, with no blocks but the sequence number, the
  * handshake times and the TCP counters.  clrec.c decodes such records in
  * straight-line code; ring.c merges them into their groups without
- * decoding them first.
+ * decoding them first.  The blocks and the key are read here for plain
+ * IPv6 records too (plain6.h has the rest).
  */
 #ifndef RACLUSTER_PLAIN4_H
 #define RACLUSTER_PLAIN4_H
