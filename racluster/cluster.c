@@ -544,16 +544,25 @@ static void clear_index(struct cl_table *t)
 	memset(t->slots, 0, t->cap * sizeof(*t->slots));
 }
 
-bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx)
+bool cl_flush_raw(struct cl_table *t, cl_emit_fn fn, cl_emit_raw_fn raw, void *ctx)
 {
 	struct ra_err err;
 	bool ok = cl_drain(t, &err);	/* the caller drains first to see errors */
+	uint8_t out[CL_ONE_RAW_MAX];
 
 	for (uint64_t pos = log_next(t, 0); pos < t->log_end && ok; pos = log_next(t, pos)) {
 		const uint8_t *e = log_at(t, pos);
-		struct cl_group *g = emit_group(t, e, &err);
+		struct cl_group *g;
+		size_t len, n;
 		pos += log_entry_len(e);
-		if (!g) {
+		if (raw && ld32(e + 4) == NO_GROUP && !(e[LOG_HDR + 1] & LOG_SWAPPED)) {
+			const uint8_t *rec = log_record(e, &len);
+			if ((n = cl_one_raw(&t->spec, rec, len, out)) != 0) {
+				ok = raw(ctx, out, n);
+				continue;
+			}
+		}
+		if (!(g = emit_group(t, e, &err))) {
 			ok = false;
 			break;
 		}
@@ -561,6 +570,11 @@ bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx)
 	}
 	clear_index(t);
 	return ok;
+}
+
+bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx)
+{
+	return cl_flush_raw(t, fn, NULL, ctx);
 }
 
 /* Last time of the group of log entry e. */

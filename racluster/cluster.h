@@ -158,6 +158,21 @@ typedef bool (*cl_emit_fn)(void *ctx, struct cl_group *g);
 
 /* Emit every group, in the order first seen, and empty the table. */
 bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx);
+
+/* A group emitted as the bytes of its record (rec, len bytes: valid
+ * during the call); return false to stop. */
+typedef bool (*cl_emit_raw_fn)(void *ctx, const uint8_t *rec, size_t len);
+/* cl_flush, where a group of one record that cl_one_raw can write is
+ * handed to raw as those bytes rather than decoded for fn. */
+bool cl_flush_raw(struct cl_table *t, cl_emit_fn fn, cl_emit_raw_fn raw, void *ctx);
+/* A group of one record (rec, len bytes, its directions as they came)
+ * into out as ra_encode_flow writes the group cl_materialize_one makes of
+ * it: the record as it came with an AGG block added, when it is a plain
+ * IPv4 or IPv6 record whose blocks are those the encoder would write, and
+ * s masks no addresses.  Returns its length, 0 for any other record.  out
+ * holds CL_ONE_RAW_MAX bytes. */
+#define CL_ONE_RAW_MAX 256
+size_t cl_one_raw(const struct cl_spec *s, const uint8_t *rec, size_t len, uint8_t *out);
 /* Emit and drop the groups whose last time is before `before` (microseconds). */
 bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx);
 

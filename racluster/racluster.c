@@ -108,6 +108,26 @@ fail:
 	return false;
 }
 
+/* One group of one record out as its bytes (cl_one_raw), when nothing is
+ * printed: as emit, without decoding it to encode it again. */
+static bool emit_raw(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct run *r = ctx;
+
+	if (r->emitted++ < r->c.o.first_record)
+		return true;
+	if (r->c.o.max_records && r->written >= r->c.o.max_records)
+		return true;
+	r->written++;
+	if (r->c.w && !ra_writer_put(r->c.w, rec, len, &r->err)) {
+		report(&r->err);
+		ra_err_clear(&r->err);
+		r->failed = true;
+		return false;
+	}
+	return true;
+}
+
 
 static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 {
@@ -286,7 +306,7 @@ static int run_inputs(struct run *r)
 		report_run(r);
 		return 1;
 	}
-	if (!cl_flush(r->t, emit, r))
+	if (!cl_flush_raw(r->t, emit, r->c.pr ? NULL : emit_raw, r))
 		return 1;
 	return status;
 }
