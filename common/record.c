@@ -210,22 +210,13 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		st_le32(p, f->seq);
 	}
 	if (RA_HAS(f, RA_BLK_AGG) || f->trans != 1) {
-		bool marks = (f->blank[0] | f->blank[1] | f->prefix_set) != 0;
-		uint8_t *p = block_start(out, &off, RA_BLK_AGG, marks ? 60 : 40);
-		uint64_t bits;
-		st_le32(p, f->trans);
-		st_le64(p + 4, f->dur_min);
-		st_le64(p + 12, f->dur_max);
-		st_le64(p + 20, f->dur_sum);
-		memcpy(&bits, &f->dur_sumsq, 8);
-		st_le64(p + 28, bits);
-		if (marks) {
-			st_le64(p + 36, f->blank[0]);
-			st_le64(p + 44, f->blank[1]);
-			p[52] = f->prefix_set & 3;
-			p[53] = f->sprefix;
-			p[54] = f->dprefix;
-		}
+		const struct ra_agg a = {
+			.trans = f->trans, .dur_min = f->dur_min, .dur_max = f->dur_max, .dur_sum = f->dur_sum,
+			.dur_sumsq = f->dur_sumsq, .blank = { f->blank[0], f->blank[1] }, .prefix_set = f->prefix_set,
+			.sprefix = f->sprefix, .dprefix = f->dprefix,
+			.marks = (f->blank[0] | f->blank[1] | f->prefix_set) != 0,
+		};
+		off += ra_agg_write(&a, out + off);
 	}
 	if (RA_HAS(f, RA_BLK_ICMP)) {
 		uint8_t *p = block_start(out, &off, RA_BLK_ICMP, 24);
@@ -236,6 +227,36 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 	}
 	st_le16(out + 2, (uint16_t)off);
 	return off;
+}
+
+bool ra_flow_reencodes(const uint8_t *buf, size_t len)
+{
+	unsigned fam = len >= RA_FLOW_CORE4 ? buf[5] & 7 : 0;
+	size_t off = fam == RA_AF_INET ? RA_FLOW_CORE4 : fam == RA_AF_INET6 ? RA_FLOW_CORE6 : 0;
+
+	/* a core the decoder carries through unchanged: bits 5-7 of byte 5
+	 * are dropped, unknown states and directions made none */
+	if (!off || len < off || len > off + 56 || (buf[5] & 0xe0) || buf[6] >= RA_ST_COUNT ||
+	    buf[7] >= RA_DIR_COUNT)
+		return false;
+	/* the blocks as put above: each written only when it holds something */
+	if (len - off >= 32 && ld_le32(buf + off) == (RA_BLK_TCP | 28u << 16)) {
+		const uint8_t *b = buf + off + 4;	/* 24 bytes of counters, 4 of padding */
+		if ((ld_le64(b) | ld_le64(b + 8) | ld_le64(b + 16)) == 0 || ld_le32(b + 24) != 0)
+			return false;
+		off += 32;
+	}
+	if (len - off >= 16 && ld_le32(buf + off) == (RA_BLK_TCPRTT | 12u << 16)) {
+		if (ld_le64(buf + off + 4) == 0 || ld_le32(buf + off + 12) != 0)	/* the times, padding */
+			return false;
+		off += 16;
+	}
+	if (len - off >= 8 && ld_le32(buf + off) == (RA_BLK_SEQ | 8u << 16)) {
+		if (ld_le32(buf + off + 4) == 0)
+			return false;
+		off += 8;
+	}
+	return off == len;
 }
 
 /* ---- flow decode ---- */
@@ -287,6 +308,34 @@ void ra_agg_read(const uint8_t *p, size_t n, struct ra_agg *a)
 	a->prefix_set = a->marks ? p[52] & 3 : 0;
 	a->sprefix = a->marks ? p[53] : 0;
 	a->dprefix = a->marks ? p[54] : 0;
+}
+
+size_t ra_agg_write(const struct ra_agg *a, uint8_t *out)
+{
+	size_t len = a->marks ? 60 : 40;
+	uint8_t *p = out + 4;
+	uint64_t bits;
+
+	if (a->marks)	/* sizes the compiler knows: a few stores, not a call */
+		memset(out, 0, 64);
+	else
+		memset(out, 0, 40);
+	st_le16(out, RA_BLK_AGG);
+	st_le16(out + 2, (uint16_t)len);
+	st_le32(p, a->trans);
+	st_le64(p + 4, a->dur_min);
+	st_le64(p + 12, a->dur_max);
+	st_le64(p + 20, a->dur_sum);
+	memcpy(&bits, &a->dur_sumsq, 8);
+	st_le64(p + 28, bits);
+	if (a->marks) {
+		st_le64(p + 36, a->blank[0]);
+		st_le64(p + 44, a->blank[1]);
+		p[52] = a->prefix_set & 3;
+		p[53] = a->sprefix;
+		p[54] = a->dprefix;
+	}
+	return align8(len);
 }
 
 static void decode_block(struct ra_flow *f, unsigned type, const uint8_t *p, size_t n)

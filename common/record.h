@@ -304,6 +304,9 @@ struct ra_agg {
 	bool marks;			/* the long form: blank and prefixes were read */
 };
 void ra_agg_read(const uint8_t *p, size_t n, struct ra_agg *a);
+/* The whole AGG block ra_encode_flow writes for a (the long form when
+ * a->marks) into out; returns its bytes (40 or 64). */
+size_t ra_agg_write(const struct ra_agg *a, uint8_t *out);
 
 /* Peek at framing: fills type and length from 4 bytes; no validation. */
 static inline void ra_frame(const uint8_t *p, uint16_t *type, uint16_t *len)
@@ -318,6 +321,14 @@ static inline void ra_frame(const uint8_t *p, uint16_t *type, uint16_t *len)
  * long for one record: it is cut to fit instead, so 0 means a bug).
  */
 size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out);
+/*
+ * Are buf's len bytes what ra_encode_flow writes for the record
+ * ra_decode_flow makes of them?  Answered for the daemon's usual records
+ * (an IPv4 or IPv6 core; TCP counters, handshake times and a sequence
+ * number, each only when not zero, in the encoder's order): false for any
+ * other record, even one that would come out the same.
+ */
+bool ra_flow_reencodes(const uint8_t *buf, size_t len);
 size_t ra_encode_status(const struct ra_status *st, uint8_t *out);
 size_t ra_encode_stream_hdr(const struct ra_stream_hdr *h, uint8_t *out);
 

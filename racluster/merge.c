@@ -14,8 +14,7 @@
 
 #include <string.h>
 
-#include "cluster_int.h"
-#include "cursor.h"
+#include "plain4.h"
 
 void cl_swap_flow(struct ra_flow *f)
 {
@@ -536,63 +535,20 @@ bool cl_materialize_one(const struct cl_spec *s, const uint8_t *rec, size_t len,
 	return true;
 }
 
-/* Are n bytes at p all zero? */
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	uint8_t x = 0;
-
-	for (size_t i = 0; i < n; i++)
-		x |= p[i];
-	return x == 0;
-}
-
 size_t cl_one_raw(const struct cl_spec *s, const uint8_t *rec, size_t len, uint8_t *out)
 {
-	unsigned fam = len >= RA_FLOW_CORE4 ? rec[5] & 7 : 0;
-	size_t core = fam == RA_AF_INET ? RA_FLOW_CORE4 : fam == RA_AF_INET6 ? RA_FLOW_CORE6 : 0;
-	size_t off = core;
-	uint64_t d, bits;
-	double sumsq;
-	uint8_t *p;
+	struct ra_agg a = { .trans = 1 };
+	size_t n;
 
-	/* a core the decoder and encoder carry through unchanged (bits 5-7 of
-	 * byte 5 are dropped; state and direction must be known), addresses
+	/* with no blocks but those three (no AGG block), the group's record is
+	 * the record with the AGG block cl_materialize_one fills; addresses
 	 * printed whole */
-	if (!core || len < core || len > core + 56 || (rec[5] & 0xe0) || rec[6] >= RA_ST_COUNT ||
-	    rec[7] >= RA_DIR_COUNT || s->addr_mask[0] != CL_NO_PREFIX || s->addr_mask[1] != CL_NO_PREFIX)
+	if (s->addr_mask[0] != CL_NO_PREFIX || s->addr_mask[1] != CL_NO_PREFIX || !ra_flow_reencodes(rec, len))
 		return 0;
-	/* blocks in the encoder's order and form, each written only when it
-	 * holds something: TCP counters, handshake times, sequence number */
-	if (len - off >= 32 && ld_le32(rec + off) == (RA_BLK_TCP | 28u << 16)) {
-		if (all_zero(rec + off + 4, 24) || !all_zero(rec + off + 28, 4))
-			return 0;
-		off += 32;
-	}
-	if (len - off >= 16 && ld_le32(rec + off) == (RA_BLK_TCPRTT | 12u << 16)) {
-		if (all_zero(rec + off + 4, 8) || !all_zero(rec + off + 12, 4))
-			return 0;
-		off += 16;
-	}
-	if (len - off >= 8 && ld_le32(rec + off) == (RA_BLK_SEQ | 8u << 16)) {
-		if (all_zero(rec + off + 4, 4))
-			return 0;
-		off += 8;
-	}
-	if (off != len)
-		return 0;
-	/* the AGG block of a group of one record, as cl_materialize_one fills it */
-	d = ld_le32(rec + 16);
-	sumsq = (double)d * (double)d * 1e-12;
-	memcpy(&bits, &sumsq, 8);
-	memcpy(out, rec, len);
-	st_le16(out + 2, (uint16_t)(len + 40));
-	p = out + len;
-	st_le16(p, RA_BLK_AGG);
-	st_le16(p + 2, 40);
-	st_le32(p + 4, 1);
-	st_le64(p + 8, d);
-	st_le64(p + 16, d);
-	st_le64(p + 24, d);
-	st_le64(p + 32, bits);
-	return len + 40;
+	a.dur_min = a.dur_max = a.dur_sum = ld_le32(rec + 16);
+	a.dur_sumsq = (double)a.dur_sum * (double)a.dur_sum * 1e-12;
+	copy_record(out, rec, len);
+	n = len + ra_agg_write(&a, out + len);
+	st_le16(out + 2, (uint16_t)n);
+	return n;
 }
