@@ -85,27 +85,39 @@ struct run {
 	int npending, bi;
 };
 
+/* Does the next group go out, within -N? */
+static bool next_out(struct run *r)
+{
+	if (r->emitted++ < r->c.o.first_record)
+		return false;
+	if (r->c.o.max_records && r->written >= r->c.o.max_records)
+		return false;
+	r->written++;
+	return true;
+}
+
+/* A group could not go out: err reported, the run failed, the flush stops. */
+static bool out_failed(struct run *r, struct ra_err *err)
+{
+	report(err);
+	ra_err_clear(err);
+	r->failed = true;
+	return false;
+}
+
 /* One group out: to the writer or the printer, within -N. */
 static bool emit(void *ctx, struct cl_group *g)
 {
 	struct run *r = ctx;
 	struct ra_err *err = &r->err;
 
-	if (r->emitted++ < r->c.o.first_record)
+	if (!next_out(r))
 		return true;
-	if (r->c.o.max_records && r->written >= r->c.o.max_records)
-		return true;
-	r->written++;
 	if (r->c.w && !ra_writer_put_flow(r->c.w, &g->f, err))
-		goto fail;
+		return out_failed(r, err);
 	if (r->c.pr && !printer_flow_masked(r->c.pr, &g->f, g->blank, g->prefix, err))
-		goto fail;
+		return out_failed(r, err);
 	return true;
-fail:
-	report(err);
-	ra_err_clear(err);
-	r->failed = true;
-	return false;
 }
 
 /* One group of one record out as its bytes (cl_one_raw), when nothing is
@@ -114,20 +126,10 @@ static bool emit_raw(void *ctx, const uint8_t *rec, size_t len)
 {
 	struct run *r = ctx;
 
-	if (r->emitted++ < r->c.o.first_record)
-		return true;
-	if (r->c.o.max_records && r->written >= r->c.o.max_records)
-		return true;
-	r->written++;
-	if (r->c.w && !ra_writer_put(r->c.w, rec, len, &r->err)) {
-		report(&r->err);
-		ra_err_clear(&r->err);
-		r->failed = true;
-		return false;
-	}
+	if (next_out(r) && r->c.w && !ra_writer_put(r->c.w, rec, len, &r->err))
+		return out_failed(r, &r->err);
 	return true;
 }
-
 
 static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 {
