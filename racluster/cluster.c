@@ -58,11 +58,10 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	t->chk = cl_chk_init(s);
 	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
 	t->cold.size = sizeof(struct cl_cold);
-	t->tcp.size = sizeof(struct cl_tcp);
 	t->v6.size = sizeof(struct cl_v6);
 	t->v6.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->v6.chunks));
 	t->cold.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->cold.chunks));
-	t->tcp.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->tcp.chunks));
+	t->tcp = calloc(MAX_CHUNKS, sizeof(*t->tcp));
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
 	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, true);
@@ -72,7 +71,7 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	for (int i = 0; i < CL_INFLIGHT; i++)
 		for (int j = 0; j < 2 * CL_BATCH; j++)
 			ra_flow_init(&t->b[i].full[j]);
-	if (!t->chunks || !t->log || !t->slots || !t->cold.chunks || !t->tcp.chunks || !t->v6.chunks)
+	if (!t->chunks || !t->log || !t->slots || !t->cold.chunks || !t->tcp || !t->v6.chunks)
 		goto nomem;
 	return t;
 nomem:
@@ -87,17 +86,17 @@ void cl_table_free(struct cl_table *t)
 		return;
 	for (uint32_t i = 0; i < t->nchunks; i++) {
 		big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride);
+		if (t->tcp)
+			free(t->tcp[i]);
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
 		big_free(t->log[i], LOG_BYTES);
 	for (uint32_t i = 0; i < t->cold.nchunks; i++)
 		free(t->cold.chunks[i]);
-	for (uint32_t i = 0; i < t->tcp.nchunks; i++)
-		free(t->tcp.chunks[i]);
 	for (uint32_t i = 0; i < t->v6.nchunks; i++)
 		free(t->v6.chunks[i]);
 	free(t->cold.chunks);
-	free(t->tcp.chunks);
+	free(t->tcp);
 	free(t->v6.chunks);
 	free(t->ring);
 	free(t->chunks);
@@ -111,10 +110,10 @@ size_t cl_count(const struct cl_table *t) { return t->live; }
 size_t cl_memory(const struct cl_table *t)
 {
 	return (size_t)t->nchunks * CHUNK_GROUPS * t->stride + (size_t)t->cold.nchunks * POOL_PER_CHUNK * t->cold.size +
-	       (size_t)t->tcp.nchunks * POOL_PER_CHUNK * t->tcp.size +
+	       (size_t)t->ntcp * CHUNK_GROUPS * sizeof(struct cl_tcp) +
 	       (size_t)t->v6.nchunks * POOL_PER_CHUNK * t->v6.size + (size_t)t->nlog * LOG_BYTES +
 	       t->cap * sizeof(*t->slots) + sizeof(*t) +
-	       (t->nchunks + t->cold.nchunks + t->tcp.nchunks + t->v6.nchunks + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
+	       (t->nchunks + t->cold.nchunks + t->ntcp + t->v6.nchunks + t->nlog) * sizeof(void *);	/* chunk tables: what is used of them */
 }
 
 static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref)
@@ -272,16 +271,21 @@ static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct r
 /* TCP counters added to g's (a part made for them first when g has none). */
 bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err)
 {
+	uint32_t at = g->tcp - 1;
 	struct cl_tcp *c;
 
-	if (!g->tcp) {
-		if (!(g->tcp = pool_get(&t->tcp))) {
-			ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
-			return false;
+	if (!(g->gflags & CL_G_TCP)) {
+		if (!t->tcp[at >> CHUNK_SHIFT]) {
+			if (!(t->tcp[at >> CHUNK_SHIFT] = malloc((size_t)CHUNK_GROUPS * sizeof(*c)))) {
+				ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+				return false;
+			}
+			t->ntcp++;
 		}
-		memset(pool_at(&t->tcp, g->tcp), 0, sizeof(*c));
+		memset(tcp_at(t, at), 0, sizeof(*c));
+		g->gflags |= CL_G_TCP;
 	}
-	c = pool_at(&t->tcp, g->tcp);
+	c = tcp_at(t, at);
 	for (int i = 0; i < 6; i++)
 		c->n[i] += n[i];
 	return true;
@@ -292,11 +296,10 @@ static void free_parts(struct cl_table *t, struct cl_hot *g)
 {
 	if (g->cold)
 		pool_put(&t->cold, g->cold);
-	if (g->tcp)
-		pool_put(&t->tcp, g->tcp);
 	if (g->gflags & CL_G_V6)
 		pool_put(&t->v6, g->sa);
-	g->cold = g->tcp = 0;
+	g->cold = 0;
+	g->gflags &= (uint8_t)~CL_G_TCP;
 }
 
 /*
@@ -377,10 +380,12 @@ static bool decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *er
 	return true;
 }
 
-/* A group made from record r, its cold part too when it needs one. */
-static bool init_group(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err)
+/* Group number idx made from record r, its cold part too when it needs one. */
+static bool init_group(struct cl_table *t, struct cl_hot *g, uint32_t idx, const struct cl_rec *r,
+		       struct ra_err *err)
 {
 	cl_hot_init(&t->spec, t->chk, g, r);
+	g->tcp = idx + 1;
 	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
 		return false;
 	if (g->gflags & CL_G_V6) {
@@ -470,7 +475,7 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
 			*reversed = true;
 		}
 		g = alloc_group(t, &idx, err);
-		if (!g || !init_group(t, g, &t->probe, err)) {
+		if (!g || !init_group(t, g, idx, &t->probe, err)) {
 			*failed = true;
 			return NULL;
 		}
@@ -526,7 +531,7 @@ static struct cl_group *emit_group(struct cl_table *t, const uint8_t *e, struct 
 	}
 	g = group_at(t, idx);
 	cl_materialize(&t->spec, t->chk, g, g->cold ? cold_at(t, g->cold) : NULL,
-		       g->tcp ? pool_at(&t->tcp, g->tcp) : NULL, v6_of(t, g), &t->out);
+		       tcp_of(t, g), v6_of(t, g), &t->out);
 	t->out_one = false;
 	return &t->out;
 }
@@ -537,7 +542,6 @@ static void clear_index(struct cl_table *t)
 	t->live = 0;
 	t->free_head = NO_GROUP;
 	t->cold.used = t->cold.free = 0;
-	t->tcp.used = t->tcp.free = 0;
 	t->v6.used = t->v6.free = 0;
 	t->log_end = 0;
 	t->log_dead = 0;

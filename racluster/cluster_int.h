@@ -52,9 +52,11 @@ static inline uint8_t cl_rec_stos(uint64_t id0, int dst)
  * merge touches, in as few cache lines as it fits (160 bytes).  What
  * fewer records carry (MACs, VLANs, timing, sFlow ids, ICMP) and the
  * addresses of MAC-keyed flows are in a cold part of their own, made when
- * a group first needs it; TCP counters (a few records in most groups) and
- * IPv6 addresses in small parts of theirs (struct cl_tcp, struct cl_v6),
- * so the groups that have them need not take a cold part.
+ * a group first needs it; IPv6 addresses in a small part of theirs (struct
+ * cl_v6), so the groups that have them need not take a cold part.  TCP
+ * counters (a few records in most groups) are in an array beside the
+ * arena, at the group's number (struct cl_tcp): a lookup knows where they
+ * are as soon as it knows the group, and fetches them with it.
  */
 struct cl_hot {
 	uint64_t cnt[6];	/* spkts dpkts sbytes dbytes sappbytes dappbytes */
@@ -66,7 +68,7 @@ struct cl_hot {
 	uint32_t trans;
 	uint32_t hash;		/* of the key; free list link when not live */
 	uint32_t cold;		/* number of the cold part + 1; 0: none */
-	uint32_t tcp;		/* number of the TCP counters part + 1; 0: none */
+	uint32_t tcp;		/* the group's own number + 1: where its TCP counters are (CL_G_TCP) */
 	uint32_t present;
 	uint32_t synack, ackdat;
 	uint16_t flgs;
@@ -84,6 +86,7 @@ enum {
 	CL_G_COLDCMP = 16,	/* every record is compared with the cold part too */
 	CL_G_V6 = 32,		/* IPv6 addresses, in a part of their own (its number + 1 in sa);
 				 * else wide addresses (MACs) are in the cold part */
+	CL_G_TCP = 64,		/* TCP counters, beside the group's number in the table's TCP array */
 };
 
 /* An IPv6 group's addresses, kept to their prefix. */

@@ -135,7 +135,7 @@ void cl_hot_init(const struct cl_spec *s, uint16_t chk, struct cl_hot *g, const 
 	g->id1 = r->id1;
 	g->trans = r->trans;
 	g->cold = 0;
-	g->tcp = 0;
+	g->tcp = 0;	/* the table sets it */
 	g->present = r->present;
 	g->synack = r->synack;
 	g->ackdat = r->ackdat;

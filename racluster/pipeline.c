@@ -57,15 +57,18 @@ static bool resolve(struct cl_table *t, struct batch *b, struct ra_err *err)
 	return true;
 }
 
-/* Entry e's group (key and hot lines) or first record fetched; its slot
- * was fetched a batch before. */
+/* Entry e's group (key, hot lines, TCP counters when its record has some)
+ * or first record fetched; its slot was fetched a batch before. */
 static inline void fetch_group(struct cl_table *t, struct entry *e)
 {
-	const char *p = prefetch_key(t, e->hash, &e->ahead_group);
+	uint32_t idx;
+	const char *p = prefetch_key(t, e->hash, &e->ahead_group, &idx);
 
 	e->ahead = p;
 	for (size_t off = 64; p && off < t->stride; off += 64)
 		__builtin_prefetch(p + off, 1);
+	if (e->ahead_group && e->r->has_tcp && t->tcp[idx >> CHUNK_SHIFT])
+		__builtin_prefetch(tcp_at(t, idx), 1);
 }
 
 /* The cold part of the group entry e names, when it has one (the group's

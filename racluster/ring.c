@@ -226,11 +226,14 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 		__builtin_prefetch(&t->slots[q->ent[slot].hash & (t->cap - 1)]);
 		if (in >= AHEAD) {
 			struct ring_ent *f = &q->ent[(in - AHEAD) & (RING - 1)];
-			const char *g = f->ahead = prefetch_key(t, f->hash, &f->ahead_group);
-			if (f->ahead_group) {	/* the group's further lines */
+			uint32_t gi;
+			const char *g = f->ahead = prefetch_key(t, f->hash, &f->ahead_group, &gi);
+			if (f->ahead_group) {	/* the group's further lines, and its TCP counters */
 				__builtin_prefetch(g + 64, 1);
 				for (size_t o = 128; o < stride; o += 64)
 					__builtin_prefetch(g + o, 1);
+				if (f->raw && f->x.has_tcp && t->tcp[gi >> CHUNK_SHIFT])
+					__builtin_prefetch(tcp_at(t, gi), 1);
 			}
 		}
 		in++;

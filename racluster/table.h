@@ -47,7 +47,9 @@ struct cl_table {
 	uint32_t free_head;		/* free list through cl_hot.hash */
 	uint16_t chk;			/* cl_hot.chk of a new group */
 	struct pool cold;		/* struct cl_cold, by cl_hot.cold */
-	struct pool tcp;		/* struct cl_tcp, by cl_hot.tcp */
+	struct cl_tcp **tcp;		/* TCP counters, by group number: chunks beside the arena's,
+					 * each made when a group of its chunk first needs one */
+	uint32_t ntcp;			/* such chunks made */
 	struct pool v6;			/* struct cl_v6, by cl_hot.sa (CL_G_V6) */
 	uint32_t live;			/* groups in the index, first records included */
 	/* the log: every group in the order first seen, as its hash, its
@@ -128,6 +130,16 @@ static inline void *pool_at(const struct pool *p, uint32_t n)
 }
 
 static inline struct cl_cold *cold_at(const struct cl_table *t, uint32_t n) { return pool_at(&t->cold, n); }
+/* Where the TCP counters of group number i are (their chunk made). */
+static inline struct cl_tcp *tcp_at(const struct cl_table *t, uint32_t i)
+{
+	return &t->tcp[i >> CHUNK_SHIFT][i & (CHUNK_GROUPS - 1)];
+}
+/* The TCP counters of group g, when it has them (CL_G_TCP); else NULL. */
+static inline struct cl_tcp *tcp_of(const struct cl_table *t, const struct cl_hot *g)
+{
+	return g->gflags & CL_G_TCP ? tcp_at(t, g->tcp - 1) : NULL;
+}
 /* The IPv6 addresses of group g, when it keeps them (CL_G_V6); else NULL. */
 static inline struct cl_v6 *v6_of(const struct cl_table *t, const struct cl_hot *g)
 {
@@ -139,12 +151,14 @@ static inline struct cl_v6 *v6_of(const struct cl_table *t, const struct cl_hot 
  * a few slots along its probe sequence.  Returns what it fetched: kept in
  * the batch, so the compiler cannot take the loop for one without effect
  * (gcc 12 deleted it, prefetch and all, and every lookup waited on memory).
+ * *group: it is a merged group's key, and *idx that group's number.
  */
-static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group)
+static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, bool *group, uint32_t *idx)
 {
 	size_t m = t->cap - 1, i = hash & m;
 
 	*group = false;
+	*idx = 0;
 	for (int n = 0; n < 4; n++, i = (i + 1) & m) {
 		uint64_t sl = t->slots[i];
 		uint32_t ref = (uint32_t)sl;
@@ -154,6 +168,7 @@ static inline const void *prefetch_key(const struct cl_table *t, uint32_t hash, 
 		if ((uint32_t)(sl >> 32) != hash)
 			continue;
 		*group = (ref & FULL_TAG) != 0;
+		*idx = ref & ~FULL_TAG;
 		if (ref & FULL_TAG)
 			p = key_at(t, ref & ~FULL_TAG);
 		else
@@ -203,7 +218,7 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
  * and in_place are read.  swapped: r's directions were swapped. */
 bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uint32_t hash, size_t slot,
 		   struct ra_err *err);
-/* TCP counters added to g's (a part made for them first when g has none). */
+/* TCP counters added to g's (made first when g has none). */
 bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err);
 /* Merge r into g (and into its cold part, made when r needs one). */
 bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
