@@ -268,7 +268,8 @@ static struct cl_cold *alloc_cold(struct cl_table *t, struct cl_hot *g, struct r
 	return cold_at(t, g->cold);
 }
 
-/* TCP counters added to g's (a part made for them first when g has none). */
+/* TCP counters added to g's (cleared first when g has none; their chunk made
+ * when it is the first of its chunk's groups to have some). */
 bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err)
 {
 	uint32_t at = g->tcp - 1;

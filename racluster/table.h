@@ -28,8 +28,8 @@
 #define POOL_PER_CHUNK (1u << POOL_SHIFT)
 #define POOL_MAX_CHUNKS (1u << 18)
 
-/* Parts of groups made when a group first needs one (cold parts, TCP
- * counters): items of one size in chunks, numbered from 1, with a free
+/* Parts of groups made when a group first needs one (cold parts, IPv6
+ * addresses): items of one size in chunks, numbered from 1, with a free
  * list through their first 4 bytes. */
 struct pool {
 	uint8_t **chunks;
