@@ -292,6 +292,16 @@ bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], st
 	return true;
 }
 
+bool tbl_merge_parts(struct cl_table *t, struct cl_hot *g, const uint32_t *tcp, const union ra_addr *saddr,
+		     const union ra_addr *daddr, struct ra_err *err)
+{
+	if (tcp && !tbl_merge_tcp(t, g, tcp, err))
+		return false;
+	if (g->gflags & CL_G_V6)
+		cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL, saddr, daddr);
+	return true;
+}
+
 /* g's parts go back to their pools. */
 static void free_parts(struct cl_table *t, struct cl_hot *g)
 {
@@ -412,10 +422,8 @@ bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, str
 	struct cl_cold *c;
 
 	cl_hot_merge(&t->spec, g, r);
-	if (r->has_tcp && !tbl_merge_tcp(t, g, r->tcp, err))
+	if (!tbl_merge_parts(t, g, r->has_tcp ? r->tcp : NULL, &r->saddr, &r->daddr, err))
 		return false;
-	if (g->gflags & CL_G_V6)
-		cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL, &r->saddr, &r->daddr);
 	if (!cl_rec_touches_cold(r, g))
 		return true;
 	if (g->cold) {

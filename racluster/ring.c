@@ -177,19 +177,17 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 					   : find_merged(t, e->key, e->hash, words);
 		if (g && !(g->gflags & CL_G_COLDCMP)) {
 			struct cl_mv v;
-			if (!e->v6) {
+			union ra_addr sa, da;
+			if (!e->v6) {	/* an IPv6 group it joins has its addresses blanked by the merge
+					 * (the family differs), so they need not be merged */
 				plain4_mv(e->raw, &e->x, &v);
 				cl_hot_merge_mv(g, &v);
-			} else {	/* as tbl_merge merges it: the hot part, then the addresses */
-				union ra_addr sa, da;
-				plain6_mv(e->raw, &e->x, &v);
-				cl_hot_merge_mv(g, &v);
-				plain6_addrs(e->raw, &sa, &da);
-				if (g->gflags & CL_G_V6)
-					cl_v6_merge(&t->spec, g, v6_of(t, g), g->cold ? cold_at(t, g->cold) : NULL,
-						    &sa, &da);
+				return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
 			}
-			return !e->x.has_tcp || tbl_merge_tcp(t, g, e->x.tcp, err);
+			plain6_mv(e->raw, &e->x, &v);	/* as tbl_merge merges it */
+			cl_hot_merge_mv(g, &v);
+			plain6_addrs(e->raw, &sa, &da);
+			return tbl_merge_parts(t, g, e->x.has_tcp ? e->x.tcp : NULL, &sa, &da, err);
 		}
 	}
 	return resolve_general(t, q, slot, err);

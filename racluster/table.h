@@ -220,6 +220,10 @@ bool tbl_add_first(struct cl_table *t, const struct cl_rec *r, bool swapped, uin
 		   struct ra_err *err);
 /* TCP counters added to g's (made first when g has none). */
 bool tbl_merge_tcp(struct cl_table *t, struct cl_hot *g, const uint32_t n[6], struct ra_err *err);
+/* After the hot part: a record's TCP counters (NULL: none) and, in an
+ * IPv6 group, its addresses merged into g's parts. */
+bool tbl_merge_parts(struct cl_table *t, struct cl_hot *g, const uint32_t *tcp, const union ra_addr *saddr,
+		     const union ra_addr *daddr, struct ra_err *err);
 /* Merge r into g (and into its cold part, made when r needs one). */
 bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
