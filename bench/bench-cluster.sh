@@ -7,7 +7,9 @@
 # the same traffic, one synthetic pcap (bench/gen-pcap) is run through our
 # argus, Debian's argus and nfpcapd, and each toolkit aggregates and sorts its
 # own records of it; record counts are measured, not assumed.  Times are CPU
-# seconds (user + system, best of a few runs), so a busy machine skews less.
+# seconds (user + system, best of a few runs: five for runs under a second),
+# so a busy machine skews less.  B=DIR times the programs of another build
+# (B=/tmp/b-clang after configuring one there with CC=clang, say).
 # Max RSS counts the input file too: readers map regular files, and rasort
 # maps them a second time to sort records in place (shared page cache).
 . "$(dirname "$0")/common.sh"
@@ -17,8 +19,10 @@ N=${1:-5000000}
 "$B/tests/gen/ragen" -n "$N" -s 1 -w "$WORK/cl.argus"
 cat "$WORK/cl.argus" > /dev/null	# into the page cache
 echo "ragen records: $N ($(($(stat -c %s "$WORK/cl.argus") / N)) bytes each)"
-report "ours: racluster -m saddr" "$N" "$(best_of 3 "$B/racluster/racluster" -q -m saddr -r "$WORK/cl.argus")"
-report "ours: racluster -m proto dport" "$N" "$(best_of 3 "$B/racluster/racluster" -q -m proto dport -r "$WORK/cl.argus")"
+cc=$(sed -n "s/^CC='\(.*\)'\$/\1/p" "$B/config.log" 2>/dev/null | head -1)
+echo "ours built with: ${cc:-?} ($(${cc:-cc} --version 2>/dev/null | head -1))"
+report "ours: racluster -m saddr" "$N" "$(best_of 5 "$B/racluster/racluster" -q -m saddr -r "$WORK/cl.argus")"
+report "ours: racluster -m proto dport" "$N" "$(best_of 5 "$B/racluster/racluster" -q -m proto dport -r "$WORK/cl.argus")"
 report "ours: racluster (per flow, $N distinct flows)" "$N" "$(best_of 2 "$B/racluster/racluster" -q -r "$WORK/cl.argus")"
 report "ours: racluster (per flow) -w /dev/null" "$N" "$(best_of 2 "$B/racluster/racluster" -w /dev/null -r "$WORK/cl.argus")"
 report "ours: racluster -M nocorrect (per flow)" "$N" "$(best_of 2 "$B/racluster/racluster" -q -M nocorrect -r "$WORK/cl.argus")"
