@@ -179,13 +179,13 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 	if (RA_HAS(f, RA_BLK_TCP)) {
 		/* two halves, each written only when it holds something */
 		if (f->sretrans | f->dretrans | f->sooo | f->dooo | f->swinshut | f->dwinshut) {
-			uint8_t *p = block_start(out, &off, RA_BLK_TCP, 28);
+			uint8_t *p = block_start(out, &off, RA_BLK_TCP, RA_BLK_TCP_LEN);
 			st_le32(p, f->sretrans); st_le32(p + 4, f->dretrans);
 			st_le32(p + 8, f->sooo); st_le32(p + 12, f->dooo);
 			st_le32(p + 16, f->swinshut); st_le32(p + 20, f->dwinshut);
 		}
 		if (f->synack | f->ackdat) {
-			uint8_t *p = block_start(out, &off, RA_BLK_TCPRTT, 12);
+			uint8_t *p = block_start(out, &off, RA_BLK_TCPRTT, RA_BLK_TCPRTT_LEN);
 			st_le32(p, f->synack); st_le32(p + 4, f->ackdat);
 		}
 	}
@@ -206,7 +206,7 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 		put_any_addr(p + 24, f->srcid_family, &f->srcid);
 	}
 	if (f->seq) {
-		uint8_t *p = block_start(out, &off, RA_BLK_SEQ, 8);
+		uint8_t *p = block_start(out, &off, RA_BLK_SEQ, RA_BLK_SEQ_LEN);
 		st_le32(p, f->seq);
 	}
 	if (RA_HAS(f, RA_BLK_AGG) || f->trans != 1) {
@@ -240,18 +240,18 @@ bool ra_flow_reencodes(const uint8_t *buf, size_t len)
 	    buf[7] >= RA_DIR_COUNT)
 		return false;
 	/* the blocks as put above: each written only when it holds something */
-	if (len - off >= 32 && ld_le32(buf + off) == (RA_BLK_TCP | 28u << 16)) {
+	if (len - off >= 32 && ld_le32(buf + off) == RA_WORD_TCP) {
 		const uint8_t *b = buf + off + 4;	/* 24 bytes of counters, 4 of padding */
 		if ((ld_le64(b) | ld_le64(b + 8) | ld_le64(b + 16)) == 0 || ld_le32(b + 24) != 0)
 			return false;
 		off += 32;
 	}
-	if (len - off >= 16 && ld_le32(buf + off) == (RA_BLK_TCPRTT | 12u << 16)) {
+	if (len - off >= 16 && ld_le32(buf + off) == RA_WORD_TCPRTT) {
 		if (ld_le64(buf + off + 4) == 0 || ld_le32(buf + off + 12) != 0)	/* the times, padding */
 			return false;
 		off += 16;
 	}
-	if (len - off >= 8 && ld_le32(buf + off) == (RA_BLK_SEQ | 8u << 16)) {
+	if (len - off >= 8 && ld_le32(buf + off) == RA_WORD_SEQ) {
 		if (ld_le32(buf + off + 4) == 0)
 			return false;
 		off += 8;
@@ -511,13 +511,13 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 	off = core;
 	/* the daemon's usual ones (handshake times of a TCP flow, then a
 	 * sequence number) without the general loop's tests of each */
-	if (len - off == 24 && ld_le32(buf + off) == (RA_BLK_TCPRTT | 12u << 16) &&
-	    ld_le32(buf + off + 16) == (RA_BLK_SEQ | 8u << 16)) {
+	if (len - off == 24 && ld_le32(buf + off) == RA_WORD_TCPRTT &&
+	    ld_le32(buf + off + 16) == RA_WORD_SEQ) {
 		decode_block(f, RA_BLK_TCPRTT, buf + off + 4, 8);
 		decode_block(f, RA_BLK_SEQ, buf + off + 20, 4);
 		return true;
 	}
-	if (len - off == 8 && ld_le32(buf + off) == (RA_BLK_SEQ | 8u << 16)) {
+	if (len - off == 8 && ld_le32(buf + off) == RA_WORD_SEQ) {
 		decode_block(f, RA_BLK_SEQ, buf + off + 4, 4);
 		return true;
 	}

@@ -133,6 +133,14 @@ enum ra_block {
 	RA_BLK_SEQ = 10,	/* the daemon's flow sequence number (written when seq != 0) */
 	RA_BLK_TCPRTT = 11,	/* on disk only: the handshake half of RA_BLK_TCP */
 };
+/* The bodies of the daemon's usual blocks as the encoder writes them, and
+ * their first word (type, then that length, little-endian): how readers
+ * that take those blocks without the general loop know them. */
+enum { RA_BLK_TCP_LEN = 28, RA_BLK_TCPRTT_LEN = 12, RA_BLK_SEQ_LEN = 8 };
+#define RA_BLK_WORD(type, len) ((uint32_t)(type) | (uint32_t)(len) << 16)
+#define RA_WORD_TCP RA_BLK_WORD(RA_BLK_TCP, RA_BLK_TCP_LEN)
+#define RA_WORD_TCPRTT RA_BLK_WORD(RA_BLK_TCPRTT, RA_BLK_TCPRTT_LEN)
+#define RA_WORD_SEQ RA_BLK_WORD(RA_BLK_SEQ, RA_BLK_SEQ_LEN)
 #define RA_HAS(f, blk) (((f)->present >> (blk)) & 1u)
 #define RA_SET(f, blk) ((f)->present |= 1u << (blk))
 

@@ -58,14 +58,14 @@ static inline __attribute__((always_inline)) bool plain_blocks(const uint8_t *b,
 	 * then a sequence number; each as likely there as not, so taken
 	 * without a branch */
 	if (len >= off + 16) {
-		bool rtt = ld_le32(b + off) == (RA_BLK_TCPRTT | 12u << 16);
+		bool rtt = ld_le32(b + off) == RA_WORD_TCPRTT;
 		x->synack = rtt ? ld_le32(b + off + 4) : 0;
 		x->ackdat = rtt ? ld_le32(b + off + 8) : 0;
 		x->present = rtt ? 1u << RA_BLK_TCP : 0;
 		off += rtt ? 16 : 0;
 	}
 	if (len >= off + 8) {
-		bool seq = ld_le32(b + off) == (RA_BLK_SEQ | 8u << 16);
+		bool seq = ld_le32(b + off) == RA_WORD_SEQ;
 		x->seq_hi = seq ? (uint64_t)ld_le32(b + off + 4) << 32 : 0;
 		x->present |= seq ? 1u << RA_BLK_SEQ : 0;
 		off += seq ? 8 : 0;
