@@ -267,6 +267,7 @@ void cl_key4_compile(struct cl_spec *s)
 	memset(s->key6, 0, sizeof(s->key6));
 	s->nops4 = 0;
 	s->flow4 = false;
+	s->addr1 = false;
 	if (s->keylen > CL_MAX_KEYLEN) {
 		s->nops4 = -1;
 		return;
@@ -312,6 +313,8 @@ void cl_key4_compile(struct cl_spec *s)
 		}
 		s->ops4[s->nops4++] = op;
 	}
+	s->addr1 = s->nops4 == 1 && s->ops4[0].kind == CL_K4_ADDR && s->ops4[0].word == 0 && s->ops4[0].shift == 8 &&
+		   !s->ops4[0].spill;
 	/* the flow key, when its varying items are the five plain4_flow_keys writes */
 	if (s->flow && s->keylen <= 64 && s->nops4 == 5 && s->addr_mask[0] == CL_NO_PREFIX &&
 	    s->addr_mask[1] == CL_NO_PREFIX) {

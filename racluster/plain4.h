@@ -268,6 +268,19 @@ static inline __attribute__((always_inline)) void plain_key_raw(const struct cl_
 	}
 }
 
+/* The key (words of it) of a plain IPv4 record when it is one address
+ * item at the key's start (s->addr1): the template with the address,
+ * masked, in bytes 1-4 (what plain_key_raw makes, in a third of the
+ * instructions). */
+static inline void plain4_addr_key(const struct cl_spec *s, const uint8_t *b, uint64_t *out, size_t words)
+{
+	const struct cl_op4 *op = &s->ops4[0];
+
+	out[0] = s->key4[0] | (uint64_t)(plain4_be32(b + op->src) & op->mask) << 8;
+	for (size_t w = 1; w < words; w++)
+		out[w] = s->key4[w];
+}
+
 /*
  * The flow key (s->flow4) of a record's values: its varying items are the
  * protocol, the addresses and the ports, at the places cl_key4_compile

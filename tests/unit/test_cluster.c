@@ -402,7 +402,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(47);
+	tap_plan(48);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -511,16 +511,19 @@ int main(void)
 		static const char *forms[][4] = {
 			{ "saddr" }, { "saddr/24", "daddr/7" }, { "proto", "dport" }, { "matrix/16" },
 			{ "sttl", "dtos", "sdsb" }, { "stcpflags", "dtcpflags", "family" }, { "smac", "saddr" },
-			{ "etype", "srcid", "sport" }, { "saddr/0" }, { "saddr/64", "daddr/100", "proto" }, { NULL },
+			{ "etype", "srcid", "sport" }, { "saddr/0" }, { "saddr/64", "daddr/100", "proto" }, { "daddr/20" },
+			{ "proto", "saddr" }, { NULL },
 		};
-		static const int nforms[] = { 1, 2, 2, 1, 3, 3, 2, 3, 1, 3, 0 };
+		static const int nforms[] = { 1, 2, 2, 1, 3, 3, 2, 3, 1, 3, 1, 2, 0 };
 		uint8_t enc[RA_REC_MAX], copy[CL_REC_COPY_MAX];
 		uint64_t k1[CL_MAX_KEYLEN / 8], k2[CL_MAX_KEYLEN / 8], r1[CL_MAX_KEYLEN / 8], r2[CL_MAX_KEYLEN / 8];
 		struct cl_rec cr;
 		struct plain4_blocks x;
 		bool same = true, flow_same = true, compiled = true, raw_same = true;
+		int addr1 = 0;	/* forms compiled as one address at the key's start */
 		for (size_t fi = 0; fi < sizeof(nforms) / sizeof(*nforms); fi++) {
 			cl_spec_parse(&spec, forms[fi], nforms[fi], false, &err);
+			addr1 += spec.addr1;
 			for (uint32_t i = 0; i < 64; i++) {
 				flow(&a, 0x0a000001u * (i + 1), 0xc0a80101u ^ (i << 20), (uint16_t)(1000 + i), 53, i, i);
 				a.proto = (uint8_t)(i % 3 ? 6 : 17);
@@ -538,6 +541,11 @@ int main(void)
 				if (spec.nops4 >= 0 && spec.keylen <= 64) {	/* the ring's key, from the bytes */
 					raw_same = raw_same && plain4_check(enc, len, &x);
 					plain_key_raw(&spec, enc, k1, spec.keylen / 8, false);
+					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
+				}
+				if (spec.addr1) {
+					memset(k1, 0xa5, sizeof(k1));
+					plain4_addr_key(&spec, enc, k1, spec.keylen / 8);
 					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
 				}
 				if (nforms[fi] == 0) {
@@ -566,6 +574,7 @@ int main(void)
 		ok(compiled && flow_same, "the flow key and its reverse, compiled, equal the general ones");
 		ok(raw_same, "compiled keys read from an IPv4 or IPv6 record's bytes equal keys built from the whole "
 			     "record");
+		ok(addr1 == 3, "saddr, saddr/0 and daddr/20, and no other form, are keys of one address at the start");
 	}
 
 	/* rasort keys: doubles order, descending inverts */
