@@ -2,7 +2,10 @@
 # setup.sh - install what the toolkit needs on Debian 12, build it, then
 #   sh setup.sh run    run the main job on the bundled sample capture
 #   sh setup.sh test   run every test (unit, command line, fuzz corpora, man lint),
-#                      once in a -Werror build and once under ASan/UBSan
+#                      in the -Werror builds of both compilers and under ASan/UBSan
+# The programs it runs (build/) are compiled by clang: racluster's loop takes
+# 8% less CPU time than gcc 12 makes it take (racluster(1), PERFORMANCE).
+# gcc's -Werror build is in build-gcc/.
 # Both are idempotent and work from a fresh clone (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
@@ -30,16 +33,20 @@ fi
 build() {	# build DIR configure-options...
 	dir=$1; shift
 	mkdir -p "$dir"
-	echo "setup: building in $dir"
-	if [ ! -f "$dir/Makefile" ] || [ "$dir/config.status" -ot configure ]; then
+	echo "setup: building in $dir ($*)"
+	# configured again when configure is newer or the options differ
+	if [ ! -f "$dir/Makefile" ] || [ "$dir/config.status" -ot configure ] ||
+	   [ "$(cat "$dir/.setup-options" 2>/dev/null)" != "$*" ]; then
 		(cd "$dir" && "$top/configure" -q "$@") > "$dir/build.log" 2>&1 || { cat "$dir/build.log"; exit 1; }
+		make -C "$dir" clean >> "$dir/build.log" 2>&1
+		echo "$*" > "$dir/.setup-options"
 	fi
 	make -C "$dir" -j"$jobs" >> "$dir/build.log" 2>&1 || { tail -50 "$dir/build.log"; exit 1; }
 }
 
 case "$what" in
 run)
-	build build --enable-werror
+	build build --enable-werror CC=clang
 	B=$top/build
 	sample=tests/data/sample.pcap
 	if [ -x "$B/argus/argus" ] && [ -x "$B/racluster/racluster" ] && [ -x "$B/rasort/rasort" ]; then
@@ -52,14 +59,17 @@ run)
 	fi
 	;;
 test)
-	build build --enable-werror
+	build build --enable-werror CC=clang
 	make -s -C build check -j"$jobs" || { cat build/test-suite.log; exit 1; }
+	build build-gcc --enable-werror CC=gcc
+	make -s -C build-gcc check -j"$jobs" || { cat build-gcc/test-suite.log; exit 1; }
 	build build-san --enable-werror --enable-sanitizers CC=clang
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		make -s -C build-san check -j"$jobs" || { cat build-san/test-suite.log; exit 1; }
-	echo "setup: all tests passed (gcc -Werror build and clang ASan/UBSan build)"
-	pass=$(cat build/test-suite.log build-san/test-suite.log | awk '/^# PASS:/ {n += $3} END {print n + 0}')
-	fail=$(cat build/test-suite.log build-san/test-suite.log | awk '/^# (FAIL|ERROR):/ {n += $3} END {print n + 0}')
+	echo "setup: all tests passed (clang and gcc -Werror builds, clang ASan/UBSan build)"
+	logs="build/test-suite.log build-gcc/test-suite.log build-san/test-suite.log"
+	pass=$(cat $logs | awk '/^# PASS:/ {n += $3} END {print n + 0}')
+	fail=$(cat $logs | awk '/^# (FAIL|ERROR):/ {n += $3} END {print n + 0}')
 	echo "tests: $pass passed, $fail failed"
 	;;
 *)

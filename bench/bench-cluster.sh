@@ -9,7 +9,7 @@
 # own records of it; record counts are measured, not assumed.  Times are CPU
 # seconds (user + system, best of a few runs: five for runs under a second),
 # so a busy machine skews less.  B=DIR times the programs of another build
-# (B=/tmp/b-clang after configuring one there with CC=clang, say).
+# than setup.sh's build/ (clang): B=build-gcc, say, after sh setup.sh test.
 # Max RSS counts the input file too: readers map regular files, and rasort
 # maps them a second time to sort records in place (shared page cache).
 . "$(dirname "$0")/common.sh"
