@@ -61,7 +61,7 @@ struct cl_spec {
 	bool flow4;		/* the flow key, compiled: its varying items are these five */
 	int8_t flow4_op[5];	/* ops4 of saddr, daddr, sport, dport, proto */
 	bool addr1;		/* the key is one address item at its start (-m saddr, daddr/24 ...):
-				 * ops4[0], into bytes 1-4 of the first word (plain4_addr_key) */
+				 * ops4[0], into bytes 1-4 of the first word (plain_key_raw) */
 };
 
 /*

@@ -64,7 +64,7 @@ bool cl_feed_usable(const struct cl_spec *s)
 static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot,
 							     const uint8_t *b, size_t len, const struct time_range *tr,
 							     cl_select_fn select, void *ctx, bool *keep, size_t words,
-							     bool flow, bool addr1)
+							     bool flow)
 {
 	struct ring_ent *e = &q->ent[slot];
 	bool v6 = false;
@@ -86,8 +86,6 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 						ld_le16(b + 22), b[4], e->key);
 			else if (v6)
 				plain_key_raw(s, b, e->key, words, true);
-			else if (addr1)
-				plain4_addr_key(s, b, e->key, words);
 			else
 				plain_key_raw(s, b, e->key, words, false);
 			e->hash = cl_hash_key(e->key, words);
@@ -203,7 +201,7 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struct cl_ring *q, const uint8_t *p, size_t n,
 						       const struct time_range *tr, cl_select_fn select, void *ctx,
 						       size_t *used, uint64_t *nrec, struct ra_err *err, size_t words,
-						       bool flow, bool addr1)
+						       bool flow)
 {
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
@@ -217,7 +215,7 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 		bool keep;
 
 		if (ld_le16(b) != RA_REC_FLOW || len < 8 || len % 8 || len > n - off ||
-		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words, flow, addr1))
+		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words, flow))
 			break;
 		off += len;
 		recs++;
@@ -264,14 +262,13 @@ bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_r
 			ra_flow_init(&q->full[i]);
 	}
 	if (t->spec.flow)
-		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true, false)
-					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true, false);
+		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true)
+					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true);
 	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key (-M nocorrect): 8 */
-	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false, false);
-	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false, false);
-	case 3: return t->spec.addr1 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false, true)
-				     : feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false, false);
-	case 8: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, false, false);
-	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false, false);
+	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false);
+	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false);
+	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false);
+	case 8: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, false);
+	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false);
 	}
 }

@@ -543,11 +543,6 @@ int main(void)
 					plain_key_raw(&spec, enc, k1, spec.keylen / 8, false);
 					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
 				}
-				if (spec.addr1) {
-					memset(k1, 0xa5, sizeof(k1));
-					plain4_addr_key(&spec, enc, k1, spec.keylen / 8);
-					raw_same = raw_same && memcmp(k1, k2, spec.keylen) == 0;
-				}
 				if (nforms[fi] == 0) {
 					compiled = compiled && cl_rec_flow_keys4(&spec, &cr, r1, k1);
 					cl_reverse_key(&spec, r1, r2);
