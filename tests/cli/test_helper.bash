@@ -10,4 +10,4 @@ CORPUS="$top_srcdir/tests/corpus"
 export TZ=UTC LC_ALL=C
 export HOME="$BATS_TEST_TMPDIR"	# no user ~/.rarc leaks into a test
 unset RA_TIME_FORMAT RA_FIELD_DELIMITER RA_PRINT_LABELS RA_PRINT_NAMES RA_USEC_PRECISION
-PATH="$top_builddir/ra:$top_builddir/argus:$top_builddir/racluster:$top_builddir/rasort:$top_builddir/tests:$PATH"
+for d in tests/gen tests raclickhouse rafilteraddr rastream radium ratop raban raservices radump ragraph rabins rasort racluster argus ra; do PATH="$top_builddir/$d:$PATH"; done
