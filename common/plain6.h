@@ -3,8 +3,8 @@
  * plain4.h, with the IPv6 core (the addresses at bytes 56 and 72).  ring.c
  * merges such records into their groups without decoding them first.
  */
-#ifndef RACLUSTER_PLAIN6_H
-#define RACLUSTER_PLAIN6_H
+#ifndef COMMON_PLAIN6_H
+#define COMMON_PLAIN6_H
 
 #include "plain4.h"
 

@@ -6,8 +6,8 @@
  * decoding them first.  The blocks and the key are read here for plain
  * IPv6 records too (plain6.h has the rest).
  */
-#ifndef RACLUSTER_PLAIN4_H
-#define RACLUSTER_PLAIN4_H
+#ifndef COMMON_PLAIN4_H
+#define COMMON_PLAIN4_H
 
 #include "cluster_int.h"
 #include "cursor.h"

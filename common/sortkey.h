@@ -3,8 +3,8 @@
  * record that compares with memcmp (big-endian, descending keys inverted),
  * and the sorts over those strings.
  */
-#ifndef RASORT_SORTKEY_H
-#define RASORT_SORTKEY_H
+#ifndef COMMON_SORTKEY_H
+#define COMMON_SORTKEY_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,12 @@
 /*
- * cluster.h - racluster's aggregation: -m keys compiled once, a hash table
- * of groups (open addressing, groups stored in an arena), and the merge of
- * a flow into its group the way Argus merges.
+ * cluster.h - the aggregation engine every aggregating client shares
+ * (racluster, rabins, ratop, raban): -m keys compiled once, a hash table of
+ * groups (open addressing, groups stored in an arena), and the merge of a
+ * flow into its group the way Argus merges.  doc/HACKING.md shows the calls
+ * in the order a client makes them.
  */
-#ifndef RACLUSTER_CLUSTER_H
-#define RACLUSTER_CLUSTER_H
+#ifndef COMMON_CLUSTER_H
+#define COMMON_CLUSTER_H
 
 #include <stdbool.h>
 #include <stddef.h>

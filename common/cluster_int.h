@@ -1,8 +1,8 @@
 /*
  * cluster_int.h - what racluster's key, merge and table files share.
  */
-#ifndef RACLUSTER_CLUSTER_INT_H
-#define RACLUSTER_CLUSTER_INT_H
+#ifndef COMMON_CLUSTER_INT_H
+#define COMMON_CLUSTER_INT_H
 
 #include <string.h>
 

@@ -4,8 +4,8 @@
  * and pipeline.c (batches of records hashed, fetched ahead, looked up and
  * merged).
  */
-#ifndef RACLUSTER_TABLE_H
-#define RACLUSTER_TABLE_H
+#ifndef COMMON_TABLE_H
+#define COMMON_TABLE_H
 
 #include "cluster_int.h"
 
