@@ -153,7 +153,10 @@ static bool grow(struct cl_table *t, struct ra_err *err)
  * made there cost more system time than they save (measured: 1.0-1.7 s
  * against 0.3-0.7 s for 5 million one-record groups).  A block's tail
  * short of a whole huge page stays in small pages, so memory is what is
- * asked for.  Arena and log chunks are populated at once.
+ * asked for.  Arena and log chunks after the first are populated at once;
+ * the first ones are not, and the first arena chunk is in small pages until
+ * a second is needed, so a small table (a time bin's, a fuzzer run's)
+ * costs the pages it touches, not 16 MB populated and a 2 MB page cleared.
  */
 static void *big_alloc(size_t bytes, bool populate, bool huge)
 {
@@ -189,7 +192,19 @@ static void big_free(void *p, size_t bytes)
 		munmap(p, bytes);
 }
 
-static void *chunk_alloc(size_t bytes) { return big_alloc(bytes, true, true); }
+/* Chunk c of the arena: the first lazily in small pages, later ones
+ * populated in huge pages (and the first then asks for huge pages too, which
+ * the kernel may give it in the background). */
+static void *chunk_alloc(struct cl_table *t, size_t c)
+{
+	size_t bytes = (size_t)CHUNK_GROUPS * t->stride;
+
+#ifdef MADV_HUGEPAGE
+	if (c == 1)
+		madvise(t->chunks[0], bytes, MADV_HUGEPAGE);
+#endif
+	return big_alloc(bytes, c > 0, c > 0);
+}
 
 static struct cl_hot *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_err *err)
 {
@@ -203,7 +218,7 @@ static struct cl_hot *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_e
 	}
 	if ((t->used >> CHUNK_SHIFT) >= t->nchunks) {
 		uint32_t c = t->nchunks;
-		if (c >= MAX_CHUNKS || !(t->chunks[c] = chunk_alloc((size_t)CHUNK_GROUPS * t->stride))) {
+		if (c >= MAX_CHUNKS || !(t->chunks[c] = chunk_alloc(t, c))) {
 			ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
 			return NULL;
 		}
@@ -225,7 +240,7 @@ static bool log_room(struct cl_table *t, size_t need)
 		pos = (pos | (LOG_BYTES - 1)) + 1;
 	}
 	if (pos >> LOG_SHIFT >= t->nlog) {
-		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = big_alloc(LOG_BYTES, true, false)))
+		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = big_alloc(LOG_BYTES, t->nlog > 0, false)))
 			return false;
 		t->nlog++;
 	}
