@@ -56,12 +56,14 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	/* whole cache lines: a lookup's key comparison fetches the group's first */
 	t->stride = (s->keylen + sizeof(struct cl_hot) + 63) & ~(size_t)63;
 	t->chk = cl_chk_init(s);
-	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
+	/* the chunk tables are mapped, not calloc'd: their zero pages cost
+	 * nothing until used, where calloc would clear 5 MB a table */
+	t->chunks = big_alloc(MAX_CHUNKS * sizeof(*t->chunks), false, false);
 	t->cold.size = sizeof(struct cl_cold);
 	t->v6.size = sizeof(struct cl_v6);
-	t->v6.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->v6.chunks));
-	t->cold.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->cold.chunks));
-	t->tcp = calloc(MAX_CHUNKS, sizeof(*t->tcp));
+	t->v6.chunks = big_alloc(POOL_MAX_CHUNKS * sizeof(*t->v6.chunks), false, false);
+	t->cold.chunks = big_alloc(POOL_MAX_CHUNKS * sizeof(*t->cold.chunks), false, false);
+	t->tcp = big_alloc(MAX_CHUNKS * sizeof(*t->tcp), false, false);
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
 	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, true);
@@ -95,11 +97,11 @@ void cl_table_free(struct cl_table *t)
 		free(t->cold.chunks[i]);
 	for (uint32_t i = 0; i < t->v6.nchunks; i++)
 		free(t->v6.chunks[i]);
-	free(t->cold.chunks);
-	free(t->tcp);
-	free(t->v6.chunks);
+	big_free(t->cold.chunks, POOL_MAX_CHUNKS * sizeof(*t->cold.chunks));
+	big_free(t->tcp, MAX_CHUNKS * sizeof(*t->tcp));
+	big_free(t->v6.chunks, POOL_MAX_CHUNKS * sizeof(*t->v6.chunks));
 	free(t->ring);
-	free(t->chunks);
+	big_free(t->chunks, MAX_CHUNKS * sizeof(*t->chunks));
 	free(t->log);
 	big_free(t->slots, t->cap * sizeof(*t->slots));
 	free(t);
