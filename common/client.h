@@ -25,7 +25,9 @@ struct client {
 	struct printer *pr;
 	struct column cols[RA_MAX_COLS];
 	int ncols;
-	bool filter_error;	/* the error is the filter's: show it with a caret */
+	bool filter_error;
+	bool wfilter_ok;	/* set by a tool whose output records are input records:
+				   Argus's "-w file filter" then joins the filter */	/* the error is the filter's: show it with a caret */
 };
 
 /* Compile o.filter into c->flt.  Returns 0, or 2 with err filled. */

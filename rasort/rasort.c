@@ -194,6 +194,7 @@ static int setup(struct run *r, struct ra_err *err)
 		report(err);
 		return 2;
 	}
+	r->c.wfilter_ok = true;
 	rc = client_open(&r->c, "rasort", default_fields,
 			 (int)(sizeof(default_fields) / sizeof(*default_fields)), true, err);
 	if (rc) {
