@@ -419,6 +419,16 @@ static bool network_dsr(const uint8_t *b, size_t n, uint8_t sub, struct ra_flow 
 		}
 		RA_SET(f, RA_BLK_TCP);
 		return true;
+	case 0x0a:	/* RTP: state, each side's RTP header, packets each side lost */
+		if (n < 32)
+			return false;
+		/* Argus's ra prints these as sloss and dloss; ours read the
+		 * retransmission counters */
+		f->sretrans = be16(b + 28);
+		f->dretrans = be16(b + 30);
+		if (f->sretrans | f->dretrans)
+			RA_SET(f, RA_BLK_TCP);
+		return true;
 	default:
 		return true;
 	}
@@ -448,20 +458,25 @@ static bool ipattr_dsr(const uint8_t *b, size_t n, uint8_t qual, struct ra_flow 
 	return true;
 }
 
-/* One side's jitter: Argus's act and idle statistics combined as its ra
- * combines them (microseconds). */
+/*
+ * One side's jitter and mean inter-packet time (microseconds) from Argus's
+ * active and idle statistics {n, min, mean, stdev, max}, combined the way
+ * Argus's ra combines them when it prints: with both present, its sum of
+ * squares is scaled by 1000 where the mean is scaled by 1000 squared, and
+ * the result is kept as it prints it so that both tools agree.
+ */
 static void jitter_side(const float *a, const float *i, uint32_t *jit, uint32_t *intpkt)
 {
 	double an = a ? a[0] : 0, in = i ? i[0] : 0, n = an + in, mean, sd;
 
 	if (n <= 0)
 		return;
-	mean = ((a ? a[2] * an : 0) + (i ? i[2] * in : 0)) / n;
+	mean = (float)(((a ? a[2] * an : 0) + (i ? i[2] * in : 0)) / n);
 	if (an > 0 && in > 0) {
-		double s1 = an * a[3] * a[3] + (a[2] * an) * (a[2] * an) / an;
-		double s2 = in * i[3] * i[3] + (i[2] * in) * (i[2] * in) / in;
-		double v = (s1 + s2) / n - mean * mean;
-		sd = v > 0 ? sqrt(v) : 0;
+		double s1 = an * pow(a[3], 2.0) + pow(a[2] * an, 2.0) / an;
+		double s2 = in * pow(i[3], 2.0) + pow(i[2] * in, 2.0) / in;
+		double v = ((s1 + s2) / 1000.0) / n - pow(mean / 1000.0, 2.0);
+		sd = v > 0 ? sqrt(v) * 1000.0 : 0;
 	} else {
 		sd = an > 0 ? a[3] : i[3];
 	}
@@ -534,42 +549,44 @@ static bool mpls_dsr(const uint8_t *b, size_t n, uint8_t qual, struct ra_flow *f
 	return true;
 }
 
-/* Argus's names of ICMP states, by type (ra's icmptypestr). */
-static const char *const icmp_names[] = {
-	"ECR", "", "", "UR", "SRC", "RED", "AHA", "", "ECO", "RTA", "RTS", "TXD", "PAR", "TST",
-	"TSR", "IRQ", "IRR", "MAS", "MSR",
-};
-
+/* ICMP states: the words our daemon gives the same types and codes
+ * (argus(8)); argus-record(5) lists where Argus's ra says another word. */
 static uint8_t icmp_state(unsigned type, unsigned code)
 {
-	static const char *const unreach[] = { "URN", "URH", "URO", "URP", "URF", "URS", "URNU", "URHU" };
-	int s;
+	static const uint8_t unreach[8] = { RA_ST_URN, RA_ST_URH, RA_ST_URPR, RA_ST_URP, RA_ST_URF,
+					    RA_ST_URS, RA_ST_URNU, RA_ST_URHU };
+	static const uint8_t by_type[19] = {
+		[0] = RA_ST_ECR, [4] = RA_ST_SRC, [5] = RA_ST_RED, [8] = RA_ST_ECO, [9] = RA_ST_RTA,
+		[10] = RA_ST_RTS, [11] = RA_ST_TXD, [12] = RA_ST_PAR, [13] = RA_ST_TST, [14] = RA_ST_TSR,
+		[15] = RA_ST_IRQ, [16] = RA_ST_IRR, [17] = RA_ST_MAS, [18] = RA_ST_MSR,
+	};
 
-	if (type == 3)
-		s = ra_state_lookup(code < 8 ? unreach[code] : "UR");
-	else if (type < sizeof(icmp_names) / sizeof(icmp_names[0]) && *icmp_names[type])
-		s = ra_state_lookup(icmp_names[type]);
-	else
-		s = -1;
-	return s > 0 ? (uint8_t)s : RA_ST_NONE;
+	if (type == 3) {
+		if (code < 8)
+			return unreach[code];
+		return (code == 9 || code == 10 || code == 13) ? RA_ST_URAD : RA_ST_UR;
+	}
+	return type < 19 ? by_type[type] : RA_ST_NONE;
 }
 
 static uint8_t icmp6_state(unsigned type, unsigned code)
 {
-	static const char *const unreach[] = { "URNR", "URAD", "URBS", "URAR", "URP", "URSF", "URRR", "URES" };
-	const char *name = NULL;
-	int s;
-
 	switch (type) {
-	case 1: name = code < 8 ? unreach[code] : NULL; break;
-	case 2: name = "PTB"; break;
-	case 128: name = "ECO"; break;
-	case 129: name = "ECR"; break;
-	case 137: name = "RED"; break;
-	default: break;
+	case 1: return code == 4 ? RA_ST_URP : code == 3 ? RA_ST_URH : RA_ST_UR;
+	case 2: return RA_ST_PTB;
+	case 3: return RA_ST_TXD;
+	case 4: return RA_ST_PAR;
+	case 128: return RA_ST_ECO;
+	case 129: return RA_ST_ECR;
+	case 130: return RA_ST_MLQ;
+	case 131: case 132: case 143: return RA_ST_MLR;
+	case 133: return RA_ST_RTS;
+	case 134: return RA_ST_RTA;
+	case 135: return RA_ST_NBS;
+	case 136: return RA_ST_NBA;
+	case 137: return RA_ST_RDR;
+	default: return RA_ST_NONE;
 	}
-	s = name ? ra_state_lookup(name) : -1;
-	return s > 0 ? (uint8_t)s : RA_ST_NONE;
 }
 
 /* State as Argus's ra prints it (ArgusPrintState and the status helpers). */
@@ -621,14 +638,11 @@ static uint8_t work_out_dir(const struct ra_flow *f, const struct facts *x)
 	if (!f->spkts && !f->dpkts)
 		d[1] = ' ';
 	if ((x->ftype == TY_IPV4 || x->ftype == TY_IPV6) && f->proto == 6 && x->net_tcp) {
+		/* Argus's ra has swapped a reversed flow's key by now: the
+		 * record reads from its originator */
 		if (x->tcp_status & (S_SAW_SYN | S_SAW_SYN_SENT)) {
-			if (x->fsub & FL_REVERSE) {
-				d[0] = '<';
-				d[2] = ' ';
-			} else {
-				d[0] = ' ';
-				d[2] = '>';
-			}
+			d[0] = ' ';
+			d[2] = '>';
 		} else {
 			d[1] = '?';
 		}
@@ -668,10 +682,6 @@ static void work_out_flags(struct ra_flow *f, const struct facts *x)
 			f->dwinshut = (s & S_DST_WINSHUT) ? 1 : 0;
 			RA_SET(f, RA_BLK_TCP);
 		}
-		if ((s & S_SRC_RETRANS) && !f->sretrans)
-			f->sretrans = 1;
-		if ((s & S_DST_RETRANS) && !f->dretrans)
-			f->dretrans = 1;
 		if (f->sretrans | f->dretrans)
 			RA_SET(f, RA_BLK_TCP);
 	}
