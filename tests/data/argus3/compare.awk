@@ -94,8 +94,8 @@ BEGIN {
 	nf = split(fields, name, " ")
 	for (i = 1; i <= nf; i++) { f = name[i]; sub(/:.*/, "", f); col[f] = i }
 	# Argus's ICMP words and ours for the same types and codes
-	n = split("URO URPR URNPRO URAD URHPRO URAD URFIL URAD URISO UR URNTOS UR URHTOS UR " "URPRE UR URCUT UR URNR UR URAD UR URBS UR URAR URH URSF UR URRR UR URES UR " "TXT TXD TXR TXD PPH PAR PPNH PAR PPO PAR MRQ MLQ MHR MLR NRS RTS NRA RTA " "NNS NBS NNA NBA RSP -", w, " ")
-	for (i = 1; i < n; i += 2) word[w[i]] = w[i + 1]
+	nw = split("URO URPR URNPRO URAD URHPRO URAD URFIL URAD URISO UR URNTOS UR URHTOS UR " "URPRE UR URCUT UR URNR UR URAD UR URBS UR URAR URH URSF UR URRR UR URES UR " "TXT TXD TXR TXD PPH PAR PPNH PAR PPO PAR MRQ MLQ MHR MLR NRS RTS NRA RTA " "NNS NBS NNA NBA RSP -", w, " ")
+	for (i = 1; i < nw; i += 2) word[w[i]] = w[i + 1]
 }
 FNR == NR { deb[FNR] = $0; ndeb = FNR; next }
 {
@@ -127,5 +127,5 @@ FNR == NR { deb[FNR] = $0; ndeb = FNR; next }
 }
 END {
 	if (ndeb > n) { print "records " n + 1 "-" ndeb ": only Debian's"; diffs++ }
-	print "records=" n " values=" values " diffs=" diffs + 0
+	print "records=" n + 0 " values=" values + 0 " diffs=" diffs + 0
 }
