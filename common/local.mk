@@ -11,4 +11,6 @@ common_libcommon_a_SOURCES = \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \
 	common/client.c common/client.h \
-	common/units.c common/units.h common/hash.h
+	common/units.c common/units.h common/hash.h \
+	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
+	common/serve.c common/serve.h

@@ -18,6 +18,7 @@
 const char ra_common_usage[] =
 	"  -r file ...     read records from files ('-' is stdin; .gz is read through zlib)\n"
 	"  -R dir ...      read every file below the directories, in name order\n"
+	"  -S host[:port]  read the live stream of argus -P or radium -P (port 561 by default)\n"
 	"  -w file         write matching records to file ('-' is stdout); -z compresses\n"
 	"  -s fields       fields to print: a list, +field adds, -field removes, field:width\n"
 	"  -t range        only records in the time range (Argus's forms, see ra(1))\n"
@@ -152,6 +153,10 @@ static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 			o->pr.mode = OUT_JSON;
 			return true;
 		}
+		if (strcmp(v, "noreconnect") == 0) {	/* -S: end rather than reconnect */
+			o->noreconnect = true;
+			return true;
+		}
 		return add_arg(o->modes, &o->nmodes, v, opt, err);
 	case 't': {
 		struct timeval tv;
@@ -224,7 +229,7 @@ static bool load_rarcs(struct ra_opts *o, int argc, char **argv, struct ra_err *
 int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int argc, char **argv,
 		  struct ra_err *err)
 {
-	const char *always = "rRwsnctLNFuzqpXhM";
+	const char *always = "rRwsnctLNFuzqpXhMS";
 	size_t flen = 0;
 	int i, nnum = 0;
 
