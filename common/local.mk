@@ -14,4 +14,6 @@ common_libcommon_a_SOURCES = \
 	common/client.c common/client.h \
 	common/units.c common/units.h common/hash.h \
 	common/sortkey.c common/sortkey.h \
-	common/bigmem.c common/bigmem.h
+	common/bigmem.c common/bigmem.h \
+	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
+	common/serve.c common/serve.h

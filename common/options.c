@@ -19,6 +19,7 @@
 const char ra_common_usage[] =
 	"  -r file ...     read records from files ('-' is stdin; .gz is read through zlib)\n"
 	"  -R dir ...      read every file below the directories, in name order\n"
+	"  -S host[:port]  read the live stream of argus -P or radium -P (port 561 by default)\n"
 	"  -w file         write matching records to file ('-' is stdout); -z compresses\n"
 	"  -s fields       fields to print: a list, +field adds, -field removes, field:width\n"
 	"  -t range        only records in the time range (Argus's forms, see ra(1))\n"
@@ -152,6 +153,10 @@ static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 	case 'M':
 		if (strcmp(v, "json") == 0) {
 			o->pr.mode = OUT_JSON;
+			return true;
+		}
+		if (strcmp(v, "noreconnect") == 0) {	/* -S: end rather than reconnect */
+			o->noreconnect = true;
 			return true;
 		}
 		return add_arg(o->modes, &o->nmodes, v, opt, err);
@@ -337,7 +342,7 @@ static bool apply_opt(void *ctx, char opt, const char *v, struct ra_err *err)
 {
 	struct parse_ctx *pc = ctx;
 	struct ra_opts *o = pc->o;
-	const char *always = "rRwsnctLNFuzqpXhM";
+	const char *always = "rRwsnctLNFuzqpXhMS";
 
 	if (opt == 'W') {
 		o->wfilter = v;

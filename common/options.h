@@ -41,6 +41,8 @@ struct ra_opts {
 	int nmodes;
 	const char *servers[RA_MAX_ARGS];	/* -S host[:port] */
 	int nservers;
+	char rarc_server[256];			/* RA_ARGUS_SERVER, used when no -r, -R or -S is given */
+	bool noreconnect;			/* -M noreconnect: -S ends rather than reconnects */
 	struct time_range trange;
 	uint64_t first_record, max_records;	/* -N: skip first_record, then at most max */
 	bool quiet, print_program, no_rarc;
@@ -56,7 +58,7 @@ struct ra_opts {
 
 /*
  * Parse argv.  allowed: the option letters this tool takes beyond the ones
- * every client takes ("rRwsnctLNFuzqpXhM" are always accepted).  Returns 0
+ * every client takes ("rRwsnctLNFuzqpXhMS" are always accepted).  Returns 0
  * on success, 1 when -h was given (usage printed by the caller), -1 on a
  * usage error (err filled).
  */

@@ -97,6 +97,12 @@ static bool apply(struct ra_opts *o, const char *name, const char *v, const char
 		o->pr.fmt.utc = b;
 		return true;
 	}
+	if (!strcmp(name, "RA_ARGUS_SERVER")) {
+		if (strlen(v) >= sizeof(o->rarc_server))
+			return rarc_err(err, path, line, "RA_ARGUS_SERVER is too long", v);
+		memcpy(o->rarc_server, v, strlen(v) + 1);
+		return true;
+	}
 	/* Argus has many more RA_ variables; those we do not use are accepted and ignored. */
 	if (!strncmp(name, "RA_", 3) || !strncmp(name, "RADIUM_", 7))
 		return true;

@@ -214,6 +214,7 @@ enum ra_status_kind {
 	RA_STATUS_DAEMON = 1,		/* the daemon's own health */
 	RA_STATUS_AGENT = 2,		/* one sFlow agent's figures */
 	RA_STATUS_IFACE = 3,		/* one interface's counters (sFlow counter sample) */
+	RA_STATUS_LOSS = 4,		/* records a stream server dropped for this client */
 };
 
 #define RA_STATUS_MAX_ITEMS 512
