@@ -235,6 +235,13 @@ bool top_tick(struct top *tp, struct ra_err *err)
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", n);
 		return false;
 	}
+	if (tp->any_gone) {	/* those leaving are not shown */
+		size_t k = 0;
+		for (size_t i = 0; i < tp->nshown; i++)
+			if (!bit(tp->gone, tp->shown[i]))
+				tp->shown[k++] = tp->shown[i];
+		tp->nshown = k;
+	}
 	tp->tick++;
 	return true;
 }

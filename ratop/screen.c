@@ -202,7 +202,8 @@ static void find(struct ui *u, const char *text)
 	}
 	u->found = r;
 	u->top = (size_t)r;
-	u->msg[0] = 0;
+	snprintf(u->msg, sizeof(u->msg), "found at rank %ld: %s", r + 1, u->last_find);
+	u->msg_alert = false;
 }
 
 static void toggle_names(struct ui *u)
@@ -370,12 +371,23 @@ int screen_run(struct top *tp)
 	struct ra_err err;
 	uint64_t next = 0, ticked_records = UINT64_MAX;
 	bool dirty = true;
+	FILE *tty = NULL;
+	SCREEN *scr;
+	const char *nc;
 
 	memset(&u, 0, sizeof(u));
 	u.tp = tp;
 	u.found = -1;
-	if (!initscr()) {
+	/* keys come from the terminal, not from standard input when the
+	 * records do (argus -w - | ratop -r -) */
+	if (!isatty(0) && !(tty = fopen("/dev/tty", "r"))) {
+		fprintf(stderr, "ratop: no terminal to read keys from (try -M nocurses)\n");
+		return 1;
+	}
+	if (!(scr = newterm(NULL, stdout, tty ? tty : stdin))) {
 		fprintf(stderr, "ratop: cannot start the terminal screen (try -M nocurses)\n");
+		if (tty)
+			fclose(tty);
 		return 1;
 	}
 	cbreak();
@@ -383,7 +395,8 @@ int screen_run(struct top *tp)
 	keypad(stdscr, TRUE);
 	set_escdelay(50);
 	curs_set(0);
-	u.color = has_colors() && !getenv("NO_COLOR");
+	nc = getenv("NO_COLOR");	/* no-color.org: set and not empty */
+	u.color = has_colors() && !(nc && nc[0]);
 	if (u.color) {
 		start_color();
 		use_default_colors();
@@ -423,5 +436,8 @@ int screen_run(struct top *tp)
 			next = 0;
 	}
 	endwin();
+	delscreen(scr);
+	if (tty)
+		fclose(tty);
 	return 0;
 }
