@@ -140,7 +140,7 @@ size_t top_header(struct top *tp, bool paused, char *out, size_t cap)
 	k = snprintf(out, cap, "ratop %s  %s%s %s  records %llu (%.0f/s)  groups %zu  keys %s  sort %s", when,
 		     tp->c.o.ninputs ? tp->c.o.inputs[0] : tp->c.o.nservers ? tp->c.o.servers[0] : "-",
 		     tp->c.o.ninputs + tp->c.o.nservers > 1 ? " ..." : "", state,
-		     (unsigned long long)tp->nrecords, tp->rec_rate, cl_count(tp->t), tp->keys_text, tp->sort.text);
+		     (unsigned long long)tp->nrecords, tp->rec_rate, tp->nent, tp->keys_text, tp->sort.text);
 	at = k < 0 ? 0 : (size_t)k < cap ? (size_t)k : cap - 1;
 	if (lost) {
 		feed_errmsg(&tp->q, errs, sizeof(errs));
