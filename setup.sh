@@ -17,7 +17,9 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
 # what the clients link beyond libpcap and zlib, a line each
 # (tools that only tests use go in the line after these)
+packages="$packages libncurses-dev"	# ratop
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages tmux"	# ratop's screen tests
 
 missing=""
 for p in $packages; do

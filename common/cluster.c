@@ -19,7 +19,9 @@
  * reference to its log entry or its merged group.  Groups are emitted by
  * walking the log; evicted groups leave it (the rest move up, in order),
  * their merged groups go on a free list, and the index is rebuilt from the
- * log.
+ * log.  cl_scan walks the log without emptying it; a group's place in it
+ * (its rank in first-seen order among the live groups) is what a caller's
+ * side arrays follow (ratop's rate windows).
  */
 #include "config.h"
 
@@ -652,6 +654,74 @@ void tbl_maybe_compact(struct cl_table *t)
 		log_compact(t);
 }
 
+/* The merged group idx (if any) back on the free list, its parts to their pools. */
+static void drop_group(struct cl_table *t, uint32_t idx)
+{
+	struct cl_hot *h;
+
+	if (idx == NO_GROUP)
+		return;
+	h = group_at(t, idx);
+	free_parts(t, h);
+	h->gflags = 0;
+	h->hash = t->free_head;
+	t->free_head = idx;
+}
+
+static bool bit_at(const uint64_t *set, size_t n) { return (set[n >> 6] >> (n & 63)) & 1u; }
+
+bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx)
+{
+	struct ra_err err;
+	size_t n = 0;
+
+	if (!cl_drain(t, &err))
+		return false;
+	for (uint64_t pos = log_next(t, 0); pos < t->log_end; pos = log_next(t, pos), n++) {
+		const uint8_t *e = log_at(t, pos);
+		struct cl_group *g;
+
+		pos += log_entry_len(e);
+		if (want && !bit_at(want, n))
+			continue;
+		if (!(g = emit_group(t, e, &err)) || !fn(ctx, n, g))
+			return false;
+	}
+	return true;
+}
+
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, void *ctx)
+{
+	uint64_t w = 0, end;
+	uint32_t gone = 0;
+	size_t n = 0;
+	struct ra_err err;
+	bool ok = cl_drain(t, &err);
+
+	if (!ok)
+		return false;
+	end = t->log_end;
+	for (uint64_t pos = log_next(t, 0); pos < end; pos = log_next(t, pos), n++) {
+		uint8_t *e = log_at(t, pos);
+		size_t len = log_entry_len(e);
+
+		if (bit_at(gone_set, n)) {
+			if (ok && fn) {
+				struct cl_group *g = emit_group(t, e, &err);
+				ok = g && fn(ctx, g);
+			}
+			drop_group(t, ld32(e + 4));
+			gone++;
+		} else {
+			w = log_keep(t, w, e, len);
+		}
+		pos += len;
+	}
+	t->live -= gone;
+	log_rewritten(t, w);
+	return ok;
+}
+
 /*
  * Emit the idle groups, then close the gaps they leave in the log (the
  * rest keep their order, merged groups' first records go) and index what
@@ -677,13 +747,7 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 			struct cl_group *g = emit_group(t, e, &err);
 			if (g)
 				ok = fn(ctx, g);
-			if (idx != NO_GROUP) {
-				struct cl_hot *h = group_at(t, idx);
-				free_parts(t, h);
-				h->gflags = 0;
-				h->hash = t->free_head;
-				t->free_head = idx;
-			}
+			drop_group(t, idx);
 			gone++;
 			pos += len;
 			continue;
