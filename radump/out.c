@@ -14,47 +14,79 @@
 
 static const char hexd[] = "0123456789abcdef";
 
-void rd_putc(struct rd_out *o, uint8_t ch)
+/* Controls, 0x7f and up, the backslash; with a delimiter, it and the quote
+ * (o->delim 0 compares equal only to bytes escaped anyway). */
+static inline bool needs_escape(const struct rd_out *o, uint8_t ch)
 {
-	bool esc = ch < 0x20 || ch >= 0x7f || ch == '\\' ||
-		   (o->delim && (ch == (uint8_t)o->delim || ch == '"'));
+	return ch < 0x20 || ch >= 0x7f || ch == '\\' || ch == (uint8_t)o->delim ||
+	       (ch == '"' && o->delim);
+}
 
-	if (o->full || o->len + 4 + 32 > o->cap) {
-		o->full = true;
-		return;
-	}
-	if (!esc) {
-		o->p[o->len++] = (char)ch;
-		return;
-	}
+static void escape(struct rd_out *o, uint8_t ch)
+{
 	o->p[o->len++] = '\\';
 	o->p[o->len++] = 'x';
 	o->p[o->len++] = hexd[ch >> 4];
 	o->p[o->len++] = hexd[ch & 15];
 }
 
-void rd_puts(struct rd_out *o, const char *s)
+void rd_putc(struct rd_out *o, uint8_t ch)
 {
-	while (*s)
-		rd_putc(o, (uint8_t)*s++);
+	if (o->full || o->len + 4 + 32 > o->cap) {
+		o->full = true;
+		return;
+	}
+	if (needs_escape(o, ch))
+		escape(o, ch);
+	else
+		o->p[o->len++] = (char)ch;
 }
 
+/* The hot path: room for the worst case is checked once per run of bytes,
+ * and the bytes are written through a local pointer (a char store could
+ * alias o->len otherwise). */
 void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		rd_putc(o, s[i]);
+	char *w, *start;
+	uint8_t d, q;
+
+	if (o->full || n > (o->cap - o->len) / 4 || o->len + 4 * n + 32 > o->cap) {
+		for (size_t i = 0; i < n; i++)
+			rd_putc(o, s[i]);
+		return;
+	}
+	w = start = o->p + o->len;
+	d = (uint8_t)o->delim;
+	q = d ? '"' : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = s[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != d && ch != q) {
+			*w++ = (char)ch;
+			continue;
+		}
+		w[0] = '\\';
+		w[1] = 'x';
+		w[2] = hexd[ch >> 4];
+		w[3] = hexd[ch & 15];
+		w += 4;
+	}
+	o->len += (size_t)(w - start);
+}
+
+void rd_puts(struct rd_out *o, const char *s)
+{
+	rd_text(o, (const uint8_t *)s, strlen(s));
 }
 
 void rd_u(struct rd_out *o, uint64_t v)
 {
-	char tmp[24];
-	int n = 0;
+	uint8_t tmp[24];
+	int n = 24;
 
 	do
-		tmp[n++] = (char)('0' + v % 10);
+		tmp[--n] = (uint8_t)('0' + v % 10);
 	while ((v /= 10) > 0);
-	while (n > 0)
-		rd_putc(o, (uint8_t)tmp[--n]);
+	rd_text(o, tmp + n, (size_t)(24 - n));
 }
 
 void rd_hex(struct rd_out *o, uint64_t v, int digits)
