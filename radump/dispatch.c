@@ -118,9 +118,9 @@ enum rd_proto rd_choose(const struct rd_flow *x, const uint8_t *sp, size_t sn, c
 }
 
 size_t rd_print(enum rd_proto proto, const struct rd_flow *x, const uint8_t *p, size_t n,
-		char delim, char *out, size_t cap)
+		const struct rd_style *st, char *out, size_t cap)
 {
-	struct rd_out o = { out, 0, cap, delim, false };
+	struct rd_out o = { out, 0, cap, st->esc, false };
 	struct cursor c = cur_make(p, n);
 	struct rd_flow fx = *x;
 
@@ -131,7 +131,7 @@ size_t rd_print(enum rd_proto proto, const struct rd_flow *x, const uint8_t *p, 
 	if (o.full) {
 		o.full = false;
 		o.cap += 32;
-		rd_puts(&o, " [|radump]");	/* more text than the column holds */
+		rd_lit(&o, " [|radump]");	/* more text than the column holds */
 	}
 	return o.len;
 }

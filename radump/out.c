@@ -14,12 +14,13 @@
 
 static const char hexd[] = "0123456789abcdef";
 
-/* Controls, 0x7f and up, the backslash; with a delimiter, it and the quote
- * (o->delim 0 compares equal only to bytes escaped anyway). */
-static inline bool needs_escape(const struct rd_out *o, uint8_t ch)
+/* Controls, 0x7f and up and the backslash; with a delimiter, it and the quote. */
+void rd_style_init(struct rd_style *st, char delim)
 {
-	return ch < 0x20 || ch >= 0x7f || ch == '\\' || ch == (uint8_t)o->delim ||
-	       (ch == '"' && o->delim);
+	st->delim = delim;
+	for (int c = 0; c < 256; c++)
+		st->esc[c] = c < 0x20 || c >= 0x7f || c == '\\' ||
+			     (delim && (c == (uint8_t)delim || c == '"'));
 }
 
 static void escape(struct rd_out *o, uint8_t ch)
@@ -36,7 +37,7 @@ void rd_putc(struct rd_out *o, uint8_t ch)
 		o->full = true;
 		return;
 	}
-	if (needs_escape(o, ch))
+	if (o->esc[ch])
 		escape(o, ch);
 	else
 		o->p[o->len++] = (char)ch;
@@ -48,7 +49,7 @@ void rd_putc(struct rd_out *o, uint8_t ch)
 void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
 {
 	char *w, *start;
-	uint8_t d, q;
+	const uint8_t *esc = o->esc;
 
 	if (o->full || n > (o->cap - o->len) / 4 || o->len + 4 * n + 32 > o->cap) {
 		for (size_t i = 0; i < n; i++)
@@ -56,11 +57,9 @@ void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
 		return;
 	}
 	w = start = o->p + o->len;
-	d = (uint8_t)o->delim;
-	q = d ? '"' : 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = s[i];
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != d && ch != q) {
+		if (!esc[ch]) {
 			*w++ = (char)ch;
 			continue;
 		}
@@ -171,9 +170,9 @@ void rd_bad(struct rd_out *o, const char *proto, const char *why)
 	rd_putc(o, ']');
 }
 
-size_t rd_escape(const char *s, size_t n, char delim, char *out, size_t cap)
+size_t rd_escape(const char *s, size_t n, const struct rd_style *st, char *out, size_t cap)
 {
-	struct rd_out o = { out, 0, cap, delim, false };
+	struct rd_out o = { out, 0, cap, st->esc, false };
 
 	rd_text(&o, (const uint8_t *)s, n);
 	return o.len;

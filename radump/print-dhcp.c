@@ -46,21 +46,21 @@ void rd_print_dhcp(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 	(void)x;
 	if (!cur_u8(c, &op) || !cur_u8(c, &htype) || !cur_u8(c, &hlen) || !cur_skip(c, 1) ||
 	    !cur_be32(c, &xid)) {
-		rd_puts(o, "DHCP");
+		rd_lit(o, "DHCP");
 		rd_trunc(o, "dhcp");
 		return;
 	}
 	if (!cur_skip(c, 4) || !cur_bytes(c, ciaddr, 4) || !cur_bytes(c, yiaddr, 4) || !cur_skip(c, 8) ||
 	    !cur_bytes(c, chaddr, 16) || !cur_skip(c, 64 + 128) || !cur_bytes(c, cookie, 4)) {
 		rd_puts(o, op == 1 ? "BOOTREQUEST" : "BOOTREPLY");
-		rd_puts(o, " xid ");
+		rd_lit(o, " xid ");
 		rd_hex(o, xid, 8);
 		rd_trunc(o, "dhcp");
 		return;
 	}
 	if (memcmp(cookie, "\x63\x82\x53\x63", 4) != 0) {
 		rd_puts(o, op == 1 ? "BOOTREQUEST" : "BOOTREPLY");
-		rd_puts(o, " xid ");
+		rd_lit(o, " xid ");
 		rd_hex(o, xid, 8);
 		rd_bad(o, "dhcp", "no magic cookie");
 		return;
@@ -90,30 +90,30 @@ void rd_print_dhcp(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 	if (mtype && mtype < sizeof(types) / sizeof(*types))
 		rd_puts(o, types[mtype]);
 	else if (mtype) {
-		rd_puts(o, "DHCP type ");
+		rd_lit(o, "DHCP type ");
 		rd_u(o, mtype);
 	} else
 		rd_puts(o, op == 1 ? "BOOTREQUEST" : "BOOTREPLY");
-	rd_puts(o, " xid ");
+	rd_lit(o, " xid ");
 	rd_hex(o, xid, 8);
 	if (htype == 1 && hlen == 6) {
-		rd_puts(o, " mac ");
+		rd_lit(o, " mac ");
 		rd_mac(o, chaddr);
 	}
 	if (host) {
-		rd_puts(o, " host ");
+		rd_lit(o, " host ");
 		rd_text(o, host, hostlen);
 	}
 	if (have_req) {
-		rd_puts(o, " requested ");
+		rd_lit(o, " requested ");
 		rd_ip4(o, req);
 	}
 	if (!zero4(ciaddr)) {
-		rd_puts(o, " ciaddr ");
+		rd_lit(o, " ciaddr ");
 		rd_ip4(o, ciaddr);
 	}
 	if (!zero4(yiaddr)) {
-		rd_puts(o, " yiaddr ");
+		rd_lit(o, " yiaddr ");
 		rd_ip4(o, yiaddr);
 	}
 	if (!ended)

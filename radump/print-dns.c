@@ -68,7 +68,7 @@ static void put_type(struct rd_out *o, uint16_t t)
 	if (n) {
 		rd_puts(o, n);
 	} else {
-		rd_puts(o, "TYPE");
+		rd_lit(o, "TYPE");
 		rd_u(o, t);
 	}
 }
@@ -80,13 +80,13 @@ static void put_class(struct rd_out *o, uint16_t cls)
 		return;
 	rd_putc(o, ' ');
 	if (cls == 3)
-		rd_puts(o, "CH");
+		rd_lit(o, "CH");
 	else if (cls == 4)
-		rd_puts(o, "HS");
+		rd_lit(o, "HS");
 	else if (cls == 255)
-		rd_puts(o, "ANY");
+		rd_lit(o, "ANY");
 	else {
-		rd_puts(o, "CLASS");
+		rd_lit(o, "CLASS");
 		rd_u(o, cls);
 	}
 }
@@ -253,13 +253,18 @@ static enum name_rc record(struct dns *d, struct cursor *c, bool question, bool 
 	struct cursor at = *c;
 	uint16_t type, cls, rdlen;
 	uint32_t ttl;
-	enum name_rc rc = dns_name(d, c, NULL);
-	bool cut = false;
+	size_t mark = d->o->len;
+	bool cut = false, inline_name = print && !question;
+	enum name_rc rc;
 
+	/* a record's name prints as it is read; a question's after its type */
+	if (inline_name)
+		rd_puts(d->o, lead);
+	rc = dns_name(d, c, inline_name ? d->o : NULL);
 	if (rc == NAME_BAD)
 		return rc;
 	if (rc == NAME_CUT || !cur_be16(c, &type) || !cur_be16(c, &cls)) {
-		if (print) {	/* the name as far as it goes */
+		if (print && !inline_name) {	/* the name as far as it goes */
 			rd_puts(d->o, lead);
 			dns_name(d, &at, d->o);
 		}
@@ -267,21 +272,20 @@ static enum name_rc record(struct dns *d, struct cursor *c, bool question, bool 
 	}
 	if (!question && type == 41) {
 		(*opt)++;
+		if (inline_name)
+			d->o->len = mark;	/* an OPT record prints nothing */
 		print = false;
 	}
-	if (print)
-		rd_puts(d->o, lead);
 	if (question) {
 		if (print) {
+			rd_puts(d->o, lead);
 			put_type(d->o, type);
-			rd_puts(d->o, "? ");
+			rd_lit(d->o, "? ");
 			dns_name(d, &at, d->o);
 			put_class(d->o, cls);
 		}
 		return NAME_OK;
 	}
-	if (print)
-		dns_name(d, &at, d->o);
 	if (!cur_be32(c, &ttl) || !cur_be16(c, &rdlen))
 		return NAME_CUT;
 	{
@@ -362,7 +366,7 @@ static bool message(struct cursor *msg, struct rd_out *o)
 
 	c.off = 0;
 	if (!cur_be16(&c, &id) || !cur_be16(&c, &flags)) {
-		rd_puts(o, "dns");
+		rd_lit(o, "dns");
 		rd_trunc(o, "dns");
 		return false;
 	}
@@ -407,7 +411,7 @@ static bool message(struct cursor *msg, struct rd_out *o)
 	    !section(&d, &c, ar, false, " ar: ", &opt))
 		return false;
 	if (opt)
-		rd_puts(o, " [EDNS]");
+		rd_lit(o, " [EDNS]");
 	return true;
 }
 
@@ -423,7 +427,7 @@ void rd_print_dns(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 		bool cut = false;
 		struct cursor m;
 		if (i)
-			rd_puts(o, "; ");
+			rd_lit(o, "; ");
 		if (!cur_be16(c, &len)) {
 			rd_trunc(o, "dns");
 			return;

@@ -75,9 +75,9 @@ void rd_print_http(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 				continue;
 			while (v < n && (l[v] == ' ' || l[v] == '\t'))
 				v++;
-			rd_puts(o, "; ");
+			rd_lit(o, "; ");
 			rd_puts(o, shown[i]);
-			rd_puts(o, ": ");
+			rd_lit(o, ": ");
 			rd_text(o, l + v, n - v);
 		}
 	}

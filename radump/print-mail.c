@@ -40,12 +40,12 @@ void rd_print_mail(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 		size_t n;
 		bool whole;
 		if (i == MAIL_LINES) {
-			rd_puts(o, " | ...");
+			rd_lit(o, " | ...");
 			return;
 		}
 		whole = rd_line(c, &l, &n);
 		if (i)
-			rd_puts(o, " | ");
+			rd_lit(o, " | ");
 		if (!text_line(l, n)) {
 			rd_bad(o, proto, "binary bytes in a text line");
 			return;

@@ -34,13 +34,13 @@ void rd_print_ntp(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 
 	(void)x;
 	if (!cur_u8(c, &b0)) {
-		rd_puts(o, "NTP");
+		rd_lit(o, "NTP");
 		rd_trunc(o, "ntp");
 		return;
 	}
 	vn = (b0 >> 3) & 7;
 	mode = b0 & 7;
-	rd_puts(o, "NTPv");
+	rd_lit(o, "NTPv");
 	rd_u(o, vn);
 	rd_putc(o, ' ');
 	rd_puts(o, modes[mode]);
@@ -55,9 +55,9 @@ void rd_print_ntp(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 		rd_trunc(o, "ntp");
 		return;
 	}
-	rd_puts(o, " stratum ");
+	rd_lit(o, " stratum ");
 	rd_u(o, stratum);
-	rd_puts(o, " poll ");
+	rd_lit(o, " poll ");
 	if (poll < 0) {
 		rd_putc(o, '-');
 		rd_u(o, (uint64_t)(-(int)poll));
@@ -68,10 +68,10 @@ void rd_print_ntp(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 		int n = 0;
 		while (n < 4 && refid[n])
 			n++;
-		rd_puts(o, " refid ");
+		rd_lit(o, " refid ");
 		rd_text(o, refid, (size_t)n);
 	} else if (stratum > 1) {
-		rd_puts(o, " refid ");
+		rd_lit(o, " refid ");
 		rd_ip4(o, refid);
 	}
 	if (!cur_skip(c, 32))

@@ -74,9 +74,9 @@ void rd_print_sip(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 				continue;
 			while (at < n && (l[at] == ' ' || l[at] == '\t'))
 				at++;
-			rd_puts(o, "; ");
+			rd_lit(o, "; ");
 			rd_puts(o, shown[i].name);
-			rd_puts(o, ": ");
+			rd_lit(o, ": ");
 			rd_text(o, l + at, n - at);
 		}
 	}

@@ -50,9 +50,9 @@ void rd_print_ssh(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 	}
 	rd_putc(o, ' ');
 	if (msg == 20)
-		rd_puts(o, "KEXINIT");
+		rd_lit(o, "KEXINIT");
 	else {
-		rd_puts(o, "msg ");
+		rd_lit(o, "msg ");
 		rd_u(o, msg);
 	}
 }

@@ -22,12 +22,12 @@
 static void version(struct rd_out *o, uint16_t v)
 {
 	if (v == 0x0300)
-		rd_puts(o, "SSLv3");
+		rd_lit(o, "SSLv3");
 	else if (v >= 0x0301 && v <= 0x0304) {
-		rd_puts(o, "TLSv1.");
+		rd_lit(o, "TLSv1.");
 		rd_u(o, v - 0x0301);
 	} else if ((v & 0x0f0f) == 0x0a0a) {
-		rd_puts(o, "GREASE");
+		rd_lit(o, "GREASE");
 	} else {
 		rd_hex(o, v, 4);
 	}
@@ -90,7 +90,7 @@ static void sni(struct cursor *e, struct rd_out *o)
 	while (cur_u8(&l, &type) && cur_be16(&l, &len)) {
 		struct cursor name = rd_take(&l, len, &cut);
 		if (type == 0) {
-			rd_puts(o, " sni=");
+			rd_lit(o, " sni=");
 			rd_text(o, cur_ptr(&name), cur_left(&name));
 			return;
 		}
@@ -108,7 +108,7 @@ static void alpn(struct cursor *e, struct rd_out *o)
 	if (!cur_be16(e, &list))
 		return;
 	l = rd_take(e, list, &cut);
-	rd_puts(o, " alpn=");
+	rd_lit(o, " alpn=");
 	while (cur_u8(&l, &len)) {
 		struct cursor p = rd_take(&l, len, &cut);
 		if (!first)
@@ -134,7 +134,7 @@ static void versions(struct cursor *e, struct rd_out *o, bool client, uint16_t *
 		return;
 	{
 		struct cursor l = rd_take(e, len, &cut);
-		rd_puts(o, " versions=");
+		rd_lit(o, " versions=");
 		while (cur_be16(&l, &v)) {
 			if ((v & 0x0f0f) == 0x0a0a)
 				continue;	/* GREASE (RFC 8701) */
@@ -198,12 +198,12 @@ static bool hello(struct cursor *c, struct rd_out *o, bool client)
 		if (!cur_be16(c, &ciphers))
 			return false;
 		if (!cur_skip(c, ciphers) || !skip_vec(c, 1, &len)) {
-			rd_puts(o, " ciphers=");
+			rd_lit(o, " ciphers=");
 			rd_u(o, ciphers / 2);
 			return false;
 		}
 		ok = extensions(c, o, true, &chosen);
-		rd_puts(o, " ciphers=");
+		rd_lit(o, " ciphers=");
 		rd_u(o, ciphers / 2);
 		return ok;
 	}
@@ -217,7 +217,7 @@ static bool hello(struct cursor *c, struct rd_out *o, bool client)
 		ok = extensions(c, NULL, false, &chosen);	/* the version first */
 		rd_putc(o, ' ');
 		version(o, chosen ? chosen : v);
-		rd_puts(o, " cipher=");
+		rd_lit(o, " cipher=");
 		cipher(o, suite);
 		extensions(&again, o, false, &chosen);
 	}
@@ -252,10 +252,10 @@ static bool handshake(struct cursor *frag, struct rd_out *o, bool *first)
 		struct cursor body;
 
 		if (!*first)
-			rd_puts(o, ", ");
+			rd_lit(o, ", ");
 		*first = false;
 		if (!cur_u8(frag, &type) || !cur_bytes(frag, l3, 3)) {
-			rd_puts(o, "Handshake");
+			rd_lit(o, "Handshake");
 			return false;
 		}
 		len = (uint32_t)l3[0] << 16 | (uint32_t)l3[1] << 8 | l3[2];
@@ -267,7 +267,7 @@ static bool handshake(struct cursor *frag, struct rd_out *o, bool *first)
 			rd_puts(o, hs_name(type));
 		} else {
 			/* an encrypted Finished after ChangeCipherSpec looks like this */
-			rd_puts(o, "Handshake");
+			rd_lit(o, "Handshake");
 			return true;
 		}
 		if (cut)
@@ -284,11 +284,11 @@ static void plain(struct rd_out *o, const char *name, const char **last, unsigne
 		return;
 	}
 	if (*run > 1) {
-		rd_puts(o, " x");
+		rd_lit(o, " x");
 		rd_u(o, *run);
 	}
 	if (!*first)
-		rd_puts(o, ", ");
+		rd_lit(o, ", ");
 	*first = false;
 	rd_puts(o, name);
 	*last = name;
@@ -298,7 +298,7 @@ static void plain(struct rd_out *o, const char *name, const char **last, unsigne
 static void end_run(struct rd_out *o, unsigned run)
 {
 	if (run > 1) {
-		rd_puts(o, " x");
+		rd_lit(o, " x");
 		rd_u(o, run);
 	}
 }
@@ -326,7 +326,7 @@ void rd_print_tls(struct cursor *c, struct rd_out *o, const struct rd_flow *x)
 		if (type < 20 || type > 24 || (v >> 8) != 3) {
 			end_run(o, run);
 			if (i == 0)
-				rd_puts(o, "tls");
+				rd_lit(o, "tls");
 			rd_bad(o, "tls", "not a TLS record");
 			return;
 		}

@@ -35,7 +35,8 @@ static void report(const struct ra_err *e)
 }
 
 struct dump {
-	char delim;			/* escaped in decoded text when not 0 */
+	char delim;			/* the field delimiter, 0 for none */
+	struct rd_style style;		/* what decoded text escapes */
 	int encode;			/* enum ud_encode: for payload no printer takes */
 	uint8_t clear[RA_PAYLOAD_MAX];	/* the payload with passwords blanked (Obfuscate) */
 	char text[4 * RA_PAYLOAD_MAX + 64];	/* an encoding's text before escaping */
@@ -61,7 +62,7 @@ static size_t decode(void *ctx, const struct ra_flow *f, int dir, char *out, siz
 		size_t len = ud_format((enum ud_encode)d->encode, p, n, dir ? 'd' : 's', d->text, sizeof(d->text));
 		if (!d->delim)
 			return len <= cap ? (memcpy(out, d->text, len), len) : 0;
-		return rd_escape(d->text, len, d->delim, out, cap);
+		return rd_escape(d->text, len, &d->style, out, cap);
 	}
 	if (d->encode == UD_OBFUSCATE && n <= sizeof(d->clear)) {
 		ud_obfuscate(p, n, d->clear);
@@ -79,7 +80,7 @@ static size_t decode(void *ctx, const struct ra_flow *f, int dir, char *out, siz
 		out[k++] = tmp[--t];
 	out[k++] = ']';
 	out[k++] = '=';
-	return k + rd_print(proto, &x, p, n, d->delim, out + k, cap - k);
+	return k + rd_print(proto, &x, p, n, &d->style, out + k, cap - k);
 }
 
 struct run {
@@ -175,6 +176,7 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	}
 	dump.delim = r.c.o.pr.mode == OUT_CSV ? r.c.o.pr.delim : 0;
+	rd_style_init(&dump.style, dump.delim);
 	dump.encode = r.c.o.pr.fmt.user_encode;
 	r.c.o.pr.fmt.user_decode = decode;
 	r.c.o.pr.fmt.user_ctx = &dump;

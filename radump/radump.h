@@ -21,12 +21,22 @@
 #include "cursor.h"
 #include "record.h"
 
+/* Which bytes are escaped: made once per run by rd_style_init(). */
+struct rd_style {
+	char delim;		/* the field delimiter, 0 for none */
+	uint8_t esc[256];	/* 1: written as \xHH */
+};
+void rd_style_init(struct rd_style *st, char delim);
+
 struct rd_out {
 	char *p;
 	size_t len, cap;	/* writes stop 32 bytes short of cap; full says so */
-	char delim;		/* escaped too when not 0 */
+	const uint8_t *esc;	/* struct rd_style's table */
 	bool full;
 };
+
+/* Literal text of ours (a string constant). */
+#define rd_lit(o, s) rd_text((o), (const uint8_t *)(s), sizeof(s) - 1)
 
 void rd_putc(struct rd_out *o, uint8_t ch);
 void rd_puts(struct rd_out *o, const char *s);
@@ -40,7 +50,7 @@ void rd_trunc(struct rd_out *o, const char *proto);		/* " [|proto]" */
 void rd_bad(struct rd_out *o, const char *proto, const char *why);	/* " [bad proto: why]" */
 
 /* Text made elsewhere (the user data encodings) escaped as above. */
-size_t rd_escape(const char *s, size_t n, char delim, char *out, size_t cap);
+size_t rd_escape(const char *s, size_t n, const struct rd_style *st, char *out, size_t cap);
 
 /* A sub-cursor over the next n bytes, or over what is left when fewer are
  * captured (then *cut is set); the parent moves past them. */
@@ -87,6 +97,6 @@ enum rd_proto rd_choose(const struct rd_flow *x, const uint8_t *sp, size_t sn, c
 
 /* Print one payload with the printer of proto; returns the text's length. */
 size_t rd_print(enum rd_proto proto, const struct rd_flow *x, const uint8_t *p, size_t n,
-		char delim, char *out, size_t cap);
+		const struct rd_style *st, char *out, size_t cap);
 
 #endif

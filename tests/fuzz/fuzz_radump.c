@@ -18,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rd_flow x = { 17, 0, 40000, 53, 0 };
 	enum rd_proto proto;
 	char delim;
+	struct rd_style st;
 	size_t n;
 	uint8_t *copy;
 
@@ -32,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data + 1, size - 1);
-	n = rd_print(proto, &x, copy, size - 1, delim, out, sizeof(out));
+	rd_style_init(&st, delim);
+	n = rd_print(proto, &x, copy, size - 1, &st, out, sizeof(out));
 	if (n > sizeof(out))
 		abort();
 	for (size_t i = 0; i < n; i++) {
