@@ -16,4 +16,5 @@ common_libcommon_a_SOURCES = \
 	common/sortkey.c common/sortkey.h \
 	common/bigmem.c common/bigmem.h \
 	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
-	common/serve.c common/serve.h
+	common/serve.c common/serve.h \
+	common/userdata.c common/userdata.h

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "userdata.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,6 +135,17 @@ static bool add_split(struct ra_opts *o, const char **list, int *n, const char *
 	return true;
 }
 
+/* -M printer=ascii|obfuscate|hex|encode32|encode64 (userdata.h) */
+static bool user_encoding(struct ra_opts *o, const char *name, struct ra_err *err)
+{
+	int e = ud_encode_parse(name);
+
+	if (e < 0)
+		return usage_err(err, "-M printer=%s: not ascii, obfuscate, hex, encode32 or encode64", name);
+	o->pr.fmt.user_encode = e;
+	return true;
+}
+
 static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 {
 	long l;
@@ -159,6 +171,8 @@ static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 			o->noreconnect = true;
 			return true;
 		}
+		if (strncmp(v, "printer=", 8) == 0)	/* Argus: user data encoding */
+			return user_encoding(o, v + 8, err);
 		return add_arg(o->modes, &o->nmodes, v, opt, err);
 	case 't': {
 		struct timeval tv;
@@ -446,15 +460,15 @@ static bool split_field(const char *w, char *name, size_t cap, int *width, struc
 	memcpy(name, w, n);
 	name[n] = '\0';
 	if (colon) {
-		char wbuf[16];
+		char wbuf[16];	/* Argus users write suser:1024: payload columns are wide */
 		const char *ws = colon + 1;
 		size_t wl = strcspn(ws, ":");
 		if (wl == 0 || wl >= sizeof(wbuf))
 			return usage_err(err, "-s: '%s' has a bad width", w);
 		memcpy(wbuf, ws, wl);
 		wbuf[wl] = '\0';
-		if (!parse_int(wbuf, &l) || l < 1 || l > 255)
-			return usage_err(err, "-s: '%s': width must be 1 to 255", w);
+		if (!parse_int(wbuf, &l) || l < 1 || l > RA_MAX_WIDTH)
+			return usage_err(err, "-s: '%s': width must be 1 to 65535", w);
 		*width = (int)l;
 	}
 	return true;

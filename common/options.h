@@ -19,6 +19,7 @@
 #include "printer.h"
 
 #define RA_MAX_ARGS 256
+#define RA_MAX_WIDTH 65535	/* -s field:width */
 
 struct time_range {
 	bool set;
