@@ -177,6 +177,8 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 		else
 			strip = true;	/* payload, or a block of a later version */
 	}
+	if (r->ltime < r->stime)
+		return bad(err, RA_TIME_OVERFLOW);
 	if (!strip && len <= CL_REC_COPY_MAX) {
 		copy_record(copy, buf, len);	/* the common case: the record as it is */
 		out = len;

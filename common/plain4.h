@@ -104,8 +104,8 @@ static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b,
 {
 	/* one branch for all: each test alone would be one more */
 	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[5] & 7) != RA_AF_INET) | (b[6] >= RA_ST_COUNT) |
-	    (b[7] >= RA_DIR_COUNT))
-		return false;
+	    (b[7] >= RA_DIR_COUNT) | (ld_le64(b + 8) + ld_le32(b + 16) < ld_le64(b + 8)))
+		return false;	/* the last, a time past the end of time (RA_TIME_OVERFLOW) */
 	return plain_blocks(b, len, RA_FLOW_CORE4, x);
 }
 

@@ -13,8 +13,8 @@
 static inline __attribute__((always_inline)) bool plain6_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
 {
 	if ((len - RA_FLOW_CORE6 > 64) | ((b[5] & 7) != RA_AF_INET6) | (b[6] >= RA_ST_COUNT) |
-	    (b[7] >= RA_DIR_COUNT))
-		return false;
+	    (b[7] >= RA_DIR_COUNT) | (ld_le64(b + 8) + ld_le32(b + 16) < ld_le64(b + 8)))
+		return false;	/* the last, a time past the end of time (RA_TIME_OVERFLOW) */
 	return plain_blocks(b, len, RA_FLOW_CORE6, x);
 }
 

@@ -485,6 +485,8 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 	f->dir = buf[7] < RA_DIR_COUNT ? buf[7] : RA_DIR_NONE;
 	f->stime = ld_le64(buf + 8);
 	f->ltime = f->stime + ld_le32(buf + 16);
+	if (f->ltime < f->stime)
+		return bad(err, RA_TIME_OVERFLOW);
 	f->sport = ld_le16(buf + 20);
 	f->dport = ld_le16(buf + 22);
 	f->sttl = buf[24]; f->dttl = buf[25]; f->stos = buf[26]; f->dtos = buf[27];
@@ -526,8 +528,10 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 		const uint8_t *body = NULL;
 		size_t n = 0;
 		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
-		if (more <= 0)
-			return more == 0;
+		if (more < 0)
+			return false;
+		if (more == 0)	/* the duration's high bits (block 3) may have run past the end of time */
+			return f->ltime >= f->stime || bad(err, RA_TIME_OVERFLOW);
 		decode_block(f, btype, body, n);
 	}
 }

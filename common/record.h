@@ -35,6 +35,9 @@ enum {
 #define RA_FLOW_CORE4 64u
 #define RA_FLOW_CORE6 88u
 #define RA_PAYLOAD_MAX 16384u		/* per direction */
+/* A flow whose start time plus duration does not fit in 64 bits of
+ * microseconds is damaged: every decoder says so, in these words. */
+#define RA_TIME_OVERFLOW "flow record's start time plus duration is past the year 586524"
 
 /* Address families of a flow (low 3 bits of the core's rflags byte). */
 enum ra_family {
