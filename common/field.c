@@ -269,6 +269,23 @@ double fld_double(unsigned id, const struct ra_flow *f)
 	return ok ? (double)v : 0.0;
 }
 
+size_t fld_key_size(unsigned id)
+{
+	switch (id) {
+	case F_SOUI: case F_DOUI: return 3;
+	case F_SMAC: case F_DMAC: return 6;
+	case F_PROTO: case F_FAMILY: case F_STOS: case F_DTOS: case F_SDSB: case F_DDSB:
+	case F_STTL: case F_DTTL: case F_STCPFLAGS: case F_DTCPFLAGS: case F_STATE: case F_DIR: case F_CAUSE:
+		return 1;
+	case F_SPORT: case F_DPORT: case F_ETYPE: case F_SVLAN: case F_DVLAN:
+		return 2;
+	case F_SMPLS: case F_DMPLS: case F_SUBAGENT: case F_SRATE_SAMPLING: case F_INIF: case F_OUTIF:
+		return 4;
+	default:
+		return id < F_COUNT && ra_fields[id].type == FT_ADDR ? 17 : 8;	/* family byte + 16 */
+	}
+}
+
 bool fld_numeric(unsigned id)
 {
 	struct ra_flow f;

@@ -78,6 +78,10 @@ extern const struct ra_field ra_fields[F_COUNT];
 /* Look a name up (case-insensitive); NULL if unknown. */
 const struct ra_field *fld_lookup(const char *name);
 
+/* Bytes a field's value takes in a key (racluster's -m, rasort's -m): the
+ * least that holds every value it can have; addresses 17 (a family byte
+ * and 16).  One answer for every key builder. */
+size_t fld_key_size(unsigned id);
 /* Does the field have a numeric value (everything but addresses, MACs and
  * identities printed as text)?  fld_uint and fld_double answer 0 for the rest. */
 bool fld_numeric(unsigned id);
