@@ -406,6 +406,14 @@ static size_t fmt_user(const uint8_t *p, size_t len, char prefix, char *out, siz
 	return n;
 }
 
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, size_t max, char *out, size_t cap)
+{
+	const uint8_t *p = fd->id == F_SUSER ? f->spayload : f->dpayload;
+	size_t len = fd->id == F_SUSER ? f->spaylen : f->dpaylen;
+
+	return fmt_user(p, len < max ? len : max, fd->id == F_SUSER ? 's' : 'd', out, cap);
+}
+
 static size_t fmt_ifindex(uint32_t v, char *out)
 {
 	uint32_t format = v >> 30, value = v & 0x3fffffff;

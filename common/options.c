@@ -97,6 +97,9 @@ static bool parse_count(struct ra_opts *o, const char *s, struct ra_err *err)
 	return true;
 }
 
+#define RA_MAX_WIDTH 65535
+#define RA_MAX_WIDTH_S "65535"
+
 static const char *const list_opts = "rRsmMS";
 static const char *const arg_opts = "rRwsmMStcLNFp";
 
@@ -428,7 +431,7 @@ void ra_opts_free(struct ra_opts *o)
 	o->filter = NULL;
 }
 
-/* "name", "name:width", "+name", "-name" */
+/* "name", "name:width", "+name", "-name" (Argus's name:width:format is refused by name) */
 static bool split_field(const char *w, char *name, size_t cap, int *width, struct ra_err *err)
 {
 	const char *colon = strchr(w, ':');
@@ -444,12 +447,15 @@ static bool split_field(const char *w, char *name, size_t cap, int *width, struc
 		char wbuf[16];
 		const char *ws = colon + 1;
 		size_t wl = strcspn(ws, ":");
+		if (ws[wl] == ':')
+			return usage_err(err, "-s: '%s': a print format after the width is not supported "
+					 "(use -p for the digits of fractions)", w);
 		if (wl == 0 || wl >= sizeof(wbuf))
 			return usage_err(err, "-s: '%s' has a bad width", w);
 		memcpy(wbuf, ws, wl);
 		wbuf[wl] = '\0';
-		if (!parse_int(wbuf, &l) || l < 1 || l > 255)
-			return usage_err(err, "-s: '%s': width must be 1 to 255", w);
+		if (!parse_int(wbuf, &l) || l < 1 || l > RA_MAX_WIDTH)
+			return usage_err(err, "-s: '%s': the width must be 1 to " RA_MAX_WIDTH_S, w);
 		*width = (int)l;
 	}
 	return true;
@@ -469,6 +475,7 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 		const struct ra_field *fd = fld_lookup(defaults_list[i]);
 		if (fd) {
 			cols[n].fd = fd;
+			cols[n].limit = 0;
 			cols[n++].width = fd->width;
 		}
 	}
@@ -513,6 +520,7 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 		}
 		cols[pos].fd = fd;
 		cols[pos].width = width ? width : fd->width;
+		cols[pos].limit = fd->type == FT_USER ? width : 0;	/* suser:N: N bytes */
 		n++;
 	}
 	return n;

@@ -269,7 +269,10 @@ static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t
 		struct column *c = &p->cols[i];
 		size_t n = 0;
 		if (!mask_has(blank, c->fd->id)) {
-			n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+			if (c->limit > 0 && c->fd->type == FT_USER)
+				n = fld_format_user(c->fd, f, (size_t)c->limit, p->val, VALBUF);
+			else
+				n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
 			if (prefix)
 				n = with_prefix(p->val, n, prefix, c->fd->id);
 		}

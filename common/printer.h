@@ -21,6 +21,7 @@ enum out_mode { OUT_TEXT, OUT_CSV, OUT_JSON };
 struct column {
 	const struct ra_field *fd;
 	int width;			/* text mode width */
+	int limit;			/* suser:N / duser:N: at most N payload bytes; 0 all */
 };
 
 struct printer_opts {

@@ -168,3 +168,20 @@ fails() {
 		[ "$(echo $ours3)" = "$(echo $deb)" ]
 	fi
 }
+
+@test "-s field:width, suser:N (N payload bytes) and -p digits as Argus prints them" {
+	local ou="$BATS_TEST_TMPDIR/u.argus" du="$BATS_TEST_TMPDIR/du.argus" ours deb
+	argus -U 64 -r "$DATA/sample.pcap" -w "$ou" 3>&-
+	ours=$(ra -r "$ou" -p 3 -n -c , -s saddr suser:20 duser:5 dur:12 - udp and src host 10.30.1.1)
+	echo "$ours" | grep -q '^10.30.1.1,s\[20\]=....<..~............,d\[5\]=....<,1.004$'
+	run -0 ra -r "$ou" -N 1 -L -1 -s saddr:20 suser:1024 load:15 - udp
+	assert_output --regexp '^ {11}10\.30\.1\.1 s\[64\]=.{64} +[0-9]+\.[0-9]{6}$'
+	run -2 --separate-stderr ra -r "$ou" -s dur:10:%.3f
+	[[ "$stderr" == *"print format after the width is not supported"* ]]
+	if has_argus; then
+		rm -f "$BATS_TEST_TMPDIR/du0.argus"
+		/usr/sbin/argus -X -U 64 -r "$DATA/sample.pcap" -w "$BATS_TEST_TMPDIR/du0.argus" 3>&-
+		deb=$(/usr/bin/ra -X -r "$BATS_TEST_TMPDIR/du0.argus" -p 3 -n -c , -s saddr suser:20 duser:5 dur:12 - udp and src host 10.30.1.1)
+		[ "$ours" = "$deb" ]
+	fi
+}
