@@ -377,6 +377,31 @@ static bool load_rarcs(struct ra_opts *o, const struct rarc_pass *rp, struct ra_
 	return !rp->rarc || ra_rarc_load(o, rp->rarc, false, err);
 }
 
+/* rarc settings the command line did not override (rarc.c keeps them). */
+static bool rc_defaults(struct ra_opts *o, struct scan_out *out, struct ra_err *err)
+{
+	if (o->nfields == 0 && o->rc_fields && !add_split(o, o->fields, &o->nfields, o->rc_fields, 's', err))
+		return false;
+	if (o->nkeys == 0 && o->rc_sort && !strcmp(o->prog, "rasort") &&
+	    !add_split(o, o->keys, &o->nkeys, o->rc_sort, 'm', err))
+		return false;
+	if (out->nwords == 0 && o->rc_filter && o->rc_filter[0])
+		out->words[out->nwords++] = o->rc_filter;
+	if (!o->wfile && o->rc_wfile)
+		o->wfile = o->rc_wfile;
+	if (o->ninputs == 0 && o->nservers == 0) {
+		if (o->rc_input && !take(o, 'r', o->rc_input, err))
+			return false;
+		else if (!o->rc_input && o->rc_server && !take(o, 'S', o->rc_server, err))
+			return false;
+	}
+	if (!o->trange.set && o->rc_trange && !take(o, 't', o->rc_trange, err))
+		return false;
+	if (!o->max_records && o->rc_number)
+		o->max_records = o->rc_number;
+	return true;
+}
+
 int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int argc, char **argv,
 		  struct ra_err *err)
 {
@@ -405,6 +430,10 @@ int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int 
 	if (pc.help) {
 		free(out.words);
 		return 1;
+	}
+	if (!rc_defaults(o, &out, err)) {
+		free(out.words);
+		return -1;
 	}
 	for (int k = 0; k < out.nwords; k++)
 		flen += strlen(out.words[k]) + 1;

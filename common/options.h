@@ -52,6 +52,17 @@ struct ra_opts {
 	bool json;
 	char words[2048];			/* -s "a,b" and -m "a b" split into words */
 	size_t wordlen;
+
+	/* rarc settings that apply when the command line does not say */
+	const char *rc_fields, *rc_filter, *rc_sort, *rc_wfile, *rc_input, *rc_server, *rc_trange;
+	uint64_t rc_number;
+	bool print_man;				/* RA_PRINT_MAN_RECORDS=yes */
+	char rcbuf[4096];			/* their text */
+	size_t rclen;
+	/* rarc settings not supported here: one line each, printed by the tool */
+#define RA_MAX_NOTES 32
+	char notes[RA_MAX_NOTES][160];
+	int nnotes;
 };
 
 /*
@@ -68,7 +79,9 @@ void ra_opts_free(struct ra_opts *o);
 int ra_opts_columns(const struct ra_opts *o, const char *const *defaults, int ndefaults,
 		    struct column *cols, struct ra_err *err);
 
-/* rarc: apply one file's settings; missing file is not an error when optional. */
+/* rarc: apply one file's settings; missing file is not an error when optional.
+ * A setting Argus has and this tool does not adds one line to o->notes
+ * (once per variable) for the tool to print on stderr. */
 bool ra_rarc_load(struct ra_opts *o, const char *path, bool optional, struct ra_err *err);
 
 /* Time ranges in Argus's forms (timerange.c).  now_us: "now" for relative forms. */

@@ -152,17 +152,19 @@ static bool needs_quotes(const struct printer *p, const char *s, size_t n)
 
 static void csv_cell(struct printer *p, const char *s, size_t n)
 {
-	if (!needs_quotes(p, s, n)) {
+	char q = p->o.quote ? p->o.quote : '"';
+
+	if (!p->o.quote && !needs_quotes(p, s, n)) {
 		put(p, s, n);
 		return;
 	}
-	p->out[p->len++] = '"';
+	p->out[p->len++] = q;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			p->out[p->len++] = '"';
+		if (s[i] == q)
+			p->out[p->len++] = q;
 		p->out[p->len++] = s[i];
 	}
-	p->out[p->len++] = '"';
+	p->out[p->len++] = q;
 }
 
 static void json_string(struct printer *p, const char *s, size_t n)

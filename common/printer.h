@@ -28,6 +28,7 @@ struct printer_opts {
 	enum out_mode mode;
 	char delim;			/* CSV delimiter */
 	int labels;			/* -1 never, 0 once at the top, N every N lines */
+	char quote;			/* RA_FIELD_QUOTED: every CSV value in this quote; 0 as needed */
 	struct fmt_opts fmt;
 };
 

@@ -189,6 +189,8 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	for (int i = 0; i < r.c.o.nnotes; i++)
+		fprintf(stderr, "ra: %s\n", r.c.o.notes[i]);
 	r.c.wfilter_ok = true;
 	status = client_filter(&r.c, &err);
 	if (status == 0 && r.c.o.print_program) {
@@ -207,7 +209,7 @@ int main(int argc, char **argv)
 		client_close(&r.c, status, &err);
 		return status;
 	}
-	r.status = flt_names_status(r.c.flt);
+	r.status = flt_names_status(r.c.flt) || r.c.o.print_man;
 	if (r.status) {
 		r.st = malloc(sizeof(*r.st));
 		if (!r.st) {

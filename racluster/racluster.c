@@ -364,6 +364,8 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	for (int i = 0; i < r.c.o.nnotes; i++)	/* rarc settings not supported here */
+		fprintf(stderr, "%s: %s\n", "racluster", r.c.o.notes[i]);
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);

@@ -185,3 +185,56 @@ fails() {
 		[ "$ours" = "$deb" ]
 	fi
 }
+
+@test "rarc: a real Argus rarc file works, its other settings are named once on stderr" {
+	local rc=/usr/share/doc/argus-client/examples/Config/rarc
+	[ -f "$rc" ] || skip "Debian's argus-client example rarc is not installed"
+	cp "$rc" "$BATS_TEST_TMPDIR/rc"
+	run -0 --separate-stderr ra -F "$BATS_TEST_TMPDIR/rc" -r "$O"
+	# RA_FIELD_SPECIFIER's columns, RA_TIME_FORMAT="%T.%f", RA_PRINT_MAN_RECORDS=yes
+	assert_line --index 0 --regexp '^ +StartTime +Flgs +Proto +SrcAddr +Sport +Dir +DstAddr +Dport +SrcPkts +DstPkts +SrcBytes +DstBytes +State$'
+	assert_line --index 1 --regexp '^ +09:30:44\.514026 '
+	assert_output --partial " man daemon "
+	[[ "$stderr" == *"rc: line "*": RA_DELEGATED_IP is not supported here, ignored (rarc(5))"* ]]
+	[ "$(echo "$stderr" | grep -c RA_LOCAL_DIRECTION)" -eq 1 ]
+	refute [ -z "$stderr" ]
+	[[ "$stderr" != *RA_TIME_FORMAT* && "$stderr" != *RA_SET_PID* && "$stderr" != *RA_USEC_PRECISION* ]]
+}
+
+@test "rarc: %f times, -1 labels, '^' delimiter, quoting styles, comments, continued lines" {
+	cat > "$BATS_TEST_TMPDIR/rc" <<'RC'
+# whole-line comment
+! Argus's other comment
+RA_TIME_FORMAT="%Y-%m-%d %T.%f"
+RA_PRINT_LABELS=-1
+RA_FIELD_DELIMITER='^'
+  RA_USEC_PRECISION=3   // trailing comment
+RA_PRINT_NAMES=none # trailing comment
+RA_FIELD_SPECIFIER="stime saddr \
+daddr proto"
+RA_FILTER=""
+RA_FIELD_QUOTED=double
+RC
+	run -0 --separate-stderr ra -F "$BATS_TEST_TMPDIR/rc" -r "$O" - udp
+	assert_line --index 0 '"2019-03-21 09:30:44.514"^"10.30.1.1"^"10.40.2.3"^"17"'
+	assert_equal "$stderr" ""
+	# the command line still wins
+	run -0 ra -F "$BATS_TEST_TMPDIR/rc" -r "$O" -s saddr -c , - udp
+	assert_line --index 0 '"10.30.1.1"'
+	if has_argus; then
+		# Debian's ra reads the same settings the same way (one line each: no continuation)
+		grep -v '^daddr\|FIELD_SPEC\|FIELD_QUOTED' "$BATS_TEST_TMPDIR/rc" > "$BATS_TEST_TMPDIR/rc1"
+		[ "$(ra -F "$BATS_TEST_TMPDIR/rc1" -r "$O" -s stime saddr dport - udp)" = \
+		  "$(/usr/bin/ra -X -F "$BATS_TEST_TMPDIR/rc1" -r "$D" -s stime saddr dport - udp)" ]
+	fi
+}
+
+@test "rarc: RA_FILTER, RA_SORT_ALGORITHMS (rasort), RA_NUMBER as defaults" {
+	printf 'RA_FILTER="udp"\nRA_SORT_ALGORITHMS="bytes saddr"\nRA_NUMBER=2\nRA_FIELD_DELIMITER=,\nRA_PRINT_LABELS=-1\n' > "$BATS_TEST_TMPDIR/rc"
+	run -0 rasort -F "$BATS_TEST_TMPDIR/rc" -r "$O" -s proto bytes
+	assert_output "udp,1368
+udp,1368"
+	run -0 ra -F "$BATS_TEST_TMPDIR/rc" -r "$O" -s proto - icmp
+	assert_line --index 0 icmp
+	[ "${#lines[@]}" -eq 2 ]
+}
