@@ -11,4 +11,5 @@ common_libcommon_a_SOURCES = \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \
 	common/client.c common/client.h \
-	common/units.c common/units.h common/hash.h
+	common/units.c common/units.h common/hash.h \
+	common/addrset.c common/addrset.h

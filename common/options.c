@@ -227,8 +227,16 @@ static bool time_word(const char *w)
 	return w && ((w[0] >= '0' && w[0] <= '9') || (w[0] == '-' && w[1] >= '0' && w[1] <= '9'));
 }
 
-static bool scan(int argc, char **argv, opt_fn fn, void *ctx, struct scan_out *out, char *tbuf,
-		 size_t tcap, struct ra_err *err)
+/* Does option letter opt take a value?  allowed: the tool's letters, "f:" for one with a value. */
+static bool takes_value(char opt, const char *allowed)
+{
+	const char *p = strchr(allowed, opt);
+
+	return strchr(arg_opts, opt) || (p && p[1] == ':');
+}
+
+static bool scan(int argc, char **argv, const char *allowed, opt_fn fn, void *ctx, struct scan_out *out,
+		 char *tbuf, size_t tcap, struct ra_err *err)
 {
 	bool dash = false, optend = false;
 
@@ -266,7 +274,7 @@ static bool scan(int argc, char **argv, opt_fn fn, void *ctx, struct scan_out *o
 			char opt = *p;
 			const char *v;
 
-			if (!strchr(arg_opts, opt)) {
+			if (opt == ':' || !takes_value(opt, allowed)) {
 				if (!fn(ctx, opt, NULL, err))
 					return false;
 				continue;
@@ -346,9 +354,18 @@ static bool apply_opt(void *ctx, char opt, const char *v, struct ra_err *err)
 		o->wfilter = v;
 		return true;
 	}
-	if (!strchr(always, opt) && !strchr(pc->allowed, opt)) {
+	if (opt == ':' || (!strchr(always, opt) && !strchr(pc->allowed, opt))) {
 		char name[2] = { opt, 0 };
 		return usage_err(err, "unknown option -%s", name);
+	}
+	if (!strchr(always, opt) && !strchr(arg_opts, opt) && opt != 'b') {
+		/* a tool's own letter: kept in order for the tool */
+		char name[2] = { opt, 0 };
+		if (o->nextra >= RA_MAX_EXTRA)
+			return usage_err(err, "too many -%s options", name);
+		o->extra[o->nextra].opt = opt;
+		o->extra[o->nextra++].val = v;
+		return true;
 	}
 	if (v)
 		return take(o, opt, v, err);
@@ -412,7 +429,7 @@ int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int 
 	size_t flen = 0;
 
 	defaults(o, prog);
-	if (!scan(argc, argv, note_rarc, &rp, &first, tbuf, sizeof(tbuf), err))
+	if (!scan(argc, argv, allowed, note_rarc, &rp, &first, tbuf, sizeof(tbuf), err))
 		return -1;
 	if (first.help)
 		return 1;
@@ -423,7 +440,7 @@ int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int 
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	if (!scan(argc, argv, apply_opt, &pc, &out, tbuf, sizeof(tbuf), err)) {
+	if (!scan(argc, argv, allowed, apply_opt, &pc, &out, tbuf, sizeof(tbuf), err)) {
 		free(out.words);
 		return -1;
 	}

@@ -50,6 +50,9 @@ struct ra_opts {
 	char time_format[128];
 	char sep[2];
 	bool json;
+	struct { char opt; const char *val; } extra[16];	/* the tool's own letters, in order */
+#define RA_MAX_EXTRA 16
+	int nextra;
 	char words[2048];			/* -s "a,b" and -m "a b" split into words */
 	size_t wordlen;
 
@@ -67,7 +70,8 @@ struct ra_opts {
 
 /*
  * Parse argv.  allowed: the option letters this tool takes beyond the ones
- * every client takes ("rRwsnctLNFuzqpXhM" are always accepted).  Returns 0
+ * every client takes ("rRwsnctLNFuzqpXhM" are always accepted); a letter
+ * followed by ':' takes a value.  The tool's letters land in o->extra.  Returns 0
  * on success, 1 when -h was given (usage printed by the caller), -1 on a
  * usage error (err filled).
  */
