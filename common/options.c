@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
 const char ra_common_usage[] =
@@ -136,6 +137,47 @@ static bool add_split(struct ra_opts *o, const char **list, int *n, const char *
 	return true;
 }
 
+/*
+ * -M modes every client takes; the rest go to o->modes for the tool
+ * (racluster's rmon, nocorrect, idle=; rasort's mem=).  Argus's modes with
+ * no meaning here are refused by name rather than ignored.
+ */
+static const char *const argus_modes_refused[] = {
+	"disa", "dsrs=", "label=", "group=", "gen=", "sql=", "eframe=", "d3", "newick", "xml",
+	"rtime", "realtime", "pzero", "hzero", "label", "lock", "saslmech=", "baseline=", "oui",
+	"poll", "null", "empty", "omit", "uni", "ind", "replace", "norep", "printer=", NULL
+};
+
+static bool take_mode(struct ra_opts *o, const char *v, struct ra_err *err)
+{
+	if (!strcmp(v, "json")) {
+		o->pr.mode = OUT_JSON;
+		return true;
+	}
+	if (!strcmp(v, "man") || !strcmp(v, "noman")) {
+		o->print_man = v[0] == 'm';	/* status records among the flows (ra) */
+		return true;
+	}
+	if (!strcasecmp(v, "printer=ascii"))
+		return true;			/* the only payload printer, and the default */
+	if (!strncmp(v, "TZ=", 3)) {
+		if (!v[3] || setenv("TZ", v + 3, 1) != 0)
+			return usage_err(err, "-M %s: not a time zone", v);
+		return true;
+	}
+	for (int i = 0; argus_modes_refused[i]; i++) {
+		const char *m = argus_modes_refused[i];
+		size_t n = strlen(m);
+		if (m[n - 1] == '=' ? !strncmp(v, m, n) :
+		    (!strcmp(v, m) || (!strncmp(v, m, n) && (v[n] == ':' || v[n] == '=')))) {
+			ra_err_set(err, RA_ERR_USAGE, "-M %s: Argus's mode '%s' is not supported here "
+				   "(ra(1) lists the -M modes)", v, m);
+			return false;
+		}
+	}
+	return add_arg(o->modes, &o->nmodes, v, 'M', err);
+}
+
 static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 {
 	long l;
@@ -152,12 +194,7 @@ static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 	case 's': return add_split(o, o->fields, &o->nfields, v, opt, err);
 	case 'm': return add_split(o, o->keys, &o->nkeys, v, opt, err);
 	case 'S': return add_arg(o->servers, &o->nservers, v, opt, err);
-	case 'M':
-		if (strcmp(v, "json") == 0) {
-			o->pr.mode = OUT_JSON;
-			return true;
-		}
-		return add_arg(o->modes, &o->nmodes, v, opt, err);
+	case 'M': return take_mode(o, v, err);
 	case 't': {
 		struct timeval tv;
 		gettimeofday(&tv, NULL);

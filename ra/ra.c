@@ -191,6 +191,12 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < r.c.o.nnotes; i++)
 		fprintf(stderr, "ra: %s\n", r.c.o.notes[i]);
+	if (r.c.o.nmodes > 0) {
+		fprintf(stderr, "ra: -M: unknown mode '%s' (modes: json, man, noman, TZ=zone, printer=ascii)\n",
+			r.c.o.modes[0]);
+		client_close(&r.c, 2, &err);
+		return 2;
+	}
 	r.c.wfilter_ok = true;
 	status = client_filter(&r.c, &err);
 	if (status == 0 && r.c.o.print_program) {

@@ -111,7 +111,7 @@ static int parse_modes(struct run *r)
 			}
 			r->mem = (size_t)mem;
 		} else {
-			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json)\n", m);
+			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json, man, TZ=zone)\n", m);
 			return -1;
 		}
 	}

@@ -238,3 +238,22 @@ udp,1368"
 	assert_line --index 0 icmp
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+@test "-M: Argus's modes with a meaning work, the others are refused by name" {
+	run -0 ra -r "$O" -N 1 -L -1 -M TZ=EST5EDT -s stime
+	assert_output "2019-03-21 05:30:44.514026"
+	run -0 ra -r "$O" -L -1 -M man -s proto
+	assert_output --partial " man daemon "
+	run -0 ra -r "$O" -L -1 -M printer=ascii json -N 1 -s proto
+	assert_output '{"proto":"udp"}'
+	run -0 racluster -r "$O" -M correct -L -1 -c , -s saddr -m saddr - udp
+	local m
+	for m in xml dsrs=-suser printer=hex rtime:2 disa uni replace norep 'label=foo' pzero oui; do
+		run -2 --separate-stderr ra -r "$O" -M "$m"
+		[[ "$stderr" == "ra: -M $m: Argus's mode '"*"' is not supported here"* ]]
+	done
+	run -2 --separate-stderr ra -r "$O" -M rmon
+	[[ "$stderr" == *"unknown mode 'rmon'"* ]]
+	run -2 --separate-stderr rasort -r "$O" -M replace
+	[[ "$stderr" == *"'replace' is not supported here"* ]]
+}
