@@ -122,6 +122,11 @@ void fmt_cache_free(struct fmt_cache *c);
  * quote_json: escape for a JSON string. */
 size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c,
 		  char *out, size_t cap);
+/* An FT_USER field cut to at most max payload bytes, as Argus's suser:N
+ * prints it ("s[N]=..." counts the bytes printed), in the cache's encoding
+ * or through its decoder. */
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap);
 /* True when the field's JSON value is a number (no quotes). */
 bool fld_json_number(const struct ra_field *fd);
 
