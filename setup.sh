@@ -18,6 +18,7 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 # what the clients link beyond libpcap and zlib, a line each
 # (tools that only tests use go in the line after these)
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages tcpreplay"	# stream.bats: a capture replayed onto lo
 
 missing=""
 for p in $packages; do
