@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 
 #include "client.h"
@@ -115,6 +116,21 @@ static unsigned fill(void *arg, struct pollfd *pfd, unsigned max)
 static void handle(void *arg, const struct pollfd *pfd, unsigned n)
 {
 	srv_handle(((struct relay *)arg)->srv, pfd, n, wall_us());
+}
+
+/* Between records of -r files: accept, read handshakes and send, without
+ * waiting (a connect takes two rounds: the accept, then the hello). */
+static void serve_now(struct relay *r)
+{
+	struct pollfd pfd[1100];
+
+	for (int round = 0; round < 4; round++) {
+		unsigned n = srv_pollfds(r->srv, pfd, sizeof(pfd) / sizeof(*pfd));
+		if (poll(pfd, n, 0) <= 0)
+			break;
+		srv_handle(r->srv, pfd, n, wall_us());
+	}
+	srv_flush(r->srv, wall_us());
 }
 
 /* Take radium's own options out of argv; the rest are every client's. */
@@ -235,7 +251,8 @@ int main(int argc, char **argv)
 				if (!ra_decode_flow(rec, len, &f, &err) || !flt_match(r.c.flt, &f))
 					continue;
 			}
-			r.records++;
+			if (r.records++ % 256 == 0)
+				serve_now(&r);
 			put(&r, rec, len);
 		}
 	}
