@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 				if (!ra_decode_flow(rec, len, &f, &err) || !flt_match(r.c.flt, &f))
 					continue;
 			}
-			if (r.records++ % 256 == 0)
+			if (r.records++ % 2048 == 0)
 				serve_now(&r);
 			put(&r, rec, len);
 		}
