@@ -48,7 +48,9 @@ run_clients() {
 }
 
 : >"$WORK/clients.err"
-for c in 1 16 128; do run_clients "$c"; done
+run_clients 1 256m
+run_clients 16 64m
+run_clients 128 8m
 
 # Memory of a stopped client: radium's peak RSS with one client SIGSTOPped
 # through the whole replay, against no client at all.
