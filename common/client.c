@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,28 @@ int client_filter(struct client *c, struct ra_err *err)
 {
 	if (c->flt)
 		return 0;
+	if (c->o.wfilter) {
+		/* Argus's "-w file filter": for a tool whose output records are its
+		 * input records, the same as both filters on the input */
+		size_t n = strlen(c->o.filter) + strlen(c->o.wfilter) + 16;
+		char *both;
+		if (!c->wfilter_ok) {
+			ra_err_set(err, RA_ERR_USAGE, "-w %s %s: an output filter after -w's file is not "
+				   "supported by this tool; give the filter after '-'", c->o.wfile, c->o.wfilter);
+			return 2;
+		}
+		both = malloc(n);
+		if (!both) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			return 1;
+		}
+		if (c->o.filter[0])
+			snprintf(both, n, "(%s) and (%s)", c->o.filter, c->o.wfilter);
+		else
+			snprintf(both, n, "%s", c->o.wfilter);
+		free(c->o.filter);
+		c->o.filter = both;
+	}
 	c->flt = flt_compile(c->o.filter ? c->o.filter : "", err);
 	if (!c->flt) {
 		c->filter_error = true;

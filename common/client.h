@@ -27,6 +27,8 @@ struct client {
 	struct column cols[RA_MAX_COLS];
 	int ncols;
 	bool filter_error;	/* the error is the filter's: show it with a caret */
+	bool wfilter_ok;	/* set by a tool whose output records are input records:
+				   Argus's "-w file filter" then joins the filter */
 	/* Live streams (-S), set by the program before client_open(): where
 	 * connection notices and loss reports go (the program prints them),
 	 * and a handler for SIGINT/SIGTERM that sets *stop, installed when

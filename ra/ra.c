@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	r.c.wfilter_ok = true;
 	status = client_filter(&r.c, &err);
 	if (status == 0 && r.c.o.print_program) {
 		char buf[65536];
