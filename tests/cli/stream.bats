@@ -314,3 +314,56 @@ PY
 	assert_equal "$(wc -l <"$T/a")" "$(sort -u "$T/a" | wc -l)"
 	run -0 diff "$T/a" "$T/b"
 }
+
+@test "thousands of connects, garbage, half handshakes and clients killed mid-read disturb no one" {
+	start_argus -S 60 - udp port "$UPORT"
+	ra -S "127.0.0.1:$PORT" -M noreconnect -n -s daddr - udp >"$T/out" 2>"$T/err" 3>&- &
+	local rpid=$!
+	until_true streaming 1
+	run -0 timeout 120 python3 - "$PORT" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+t0 = time.time()
+for i in range(2000):
+    s = socket.socket()
+    s.connect(("127.0.0.1", port))
+    k = i % 4
+    if k == 1:
+        s.sendall(b"\x00\x01garbage\n")
+    elif k == 2:
+        s.sendall(b"RA/1 ud")          # half a handshake, then gone
+    elif k == 3:
+        s.sendall(b"RA/1\n")            # a client that leaves mid-read
+        s.recv(10)
+    s.close()
+print("%.0f connects a second" % (2000 / (time.time() - t0)))
+PY
+	udp_flows 30
+	sleep 0.5
+	stop_argus
+	wait "$rpid"
+	assert_equal "$(tail -n +2 "$T/out" | wc -l)" 30
+	[ ! -s "$T/err" ]
+	assert_equal "$(grep -c 'bad handshake, closed' "$T/argus.err")" 500
+}
+
+@test "a stream cut inside a record, with a stream header in its middle: good records delivered, the cut said" {
+	argus -X -r "$DATA/sample.pcap" -w "$T/s.argus"
+	local n=$(ra -r "$T/s.argus" -n | tail -n +2 | wc -l)
+	python3 - "$T/s.argus" "$T/port" <<'PY' 3>&- &
+import socket, sys
+data = open(sys.argv[1], "rb").read()
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+open(sys.argv[2], "w").write(str(srv.getsockname()[1]))
+c, _ = srv.accept()
+c.recv(4096)
+# the stream twice (its header again in the middle), then a record cut short
+c.sendall(data + data + data[48:48 + 30])
+c.close()
+PY
+	PIDS="$PIDS $!"
+	until_true test -s "$T/port"
+	run -1 --separate-stderr ra -S "127.0.0.1:$(cat "$T/port")" -M noreconnect -n
+	assert_equal "$(echo "$output" | tail -n +2 | wc -l)" $((2 * n))
+	assert_equal "$stderr" "ra: 127.0.0.1:$(cat "$T/port"): the stream ended inside a record (30 bytes of it)"
+}
