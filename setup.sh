@@ -19,6 +19,7 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 # (tools that only tests use go in the line after these)
 packages="$packages libncurses-dev"	# ratop
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages tcpreplay"	# stream.bats: a capture replayed onto lo
 [ "$what" = test ] && packages="$packages tmux"	# ratop's screen tests
 
 missing=""

@@ -2,7 +2,8 @@
  * ragen.c - a deterministic generator of synthetic flow records, for tests
  * and benchmarks that need many records before (or without) the daemon.
  *
- *   ragen -n COUNT [-s SEED] [-w FILE] [-p]     (-p: add captured payload)
+ *   ragen -n COUNT [-s SEED] [-w FILE] [-p] [-g USEC]
+ *   (-p: add captured payload; -g: microseconds between records' starts, 1000)
  *
  * The same count and seed always give the same bytes.  The mix: IPv4 mostly
  * from 10.0.0.0/8 towards a few hundred servers, 10% IPv6, TCP (web, ssh,
@@ -19,6 +20,7 @@
 #include "stream.h"
 
 static uint64_t rng_state;
+static uint64_t gap = 1000;	/* -g */
 
 static uint64_t rnd(void)
 {
@@ -42,7 +44,7 @@ static void make(struct ra_flow *f, uint64_t i, bool payload)
 	uint64_t dur;
 
 	ra_flow_init(f);
-	f->stime = 1704067200000000ull + i * 1000 + pick(1000);	/* 2024-01-01 00:00:00 UTC */
+	f->stime = 1704067200000000ull + i * gap + pick(1000);	/* 2024-01-01 00:00:00 UTC */
 	dur = pick(10) < 3 ? 0 : pick(5000000);
 	f->ltime = f->stime + dur;
 	f->cause = RA_CAUSE_START;
@@ -116,14 +118,15 @@ int main(int argc, char **argv)
 	struct ra_flow f;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:s:w:p")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:w:pg:")) != -1) {
 		switch (c) {
 		case 'n': n = strtoull(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'w': path = optarg; break;
 		case 'p': payload = true; break;
+		case 'g': gap = strtoull(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p]\n");
+			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p] [-g USEC]\n");
 			return 2;
 		}
 	}
