@@ -188,7 +188,7 @@ static int run_plain(struct top *tp)
 
 		if (done && feed_peek(&tp->q, &rec, &len))
 			done = false;
-		if (done || (tp->live && top_clock() >= next)) {
+		if (done || (tp->live && (top_clock() >= next || top_over(tp)))) {
 			if (!top_tick(tp, &err)) {
 				report_err(&err);
 				return 1;

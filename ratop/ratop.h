@@ -165,6 +165,9 @@ struct top {
 bool top_setup_table(struct top *tp, struct ra_err *err);
 /* Queued records merged, for at most budget_us; returns true when any was. */
 bool top_intake(struct top *tp, uint64_t budget_us);
+/* Is the table half as large again as -M max?  Then intake stops and
+ * ticks come at once: the groups past max leave within two of them. */
+bool top_over(const struct top *tp);
 /* Evictions due, rates, ranking. */
 bool top_tick(struct top *tp, struct ra_err *err);
 /* n rows from shown rank first into tp->rowbuf; returns how many. */

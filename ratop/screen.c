@@ -408,7 +408,7 @@ int screen_run(struct top *tp)
 		uint64_t now = top_clock();
 		int ch;
 
-		if (now >= next && (!u.paused || u.force) &&
+		if ((now >= next || top_over(tp)) && (!u.paused || u.force || top_over(tp)) &&
 		    (tp->live || u.force || tp->nrecords != ticked_records || !atomic_load(&tp->q.done))) {
 			if (!top_tick(tp, &err)) {
 				char buf[700];
