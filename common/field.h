@@ -78,10 +78,14 @@ extern const struct ra_field ra_fields[F_COUNT];
 /* Look a name up (case-insensitive); NULL if unknown. */
 const struct ra_field *fld_lookup(const char *name);
 
-/* Numeric view of a field (FT_TIME, FT_DUR, FT_UINT, FT_HEX, FT_PORT, FT_PROTO,
- * FT_STATE, FT_DIR, FT_FLGS, FT_CAUSE, FT_IFINDEX, FT_MSEC).  0 for others. */
+/* Does the field have a numeric value (everything but addresses, MACs and
+ * identities printed as text)?  fld_uint and fld_double answer 0 for the rest. */
+bool fld_numeric(unsigned id);
+/* Numeric view of a field: integers as they are, floating values (rates,
+ * loads, percentages) truncated, stddev in microseconds; 0 when not numeric. */
 uint64_t fld_uint(unsigned id, const struct ra_flow *f);
-/* Floating view: FT_FLOAT fields, and every numeric field as a double. */
+/* Floating view: FT_FLOAT fields, and every numeric field as a double; 0.0
+ * when not numeric. */
 double fld_double(unsigned id, const struct ra_flow *f);
 /* Address view: FT_ADDR/FT_MAC fields; returns the family (RA_AF_x) and the
  * address, or 0 when the record has none for this field. */

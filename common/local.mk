@@ -12,4 +12,5 @@ common_libcommon_a_SOURCES = \
 	common/timerange.c \
 	common/client.c common/client.h \
 	common/units.c common/units.h common/hash.h \
-	common/sortkey.c common/sortkey.h
+	common/sortkey.c common/sortkey.h \
+	common/bigmem.c common/bigmem.h
