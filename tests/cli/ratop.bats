@@ -33,7 +33,7 @@ screen() { tm capture-pane -p; }
 wait_for() {
 	local text="$1" limit=$(( ${2:-30} * 10 )) i
 	for (( i = 0; i < limit; i++ )); do
-		screen | grep -qF -- "$text" && return 0
+		screen | grep -F -- "$text" > /dev/null && return 0	# not -q: the pipe stays whole
 		sleep 0.1
 	done
 	echo "timed out waiting for '$text'; the screen:"
@@ -58,8 +58,8 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 @test "the screen shows the top flows of a known input, ranked by packets" {
 	start ratop -r "$S" -s rank saddr sport daddr dport pkts
 	wait_for "groups 200 "
-	want=$(reference pkts -- saddr sport daddr dport pkts | head -5 | awk '{print NR, $0}')
-	assert_equal "$(rows | head -5)" "$want"
+	want=$(reference pkts -- saddr sport daddr dport pkts | sed -n 1,5p | awk '{print NR, $0}')
+	assert_equal "$(rows | sed -n 1,5p)" "$want"
 	run -0 screen
 	assert_line --index 0 --partial "sample-v1.argus done  records 200"
 	assert_line --index 0 --partial "groups 200  keys flow  sort pkts"
@@ -71,12 +71,12 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	wait_for "groups 200 "
 	tm send-keys s bytes Enter
 	wait_for "sort bytes"
-	want=$(reference bytes -- saddr sport daddr dport bytes | head -5 | awk '{print NR, $0}')
-	assert_equal "$(rows | head -5)" "$want"
+	want=$(reference bytes -- saddr sport daddr dport bytes | sed -n 1,5p | awk '{print NR, $0}')
+	assert_equal "$(rows | sed -n 1,5p)" "$want"
 	tm send-keys s 'saddr:asc' Enter
 	wait_for "sort saddr:asc"
-	want=$(reference saddr -- saddr sport daddr dport bytes | head -3 | awk '{print NR, $0}')
-	assert_equal "$(rows | head -3)" "$want"
+	want=$(reference saddr -- saddr sport daddr dport bytes | sed -n 1,3p | awk '{print NR, $0}')
+	assert_equal "$(rows | sed -n 1,3p)" "$want"
 	tm send-keys s nosuch Enter
 	wait_for "unknown"
 	run -0 screen
@@ -112,8 +112,8 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	tm send-keys m saddr Enter
 	wait_for "keys saddr"
 	wait_for "groups 198"
-	want=$(reference pkts saddr -- saddr pkts bytes | head -5 | awk '{print NR, $0}')
-	assert_equal "$(rows | head -5)" "$want"
+	want=$(reference pkts saddr -- saddr pkts bytes | sed -n 1,5p | awk '{print NR, $0}')
+	assert_equal "$(rows | sed -n 1,5p)" "$want"
 	tm send-keys m 'nosuch' Enter
 	wait_for "nosuch"
 	run -0 screen
@@ -219,7 +219,7 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	assert_equal "${#lines[@]}" 12
 	assert_line --index 0 --partial "evicted 0 idle, 190 past max"
 	assert_equal "$(printf '%s\n' "$output" | sed 1,2d | awk '{$1 = $1; print}')" \
-		"$(reference pkts -- saddr pkts | head -10)"
+		"$(reference pkts -- saddr pkts | sed -n 1,10p)"
 	run -0 ratop -r "$S" -s daddr dport - dst port 443
 	[ "${#lines[@]}" -gt 3 ]
 	assert_equal "$(printf '%s\n' "$output" | sed 1,2d | grep -vc https)" 0
@@ -238,7 +238,8 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	assert_line --index 0 --partial "LOST 1 records: cut.argus: byte 5968"
 	start ratop -r cut.argus
 	wait_for "LOST 1"
-	tm capture-pane -p -e | head -1 | grep -q $'\e\\[31m'
+	run -0 tm capture-pane -p -e
+	assert_line --index 0 --partial $'\e[31m'
 	export SOCK=plain
 	NO_COLOR_SET=1 start ratop -r cut.argus
 	wait_for "LOST 1"
