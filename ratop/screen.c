@@ -269,7 +269,8 @@ static void submit(struct ui *u, int kind, char *text)
 		struct col cols[RA_MAX_COLS];
 		const char *w[RA_MAX_COLS];
 		int n = 0, nc;
-		for (char *p = strtok(arg, " ,"); p && n < RA_MAX_COLS; p = strtok(NULL, " ,"))
+		char *save = NULL;
+		for (char *p = strtok_r(arg, " ,", &save); p && n < RA_MAX_COLS; p = strtok_r(NULL, " ,", &save))
 			w[n++] = p;
 		if ((nc = cols_parse(w, n, cols, &err)) < 0) {
 			set_msg(u, true, ra_err_string(&err, buf, sizeof(buf)));

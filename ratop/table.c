@@ -28,8 +28,9 @@ uint64_t top_clock(void)
 static int split(char *text, const char **w, int max)
 {
 	int n = 0;
+	char *save = NULL;
 
-	for (char *p = strtok(text, " ,\t"); p && n < max; p = strtok(NULL, " ,\t"))
+	for (char *p = strtok_r(text, " ,\t", &save); p && n < max; p = strtok_r(NULL, " ,\t", &save))
 		w[n++] = p;
 	return n;
 }
