@@ -198,6 +198,10 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	head -c 6000 "$S" >&5
 	wait_for "evicted 66 idle"
 	wait_for "groups 0 "
+	# groups that come after the marks are not taken for those marked
+	tail -c +6001 "$S" >&5
+	wait_for "groups 134 "
+	wait_for "evicted 200 idle"
 	exec 5>&-
 }
 
