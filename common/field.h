@@ -99,6 +99,12 @@ struct fmt_opts {
 	bool epoch;			/* -u: seconds since the epoch */
 	int numeric;			/* -n count: 1 numeric ports, 2 numeric protocols too */
 	bool utc;			/* print times in UTC rather than local time */
+	/* captured payload (suser, duser): Argus's encoding (enum ud_encode,
+	 * RA_USERDATA_ENCODE), or, when user_decode is set, the text it
+	 * writes (radump's protocol printers); dir is 0 source, 1 destination */
+	int user_encode;
+	size_t (*user_decode)(void *ctx, const struct ra_flow *f, int dir, char *out, size_t cap);
+	void *user_ctx;
 };
 void fmt_opts_default(struct fmt_opts *o);
 

@@ -58,8 +58,8 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 @test "the screen shows the top flows of a known input, ranked by packets" {
 	start ratop -r "$S" -s rank saddr sport daddr dport pkts
 	wait_for "groups 200 "
-	want=$(reference pkts -- saddr sport daddr dport pkts | sed -n 1,5p | awk '{print NR, $0}')
-	assert_equal "$(rows | sed -n 1,5p)" "$want"
+	want=$(reference pkts -- saddr sport daddr dport pkts | first 5 | awk '{print NR, $0}')
+	assert_equal "$(rows | first 5)" "$want"
 	run -0 screen
 	assert_line --index 0 --partial "sample-v1.argus done  records 200"
 	assert_line --index 0 --partial "groups 200  keys flow  sort pkts"
@@ -71,12 +71,12 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	wait_for "groups 200 "
 	tm send-keys s bytes Enter
 	wait_for "sort bytes"
-	want=$(reference bytes -- saddr sport daddr dport bytes | sed -n 1,5p | awk '{print NR, $0}')
-	assert_equal "$(rows | sed -n 1,5p)" "$want"
+	want=$(reference bytes -- saddr sport daddr dport bytes | first 5 | awk '{print NR, $0}')
+	assert_equal "$(rows | first 5)" "$want"
 	tm send-keys s 'saddr:asc' Enter
 	wait_for "sort saddr:asc"
-	want=$(reference saddr -- saddr sport daddr dport bytes | sed -n 1,3p | awk '{print NR, $0}')
-	assert_equal "$(rows | sed -n 1,3p)" "$want"
+	want=$(reference saddr -- saddr sport daddr dport bytes | first 3 | awk '{print NR, $0}')
+	assert_equal "$(rows | first 3)" "$want"
 	tm send-keys s nosuch Enter
 	wait_for "unknown"
 	run -0 screen
@@ -112,8 +112,8 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	tm send-keys m saddr Enter
 	wait_for "keys saddr"
 	wait_for "groups 198"
-	want=$(reference pkts saddr -- saddr pkts bytes | sed -n 1,5p | awk '{print NR, $0}')
-	assert_equal "$(rows | sed -n 1,5p)" "$want"
+	want=$(reference pkts saddr -- saddr pkts bytes | first 5 | awk '{print NR, $0}')
+	assert_equal "$(rows | first 5)" "$want"
 	tm send-keys m 'nosuch' Enter
 	wait_for "nosuch"
 	run -0 screen
@@ -223,7 +223,7 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	assert_equal "${#lines[@]}" 12
 	assert_line --index 0 --partial "evicted 0 idle, 190 past max"
 	assert_equal "$(printf '%s\n' "$output" | sed 1,2d | awk '{$1 = $1; print}')" \
-		"$(reference pkts -- saddr pkts | sed -n 1,10p)"
+		"$(reference pkts -- saddr pkts | first 10)"
 	run -0 ratop -r "$S" -s daddr dport - dst port 443
 	[ "${#lines[@]}" -gt 3 ]
 	assert_equal "$(printf '%s\n' "$output" | sed 1,2d | grep -vc https)" 0
