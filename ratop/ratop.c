@@ -137,8 +137,10 @@ size_t top_header(struct top *tp, bool paused, char *out, size_t cap)
 
 	if (localtime_r(&now, &tm))
 		strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
-	k = snprintf(out, cap, "ratop %s  %s%s %s  records %llu (%.0f/s)  groups %zu  keys %s  sort %s", when,
-		     tp->c.o.ninputs ? tp->c.o.inputs[0] : tp->c.o.nservers ? tp->c.o.servers[0] : "-",
+	const char *src = tp->c.o.ninputs ? tp->c.o.inputs[0] : tp->c.o.nservers ? tp->c.o.servers[0] : "-";
+	if (tp->c.o.ninputs && strrchr(src, '/') && strrchr(src, '/')[1])	/* a file's name, not its path */
+		src = strrchr(src, '/') + 1;
+	k = snprintf(out, cap, "ratop %s  %s%s %s  records %llu (%.0f/s)  groups %zu  keys %s  sort %s", when, src,
 		     tp->c.o.ninputs + tp->c.o.nservers > 1 ? " ..." : "", state,
 		     (unsigned long long)tp->nrecords, tp->rec_rate, tp->nent, tp->keys_text, tp->sort.text);
 	at = k < 0 ? 0 : (size_t)k < cap ? (size_t)k : cap - 1;
