@@ -37,7 +37,7 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	void *np;
 
-	if (n <= *cap)
+	if (n <= *cap && *cap)	/* never a size of 0: realloc may say NULL for it */
 		return true;
 	n = n * 3 / 2 + 1024;
 	if (!(np = realloc(*p, n * size)))

@@ -404,7 +404,7 @@ int screen_run(struct top *tp)
 		init_pair(PAIR_ALERT, COLOR_RED, -1);
 		init_pair(PAIR_HEAD, COLOR_CYAN, -1);
 	}
-	while (!u.quit) {
+	while (!u.quit && !top_signalled()) {
 		bool took = top_intake(tp, 30000);
 		uint64_t now = top_clock();
 		int ch;

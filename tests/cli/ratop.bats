@@ -266,3 +266,44 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	run -0 ratop -h
 	assert_line --partial "usage: ratop"
 }
+
+@test "-S: a live probe over loopback: its flows as they go, its state and its health" {
+	[ "$(id -u)" = 0 ] || skip "live capture needs root"
+	command -v python3 >/dev/null || skip "needs python3 for the traffic"
+	PORT=$((40000 + RANDOM % 20000))
+	timeout 120 argus -X -d -i lo -P "$PORT" -S 1 -M 1 "tcp port $((PORT + 1))" 2>argus.err 3>&- &
+	ARGUS_PID=$!
+	for _ in $(seq 100); do grep -q listening argus.err && break; sleep 0.1; done
+	grep -q listening argus.err
+	start ratop -n -S "localhost:$PORT" -s rank saddr daddr dport pkts pps
+	timeout 60 python3 - "$((PORT + 1))" 3>&- <<'PY' &
+import socket, sys, threading, time
+port = int(sys.argv[1])
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port)); srv.listen(1)
+def drain():
+    c, _ = srv.accept()
+    while c.recv(65536):
+        pass
+threading.Thread(target=drain, daemon=True).start()
+a = socket.create_connection(("127.0.0.1", port))
+for _ in range(400):        # 8 seconds of 50 small writes a second
+    a.sendall(b"x" * 100)
+    time.sleep(0.02)
+a.close()
+PY
+	TRAFFIC_PID=$!
+	wait_for " 127.0.0.1 $((PORT + 1)) "
+	wait_for "localhost:$PORT connected"
+	wait_for "probe (local): drops 0/"
+	wait_for " cpu "
+	# the flow's rate over the window: packets keep coming, so it is not 0
+	run rows
+	[ "$(echo "${lines[0]}" | awk '{print ($NF > 0)}')" = 1 ]
+	wait "$TRAFFIC_PID"
+	kill -TERM "$ARGUS_PID"
+	wait "$ARGUS_PID" || true
+	wait_for "trying again"
+	tm send-keys q
+	wait_for "EXITED 0"
+}
