@@ -51,7 +51,7 @@ struct cl_ring {
 
 bool cl_feed_usable(const struct cl_spec *s)
 {
-	return !s->matrix && !s->rmon && s->nops4 >= 0 && s->keylen <= RING_KEY;
+	return !s->matrix && !s->rmon && !s->bin_width && s->nops4 >= 0 && s->keylen <= RING_KEY;
 }
 
 /*
