@@ -17,7 +17,9 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
 # what the clients link beyond libpcap and zlib, a line each
 # (tools that only tests use go in the line after these)
+packages="$packages libcairo2-dev"	# ragraph
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages poppler-utils file"	# ragraph's tests: pdfinfo, file
 
 missing=""
 for p in $packages; do
