@@ -12,3 +12,5 @@ bench_bench_filter_LDADD = $(LIBCOMMON)
 EXTRA_DIST += bench/bench-filter.sh
 # racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
 EXTRA_DIST += bench/bench-cluster.sh
+# rabins and ragraph, rabins against Debian's (bench/bench-rabins.sh).
+EXTRA_DIST += bench/bench-rabins.sh

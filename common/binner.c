@@ -12,9 +12,9 @@
 
 #include "bins.h"
 
-struct held {
-	struct cl_group g;
-	uint64_t bin, seq;	/* its bin; first-seen order, kept within a bin */
+/* Where a held group goes: its bin, then first-seen order within it. */
+struct order {
+	uint64_t bin, seq;
 };
 
 struct binner {
@@ -27,9 +27,11 @@ struct binner {
 	uint64_t floor;		/* time bins below it are closed */
 	uint64_t count, size, index;	/* load bins: records and bytes in this one, its number */
 	uint64_t lo, hi;	/* load bins: the span of its records */
-	struct held *out;	/* groups of several closing bins, to be put in time order */
+	struct cl_group *out;	/* groups of several closing bins, to be put in time order */
+	struct order *ord;
 	size_t nout, capout;
 	bool collect_failed;
+	bool feedable;		/* cl_feed_bins takes the spec */
 	struct binner_late late;
 	/* records decoded, waiting to be merged (the table holds on to a few batches) */
 	struct cl_rec batch[CL_INFLIGHT][CL_BATCH];
@@ -38,6 +40,7 @@ struct binner {
 	const struct cl_rec *pending[CL_BATCH];
 	int npending, bi;
 	struct ra_flow whole, piece;
+	uint8_t enc[RA_REC_MAX];	/* a piece encoded, to be decoded into a batch slot */
 };
 
 struct binner *binner_new(const struct bin_spec *bs, const struct cl_spec *cs, uint64_t hold, binner_emit_fn fn,
@@ -67,6 +70,7 @@ struct binner *binner_new(const struct bin_spec *bs, const struct cl_spec *cs, u
 		free(b);
 		return NULL;
 	}
+	b->feedable = bs->mode == BIN_TIME && cl_feed_bins_usable(&spec);
 	return b;
 }
 
@@ -76,6 +80,7 @@ void binner_free(struct binner *b)
 		return;
 	cl_table_free(b->t);
 	free(b->out);
+	free(b->ord);
 	free(b);
 }
 
@@ -132,26 +137,29 @@ static bool collect(void *ctx, struct cl_group *g)
 
 	if (b->nout == b->capout) {
 		size_t cap = b->capout ? 2 * b->capout : 1024;
-		struct held *n = realloc(b->out, cap * sizeof(*n));
-		if (!n) {
+		struct cl_group *n = realloc(b->out, cap * sizeof(*n));
+		struct order *o = n ? realloc(b->ord, cap * sizeof(*o)) : NULL;
+		if (n)
+			b->out = n;
+		if (!o) {
 			b->collect_failed = true;
 			return false;
 		}
-		b->out = n;
+		b->ord = o;
 		b->capout = cap;
 	}
-	b->out[b->nout].g = *g;
-	b->out[b->nout].g.f.spayload = b->out[b->nout].g.f.dpayload = NULL;
-	b->out[b->nout].g.f.spaylen = b->out[b->nout].g.f.dpaylen = 0;
-	b->out[b->nout].bin = g->f.stime / b->bs.width;
-	b->out[b->nout].seq = b->nout;
+	b->out[b->nout] = *g;
+	b->out[b->nout].f.spayload = b->out[b->nout].f.dpayload = NULL;
+	b->out[b->nout].f.spaylen = b->out[b->nout].f.dpaylen = 0;
+	b->ord[b->nout].bin = g->f.stime / b->bs.width;
+	b->ord[b->nout].seq = b->nout;
 	b->nout++;
 	return true;
 }
 
 static int by_bin(const void *x, const void *y)
 {
-	const struct held *a = x, *c = y;
+	const struct order *a = x, *c = y;
 
 	if (a->bin != c->bin)
 		return a->bin < c->bin ? -1 : 1;
@@ -179,6 +187,14 @@ static bool close_time(struct binner *b, uint64_t upto, struct ra_err *err)
 	b->floor = upto;
 	b->nout = 0;
 	b->collect_failed = false;
+	if (b->capout < cl_count(b->t)) {	/* room for them all at once: no copying as it grows */
+		size_t cap = cl_count(b->t);
+		free(b->out);
+		free(b->ord);
+		b->out = malloc(cap * sizeof(*b->out));
+		b->ord = malloc(cap * sizeof(*b->ord));
+		b->capout = b->out && b->ord ? cap : 0;
+	}
 	ok = cl_evict_started(b->t, before, collect, b);
 	if (b->collect_failed) {
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
@@ -186,12 +202,12 @@ static bool close_time(struct binner *b, uint64_t upto, struct ra_err *err)
 	}
 	if (!ok)
 		return false;
-	qsort(b->out, b->nout, sizeof(*b->out), by_bin);
+	qsort(b->ord, b->nout, sizeof(*b->ord), by_bin);
 	for (size_t i = 0; i < b->nout; i++) {
-		uint64_t bin = b->out[i].bin;
-		if (!emit_time(b, &b->out[i].g))
+		uint64_t bin = b->ord[i].bin;
+		if (!emit_time(b, &b->out[b->ord[i].seq]))
 			return false;
-		if ((i + 1 == b->nout || b->out[i + 1].bin != bin) &&
+		if ((i + 1 == b->nout || b->ord[i + 1].bin != bin) &&
 		    !end_bin(b, bin, bin * b->bs.width, (bin + 1) * b->bs.width))
 			return false;
 	}
@@ -230,13 +246,50 @@ bool binner_advance(struct binner *b, uint64_t now, struct ra_err *err)
 	return close_time(b, (b->now - b->hold) / b->bs.width, err);
 }
 
-/* A record that spans bins, or reaches back into closed ones: cut. */
+/*
+ * A record into the next batch slot (decoded there, with a copy of its
+ * bytes unless kept), merged when the batch is full.  Returns 1, -1 when it
+ * is damaged, 0 on err.
+ */
+static int push_decoded(struct binner *b, const uint8_t *rec, bool kept, const struct ra_flow *decoded,
+			struct ra_err *err);
+
+static int push(struct binner *b, const uint8_t *rec, size_t len, bool kept, const struct ra_flow *decoded,
+		struct cl_rec **out, struct ra_err *err)
+{
+	struct cl_rec *cr = &b->batch[b->bi][b->npending];
+
+	if (!cl_rec_decode(rec, len, cr, b->copies[b->bi][b->npending], kept, err))
+		return -1;
+	if (out)
+		*out = cr;
+	return push_decoded(b, rec, kept, decoded, err);
+}
+
+/* The record just decoded into the next slot, pushed. */
+static int push_decoded(struct binner *b, const uint8_t *rec, bool kept, const struct ra_flow *decoded,
+			struct ra_err *err)
+{
+	struct cl_rec *cr = &b->batch[b->bi][b->npending];
+
+	if (cr->cold) {
+		struct ra_flow *f = &b->full[b->bi][b->npending];
+		if (decoded)
+			*f = *decoded;
+		else if (!ra_decode_flow(kept ? rec : cr->raw, cr->len, f, err))
+			return -1;
+		cr->full = f;
+	}
+	b->pending[b->npending++] = cr;
+	return b->npending < CL_BATCH || merge_pending(b, err) ? 1 : 0;
+}
+
+/* A record that spans bins, or reaches back into closed ones: cut, its
+ * pieces merged as records of their own, those of closed bins counted. */
 static bool add_cut(struct binner *b, const struct ra_flow *f, bool *late, struct ra_err *err)
 {
 	struct bin_cut c;
 
-	if (!merge_pending(b, err))
-		return false;
 	bin_cut_start(&c, &b->bs, f);
 	while (bin_cut_next(&c, &b->piece)) {
 		if (bin_index(&b->bs, b->piece.stime) < b->floor) {
@@ -245,7 +298,7 @@ static bool add_cut(struct binner *b, const struct ra_flow *f, bool *late, struc
 			*late = true;
 			continue;
 		}
-		if (!cl_add(b->t, &b->piece, err))
+		if (push(b, b->enc, ra_encode_flow(&b->piece, b->enc), false, NULL, NULL, err) != 1)
 			return false;
 	}
 	if (*late)
@@ -256,39 +309,33 @@ static bool add_cut(struct binner *b, const struct ra_flow *f, bool *late, struc
 int binner_put(struct binner *b, const uint8_t *rec, size_t len, bool kept, const struct ra_flow *decoded,
 	       bool *late, struct ra_err *err)
 {
-	struct cl_rec *cr = &b->batch[b->bi][b->npending];
-	uint64_t first, last;
+	struct cl_rec *cr;
+	uint64_t first, last, stime;
+	int rc;
 
 	*late = false;
-	if (!cl_rec_decode(rec, len, cr, b->copies[b->bi][b->npending], kept, err))
-		return -1;
-	if (cr->cold) {
-		struct ra_flow *f = &b->full[b->bi][b->npending];
-		if (decoded)
-			*f = *decoded;
-		else if (!ra_decode_flow(rec, len, f, err))
-			return -1;
-		cr->full = f;
-	}
 	if (b->bs.mode != BIN_TIME) {
-		b->pending[b->npending++] = cr;
+		if ((rc = push(b, rec, len, kept, decoded, &cr, err)) != 1)
+			return rc;
 		b->count++;
 		b->size += len;
 		if (cr->stime < b->lo)
 			b->lo = cr->stime;
 		if (cr->ltime > b->hi)
 			b->hi = cr->ltime;
-		if (b->npending == CL_BATCH && !merge_pending(b, err))
-			return 0;
 		if ((b->bs.mode == BIN_COUNT ? b->count : b->size) >= b->bs.limit && !close_load(b, err))
 			return 0;
 		return 1;
 	}
+	/* decoded into the next slot; pushed only when it goes in whole */
+	cr = &b->batch[b->bi][b->npending];
+	if (!cl_rec_decode(rec, len, cr, b->copies[b->bi][b->npending], kept, err))
+		return -1;
+	stime = cr->stime;
 	bin_span(&b->bs, cr->stime, cr->ltime, &first, &last);
 	if (first == last && first >= b->floor) {
-		b->pending[b->npending++] = cr;
-		if (b->npending == CL_BATCH && !merge_pending(b, err))
-			return 0;
+		if ((rc = push_decoded(b, rec, kept, decoded, err)) != 1)
+			return rc;
 	} else {
 		if (!decoded) {
 			if (!ra_decode_flow(rec, len, &b->whole, err))
@@ -298,7 +345,24 @@ int binner_put(struct binner *b, const uint8_t *rec, size_t len, bool kept, cons
 		if (!add_cut(b, decoded, late, err))
 			return 0;
 	}
-	return binner_advance(b, cr->stime, err) ? 1 : 0;
+	return binner_advance(b, stime, err) ? 1 : 0;
+}
+
+bool binner_feed(struct binner *b, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+		 void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
+{
+	uint64_t lo, hi, w = b->bs.width;
+
+	*used = 0;
+	*nrec = 0;
+	if (b->bs.mode != BIN_TIME || !b->feedable)
+		return true;
+	/* records in open bins, up to the first that would close one */
+	lo = b->floor * w;
+	hi = b->hold == BINNER_HOLD_ALL || b->floor + 1 > (UINT64_MAX - b->hold) / w ? UINT64_MAX
+											: (b->floor + 1) * w + b->hold;
+	return merge_pending(b, err) && cl_drain(b->t, err) &&
+	       cl_feed_bins(b->t, p, n, lo, hi, tr, select, ctx, used, nrec, err);
 }
 
 bool binner_finish(struct binner *b, struct ra_err *err)

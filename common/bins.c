@@ -117,7 +117,21 @@ void bin_cut_start(struct bin_cut *c, const struct bin_spec *s, const struct ra_
 /* v * num / den, rounded down, num <= den, den > 0 */
 static uint64_t share(uint64_t v, uint64_t num, uint64_t den)
 {
+	if ((v | num) <= UINT32_MAX)
+		return v * num / den;
 	return (uint64_t)((unsigned __int128)v * num / den);
+}
+
+/* The k-th shared counter of direction d of f (bytes, app bytes, retrans, ooo, winshut). */
+static uint64_t counter(const struct ra_flow *f, int d, int k)
+{
+	switch (k) {
+	case 0: return d ? f->dbytes : f->sbytes;
+	case 1: return d ? f->dappbytes : f->sappbytes;
+	case 2: return d ? f->dretrans : f->sretrans;
+	case 3: return d ? f->dooo : f->sooo;
+	default: return d ? f->dwinshut : f->swinshut;
+	}
 }
 
 bool bin_cut_next(struct bin_cut *c, struct ra_flow *p)
@@ -131,9 +145,8 @@ bool bin_cut_next(struct bin_cut *c, struct ra_flow *p)
 		uint64_t b = c->bin++, lo = b * s->width, hi = lo + s->width;
 		uint64_t end = f->ltime < hi ? f->ltime : hi;	/* the piece's end */
 		bool last = b == c->last, first = c->first;
-		uint64_t got[2], n = 0;
+		uint64_t got[2], val[2][5], n = 0;
 
-		*p = *f;
 		c->first = false;
 		for (int d = 0; d < 2; d++) {
 			uint64_t cum = tot[d];
@@ -146,39 +159,40 @@ bool bin_cut_next(struct bin_cut *c, struct ra_flow *p)
 				cum = c->pkts[d];
 			got[d] = cum - c->pkts[d];
 			c->pkts[d] = cum;
+			n += got[d];
 			for (int k = 0; k < 5; k++) {
 				uint64_t v;
 				if (last)
 					v = c->left[d][k];
+				else if (!c->left[d][k])
+					v = 0;
 				else if (tot[d])	/* in proportion to the packets, as Debian's rabins computes it */
-					v = (uint64_t)((double)(k == 0 ? (d ? f->dbytes : f->sbytes)
-							   : k == 1 ? (d ? f->dappbytes : f->sappbytes)
-							   : k == 2 ? (d ? f->dretrans : f->sretrans)
-							   : k == 3 ? (d ? f->dooo : f->sooo)
-							   : (d ? f->dwinshut : f->swinshut)) *
-						       ((double)got[d] / (double)tot[d]));
+					v = (uint64_t)((double)counter(f, d, k) * ((double)got[d] / (double)tot[d]));
 				else		/* no packets: in proportion to time */
-					v = dur ? share(c->left[d][k], end - (first ? f->stime : lo),
-							f->ltime - (first ? f->stime : lo)) : c->left[d][k];
+					v = share(c->left[d][k], end - (first ? f->stime : lo),
+						  f->ltime - (first ? f->stime : lo));
 				if (v > c->left[d][k])
 					v = c->left[d][k];
 				c->left[d][k] -= v;
-				switch (k) {
-				case 0: if (d) p->dbytes = v; else p->sbytes = v; break;
-				case 1: if (d) p->dappbytes = v; else p->sappbytes = v; break;
-				case 2: if (d) p->dretrans = (uint32_t)v; else p->sretrans = (uint32_t)v; break;
-				case 3: if (d) p->dooo = (uint32_t)v; else p->sooo = (uint32_t)v; break;
-				default: if (d) p->dwinshut = (uint32_t)v; else p->swinshut = (uint32_t)v; break;
-				}
-				if (k == 0)
-					n += v;
+				val[d][k] = v;
 			}
-			n += got[d];
+			n += val[d][0];
 		}
-		p->spkts = got[0];
-		p->dpkts = got[1];
 		if (n == 0 && !(first && last))
 			continue;
+		*p = *f;
+		p->spkts = got[0];
+		p->dpkts = got[1];
+		p->sbytes = val[0][0];
+		p->dbytes = val[1][0];
+		p->sappbytes = val[0][1];
+		p->dappbytes = val[1][1];
+		p->sretrans = (uint32_t)val[0][2];
+		p->dretrans = (uint32_t)val[1][2];
+		p->sooo = (uint32_t)val[0][3];
+		p->dooo = (uint32_t)val[1][3];
+		p->swinshut = (uint32_t)val[0][4];
+		p->dwinshut = (uint32_t)val[1][4];
 		if (s->hard) {
 			p->stime = lo;
 			p->ltime = hi;

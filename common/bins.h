@@ -112,6 +112,15 @@ void binner_free(struct binner *b);
  */
 int binner_put(struct binner *b, const uint8_t *rec, size_t len, bool kept, const struct ra_flow *decoded,
 	       bool *late, struct ra_err *err);
+/*
+ * Records framed here rather than one by one (see cl_feed): from the n
+ * bytes at p, of an input kept mapped as long as the binner, as many whole
+ * flow records as lie each within one open time bin and close none, up to
+ * the first other one (which binner_put then takes).  *used, *nrec: the
+ * bytes and records taken (0 when the spec is not one cl_feed_bins takes).
+ */
+bool binner_feed(struct binner *b, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+		 void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err);
 /* The stream's time moved on to now (a live stream's clock): close bins. */
 bool binner_advance(struct binner *b, uint64_t now, struct ra_err *err);
 /* Close every bin still open. */

@@ -165,6 +165,15 @@ struct time_range;
 bool cl_feed_usable(const struct cl_spec *s);
 bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
 	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err);
+/*
+ * cl_feed for a spec keyed by time bin (cl_spec_bin): it takes the records
+ * that start in [lo, hi) and end within the bin they start in, and stops at
+ * the first other one (the caller cuts it into its bins, or finds it late).
+ */
+bool cl_feed_bins_usable(const struct cl_spec *s);
+bool cl_feed_bins(struct cl_table *t, const uint8_t *p, size_t n, uint64_t lo, uint64_t hi,
+		  const struct time_range *tr, cl_select_fn select, void *ctx, size_t *used, uint64_t *nrec,
+		  struct ra_err *err);
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 

@@ -23,6 +23,8 @@
 #include "units.h"
 
 #define LATE_LINES 10	/* late records reported one by one; then only counted */
+/* Bytes of a mapped input framed by binner_feed at a time. */
+#define FEED_BYTES ((size_t)16 << 20)
 
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
@@ -164,6 +166,12 @@ static int take_hold(struct run *r, int argc, char **argv)
 	int n = 1;
 
 	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "-r") == 0 || strcmp(argv[i], "-w") == 0) && i + 1 < argc &&
+		    strcmp(argv[i + 1], "-") == 0) {	/* standard input or output, not the filter */
+			argv[n++] = argv[i++];
+			argv[n++] = argv[i];
+			continue;
+		}
 		if (strcmp(argv[i], "-") == 0 || strcmp(argv[i], "--") == 0) {
 			while (i < argc)
 				argv[n++] = argv[i++];
@@ -236,6 +244,9 @@ static int setup(struct run *r, struct ra_err *err)
 		fprintf(stderr, "rabins: %s\n", client_error_text(&r->c, err, buf, sizeof(buf)));
 		return rc;
 	}
+	/* input files stay mapped: records within one bin go from the map
+	 * into the table (binner_feed), and a group's first record is not copied */
+	ra_reader_keep(r->c.rd, false);
 	r->b = binner_new(&r->bs, &r->spec, r->hold, emit, r, err);
 	if (!r->b) {
 		report(err);
@@ -280,7 +291,7 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 			return true;
 		decoded = &r->f;
 	}
-	rc = binner_put(r->b, rec, len, false, decoded, &late, err);
+	rc = binner_put(r->b, rec, len, ra_reader_kept(r->c.rd), decoded, &late, err);
 	if (rc < 0)
 		goto damaged;
 	if (rc == 0) {
@@ -300,6 +311,41 @@ damaged:
 	return true;
 }
 
+/* cl_feed's question: does the filter take this record? */
+static int select_record(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct run *r = ctx;
+	struct ra_err err;
+
+	if (!ra_decode_flow(rec, len, &r->f, &err))
+		return -1;
+	return flt_match(r->c.flt, &r->f);
+}
+
+/* Records of a kept map framed and merged by binner_feed, as far as it takes
+ * them (what it leaves, one() sees).  false on a fatal error; *fed: it took any. */
+static bool feed(struct run *r, bool *fed)
+{
+	const uint8_t *p;
+	size_t n = ra_reader_span(r->c.rd, &p), used = 0;
+	uint64_t nrec = 0;
+
+	*fed = false;
+	if (!n)
+		return true;
+	if (n > FEED_BYTES)	/* the reader gives back the pages behind in between */
+		n = FEED_BYTES;
+	if (!binner_feed(r->b, p, n, &r->c.o.trange, r->c.o.filter[0] ? select_record : NULL, r, &used, &nrec,
+			 &r->err)) {
+		if (r->err.msg[0])
+			report(&r->err);
+		return false;
+	}
+	ra_reader_advance(r->c.rd, used, nrec);
+	*fed = used != 0;
+	return true;
+}
+
 static int run_inputs(struct run *r)
 {
 	int status = 0;
@@ -309,8 +355,14 @@ static int run_inputs(struct run *r)
 	for (;;) {
 		const uint8_t *rec;
 		size_t len;
-		enum ra_read_result rr = ra_reader_next(r->c.rd, &rec, &len, &r->err);
+		enum ra_read_result rr;
+		bool fed;
 
+		if (!feed(r, &fed))
+			return 1;
+		if (fed)
+			continue;
+		rr = ra_reader_next(r->c.rd, &rec, &len, &r->err);
 		if (rr == RA_READ_END)
 			break;
 		if (rr == RA_READ_ERROR) {

@@ -240,6 +240,11 @@ static int take_args(struct run *r, int argc, char **argv)
 	for (; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end;
+		if (strcmp(a, "-r") == 0 && v && strcmp(v, "-") == 0) {	/* standard input, not the filter */
+			argv[n++] = argv[i++];
+			argv[n++] = argv[i];
+			continue;
+		}
 		if (strcmp(a, "-") == 0 || strcmp(a, "--") == 0) {
 			while (i < argc)
 				argv[n++] = argv[i++];

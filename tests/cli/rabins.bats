@@ -110,6 +110,22 @@ sum() {	# packets and bytes of the text records on stdin (-s pkts bytes)
 	exec 4>&-
 }
 
+@test "a file (records framed from its map) and a pipe (record by record) give the same bins" {
+	ragen -n 30000 -s 7 -i 10000 -w g.argus	# five minutes
+	n=0
+	for opts in "-M 1m -m proto dport" "-M 10s -m saddr/24" "-B 5s -M 1s -m proto" "-M hard time 1m -m dport" \
+		    "-M 1s" "-B 2s -M 1s -m proto dport"; do
+		for f in "" "- tcp"; do
+			rabins -r g.argus $opts -nn -u -c , -s stime ltime proto saddr dport spkts dpkts sbytes dbytes trans $f > file.txt
+			rabins -r - $opts -nn -u -c , -s stime ltime proto saddr dport spkts dpkts sbytes dbytes trans $f < g.argus > pipe.txt
+			[ "$(wc -l < file.txt)" -gt 10 ]
+			diff file.txt pipe.txt
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -eq 12 ]
+}
+
 @test "-w with strftime fields writes one file per bin, and -w - a stream" {
 	run -0 rabins -r day.argus -M time 1s -m proto -w 'bins/%Y/%H%M%S.argus'
 	run -0 find bins -type f
