@@ -202,7 +202,8 @@ static bool close_time(struct binner *b, uint64_t upto, struct ra_err *err)
 	}
 	if (!ok)
 		return false;
-	qsort(b->ord, b->nout, sizeof(*b->ord), by_bin);
+	if (b->nout)
+		qsort(b->ord, b->nout, sizeof(*b->ord), by_bin);
 	for (size_t i = 0; i < b->nout; i++) {
 		uint64_t bin = b->ord[i].bin;
 		if (!emit_time(b, &b->out[b->ord[i].seq]))

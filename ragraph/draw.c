@@ -15,6 +15,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 
 #include "ragraph.h"
 
@@ -431,5 +432,8 @@ out:
 	for (int s = 0; p.val && s < g->nseries; s++)
 		free(p.val[s]);
 	free(p.val);
+	/* the font caches cairo and fontconfig keep for the process, given back */
+	cairo_debug_reset_static_data();
+	FcFini();
 	return ok;
 }

@@ -457,7 +457,8 @@ static bool build(struct run *r)
 		r->keys[i].rank = (int)i;	/* the old id, kept through the sort */
 	if (!map)
 		return false;
-	qsort(r->keys, r->nkv, sizeof(*r->keys), rank_keys);
+	if (r->nkv)
+		qsort(r->keys, r->nkv, sizeof(*r->keys), rank_keys);
 	for (size_t i = 0; i < r->nkv; i++)
 		map[r->keys[i].rank] = (uint32_t)(i < (size_t)nk ? i : (size_t)nk);
 	g->bin0 = r->minbin;
@@ -476,12 +477,14 @@ static bool build(struct run *r)
 			const char *kl = k < nk ? r->keys[k].label : "other";
 			s->metric = m;
 			s->color = k < nk ? k : -1;
-			if (!r->nkeys)
+			if (!r->nkeys) {
 				snprintf(s->label, sizeof(s->label), "%s", g->m[m].name);
-			else if (g->nmetrics > 1)
-				snprintf(s->label, sizeof(s->label), "%s %s", g->m[m].name, kl);
-			else
+			} else if (g->nmetrics > 1) {
+				if (snprintf(s->label, sizeof(s->label), "%s %s", g->m[m].name, kl) >= (int)sizeof(s->label))
+					s->label[sizeof(s->label) - 2] = '~';	/* cut short: say so */
+			} else {
 				snprintf(s->label, sizeof(s->label), "%s", kl);
+			}
 			if (!r->nkeys)
 				s->color = m;
 			if (!(s->v = calloc(g->nbins, sizeof(double)))) {
