@@ -101,6 +101,8 @@ void bin_cut_start(struct bin_cut *c, const struct bin_spec *s, const struct ra_
 	c->s = s;
 	c->f = f;
 	bin_span(s, f->stime, f->ltime, &c->bin, &c->last);
+	if (f->spkts + f->dpkts == 0)	/* no packets to place it by: whole in its first bin */
+		c->last = c->bin;
 	c->left[0][0] = f->sbytes;
 	c->left[1][0] = f->dbytes;
 	c->left[0][1] = f->sappbytes;
@@ -134,6 +136,31 @@ static uint64_t counter(const struct ra_flow *f, int d, int k)
 	}
 }
 
+/* On to the next bin a packet falls in (or the last): a long record with
+ * few packets is not walked bin by bin. */
+static void skip_empty(struct bin_cut *c, const uint64_t tot[2], uint64_t dur)
+{
+	const struct ra_flow *f = c->f;
+	uint64_t next = c->last;
+
+	if (c->first || c->bin >= c->last)
+		return;
+	for (int d = 0; d < 2; d++) {
+		unsigned __int128 need;
+		uint64_t t, bin;
+		if (tot[d] <= c->pkts[d] || !dur)
+			continue;
+		/* the packets up to a bin reach pkts + 1 once the bin ends at or after t */
+		need = ((unsigned __int128)(c->pkts[d] + 1) * dur + tot[d] - 1) / tot[d];
+		t = need > dur ? f->ltime : f->stime + (uint64_t)need;
+		bin = t ? (t - 1) / c->s->width : 0;
+		if (bin < next)
+			next = bin;
+	}
+	if (next > c->bin)
+		c->bin = next;
+}
+
 bool bin_cut_next(struct bin_cut *c, struct ra_flow *p)
 {
 	const struct ra_flow *f = c->f;
@@ -142,6 +169,7 @@ bool bin_cut_next(struct bin_cut *c, struct ra_flow *p)
 	uint64_t tot[2] = { f->spkts, f->dpkts };
 
 	while (c->bin <= c->last) {
+		skip_empty(c, tot, dur);
 		uint64_t b = c->bin++, lo = b * s->width, hi = lo + s->width;
 		uint64_t end = f->ltime < hi ? f->ltime : hi;	/* the piece's end */
 		bool last = b == c->last, first = c->first;

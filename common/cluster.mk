@@ -30,3 +30,17 @@ endif
 check_PROGRAMS += tests/unit/test_bins
 tests_unit_test_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
 TESTS += tests/unit/test_bins
+
+# Corpus replay of the bins' intake (binner_feed, then record by record) over
+# tests/corpus/bins/*; with --enable-fuzzers, the libFuzzer binary.
+check_PROGRAMS += tests/fuzz/replay_bins
+tests_fuzz_replay_bins_SOURCES = tests/fuzz/fuzz_bins.c tests/fuzz/replay.c
+tests_fuzz_replay_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+TESTS += tests/fuzz/replay-bins.sh
+EXTRA_DIST += tests/fuzz/replay-bins.sh
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_bins
+tests_fuzz_fuzz_bins_SOURCES = tests/fuzz/fuzz_bins.c
+tests_fuzz_fuzz_bins_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+endif

@@ -21,6 +21,7 @@
 #include "ragraph.h"
 
 #define MAX_WORDS 16
+#define MAX_BINS 10000000u	/* bins a graph holds (115 days of seconds) */
 
 static void usage(FILE *fp)
 {
@@ -595,12 +596,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ragraph: no flow records in the time range: the graph is empty\n");
 		r->minbin = r->c.o.trange.start / r->bs.width;
 		r->maxbin = (r->c.o.trange.end - 1) / r->bs.width;
-		if (r->maxbin - r->minbin > 10000000) {
-			fprintf(stderr, "ragraph: -t: too many bins to draw\n");
-			status = 1;
-		}
 	} else if (status == 0 && !r->nent) {
 		fprintf(stderr, "ragraph: no flow records in the input: nothing to draw\n");
+		status = 1;
+	}
+	if (status == 0 && r->maxbin - r->minbin >= MAX_BINS) {
+		fprintf(stderr, "ragraph: %llu bins of -M %s: more than %u to draw; a wider -M or a shorter "
+			"-t range\n", (unsigned long long)(r->maxbin - r->minbin + 1),
+			r->c.o.modes[r->c.o.nmodes - 1], MAX_BINS);
 		status = 1;
 	}
 	if (status == 0 && !build(r)) {

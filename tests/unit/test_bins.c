@@ -87,7 +87,7 @@ int main(void)
 	uint64_t pk[16], by[16], st[16];
 	struct ra_flow f;
 
-	tap_plan(31);
+	tap_plan(33);
 
 	words[0] = "time"; words[1] = "10s"; words[2] = "rmon";
 	ok(bin_spec_parse(&bs, words, 3, rest, &nrest, &err) && bs.mode == BIN_TIME && bs.width == 10 * S &&
@@ -145,6 +145,15 @@ int main(void)
 		}
 		ok(all, "200 records: pieces add up exactly, both directions");
 	}
+	/* a record of three packets over ten years: three pieces, found at once */
+	flow(&f, 5 * S, 5 * S + 315360000ull * S, 3, 300, 0, 0);
+	n = cut(&f, &bs, pk, by, st);
+	ok(n == 3 && pk[0] == 1 && pk[1] == 1 && pk[2] == 1 && by[0] + by[1] + by[2] == 300,
+	   "3 packets over ten years of 1 s bins: three pieces");
+	/* no packets: whole in its first bin */
+	flow(&f, 5 * S, 50 * S, 0, 300, 0, 0);
+	n = cut(&f, &bs, pk, by, st);
+	ok(n == 1 && by[0] == 300 && st[0] == 5 * S, "no packets: one piece, the record");
 	/* -M hard: pieces carry the bins' bounds */
 	bs.hard = true;
 	flow(&f, 1500000, 3500000, 4, 400, 0, 0);
