@@ -16,3 +16,5 @@ EXTRA_DIST += bench/bench-cluster.sh
 EXTRA_DIST += bench/bench-ratop.sh
 # radump and raservices (bench/bench-radump.sh); gen-dns-pcap.py makes its capture.
 EXTRA_DIST += bench/bench-radump.sh bench/gen-dns-pcap.py
+# rabins and ragraph, rabins against Debian's (bench/bench-rabins.sh).
+EXTRA_DIST += bench/bench-rabins.sh
