@@ -12,4 +12,15 @@ common_libcommon_a_SOURCES = \
 	common/timerange.c \
 	common/client.c common/client.h \
 	common/units.c common/units.h common/hash.h \
-	common/userdata.c common/userdata.h
+	common/userdata.c common/userdata.h common/service.c common/service.h
+
+# The signatures of raservices/services.sig compiled into the library (the field
+# `service`), by raservices/sigc, a build tool that does not link the library.
+nodist_common_libcommon_a_SOURCES = common/service_builtin.c
+CLEANFILES += common/service_builtin.c
+noinst_PROGRAMS += raservices/sigc
+raservices_sigc_SOURCES = raservices/sigc.c common/service.c common/service.h common/error.c
+raservices_sigc_LDADD = -lm
+common/service_builtin.c: $(srcdir)/raservices/services.sig raservices/sigc$(EXEEXT)
+	@$(MKDIR_P) common
+	raservices/sigc$(EXEEXT) $(srcdir)/raservices/services.sig > $@.tmp && mv $@.tmp $@
