@@ -121,8 +121,10 @@ bool learn_flow(struct learner *l, const struct ra_flow *f)
 		g->key = key;
 		g->sig.proto = f->proto;
 		g->sig.port = f->dport;
-		memcpy(g->sseen, f->spayload, sn);
-		memcpy(g->dseen, f->dpayload, dn);
+		if (sn)
+			memcpy(g->sseen, f->spayload, sn);
+		if (dn)
+			memcpy(g->dseen, f->dpayload, dn);
 		g->sagree = (uint8_t)sn;
 		g->dagree = (uint8_t)dn;
 	} else {
