@@ -2,7 +2,7 @@
 bin_PROGRAMS += racluster/racluster
 racluster_racluster_SOURCES = racluster/racluster.c racluster/cluster.c racluster/cluster.h \
 	racluster/clkey.c racluster/clrec.c racluster/merge.c racluster/cluster_int.h \
-	racluster/pipeline.c racluster/ring.c racluster/plain4.h racluster/table.h
+	racluster/pipeline.c racluster/ring.c racluster/plain4.h racluster/plain6.h racluster/table.h
 racluster_racluster_LDADD = $(LIBCOMMON)
 dist_man_MANS += man/racluster.1
 

@@ -38,7 +38,15 @@ struct rd_out {
 /* Literal text of ours (a string constant). */
 #define rd_lit(o, s) rd_text((o), (const uint8_t *)(s), sizeof(s) - 1)
 
-void rd_putc(struct rd_out *o, uint8_t ch);
+void rd_putc_slow(struct rd_out *o, uint8_t ch);
+/* One byte: the common case inline (room and no escape), the rest in out.c. */
+static inline void rd_putc(struct rd_out *o, uint8_t ch)
+{
+	if (o->len + 36 <= o->cap && !o->esc[ch])
+		o->p[o->len++] = (char)ch;
+	else
+		rd_putc_slow(o, ch);
+}
 void rd_puts(struct rd_out *o, const char *s);
 void rd_text(struct rd_out *o, const uint8_t *s, size_t n);	/* untrusted bytes */
 void rd_u(struct rd_out *o, uint64_t v);
