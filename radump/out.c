@@ -46,7 +46,7 @@ void rd_putc_slow(struct rd_out *o, uint8_t ch)
 /* The hot path: room for the worst case is checked once per run of bytes,
  * and the bytes are written through a local pointer (a char store could
  * alias o->len otherwise). */
-void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
+void rd_text_slow(struct rd_out *o, const uint8_t *s, size_t n)
 {
 	char *w, *start;
 	const uint8_t *esc = o->esc;
@@ -70,11 +70,6 @@ void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
 		w += 4;
 	}
 	o->len += (size_t)(w - start);
-}
-
-void rd_puts(struct rd_out *o, const char *s)
-{
-	rd_text(o, (const uint8_t *)s, strlen(s));
 }
 
 void rd_u(struct rd_out *o, uint64_t v)
