@@ -239,6 +239,10 @@ struct ra_flow {
 	/* RA_BLK_PAYLOAD_x: point into the decode buffer or the daemon's flow */
 	const uint8_t *spayload, *dpayload;
 	uint16_t spaylen, dpaylen;
+
+	/* Not on disk: a service name a tool gave the flow (raservices -f);
+	 * NULL: the field `service` is computed (service.h).  Decoding leaves it. */
+	const char *service;
 };
 
 /* Status record kinds and item keys (argus-record(5) lists them all). */
