@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "userdata.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 const char ra_common_usage[] =
 	"  -r file ...     read records from files ('-' is stdin; .gz is read through zlib)\n"
 	"  -R dir ...      read every file below the directories, in name order\n"
+	"  -S host[:port]  read the live stream of argus -P or radium -P (port 561 by default)\n"
 	"  -w file         write matching records to file ('-' is stdout); -z compresses\n"
 	"  -s fields       fields to print: a list, +field adds, -field removes, field:width\n"
 	"  -t range        only records in the time range (Argus's forms, see ra(1))\n"
@@ -137,6 +139,17 @@ static bool add_split(struct ra_opts *o, const char **list, int *n, const char *
 	return true;
 }
 
+/* -M printer=ascii|obfuscate|hex|encode32|encode64 (userdata.h) */
+static bool user_encoding(struct ra_opts *o, const char *name, struct ra_err *err)
+{
+	int e = ud_encode_parse(name);
+
+	if (e < 0)
+		return usage_err(err, "-M printer=%s: not ascii, obfuscate, hex, encode32 or encode64", name);
+	o->pr.fmt.user_encode = e;
+	return true;
+}
+
 /*
  * -M modes every client takes; the rest go to o->modes for the tool
  * (racluster's rmon, nocorrect, idle=; rasort's mem=).  Argus's modes with
@@ -145,7 +158,7 @@ static bool add_split(struct ra_opts *o, const char **list, int *n, const char *
 static const char *const argus_modes_refused[] = {
 	"disa", "dsrs=", "label=", "group=", "gen=", "sql=", "eframe=", "d3", "newick", "xml",
 	"rtime", "realtime", "pzero", "hzero", "label", "lock", "saslmech=", "baseline=", "oui",
-	"poll", "null", "empty", "omit", "uni", "ind", "replace", "norep", "printer=", NULL
+	"poll", "null", "empty", "omit", "uni", "ind", "replace", "norep", NULL
 };
 
 static bool take_mode(struct ra_opts *o, const char *v, struct ra_err *err)
@@ -158,8 +171,12 @@ static bool take_mode(struct ra_opts *o, const char *v, struct ra_err *err)
 		o->print_man = v[0] == 'm';	/* status records among the flows (ra) */
 		return true;
 	}
-	if (!strcasecmp(v, "printer=ascii"))
-		return true;			/* the only payload printer, and the default */
+	if (!strncasecmp(v, "printer=", 8))	/* Argus: user data encoding */
+		return user_encoding(o, v + 8, err);
+	if (!strcmp(v, "noreconnect")) {	/* -S: end rather than reconnect */
+		o->noreconnect = true;
+		return true;
+	}
 	if (!strncmp(v, "TZ=", 3)) {
 		if (!v[3] || setenv("TZ", v + 3, 1) != 0)
 			return usage_err(err, "-M %s: not a time zone", v);
@@ -385,7 +402,7 @@ static bool apply_opt(void *ctx, char opt, const char *v, struct ra_err *err)
 {
 	struct parse_ctx *pc = ctx;
 	struct ra_opts *o = pc->o;
-	const char *always = "rRwsnctLNFuzqpXhM";
+	const char *always = "rRwsnctLNFuzqpXhMS";
 
 	if (opt == 'W') {
 		o->wfilter = v;
@@ -527,7 +544,7 @@ static bool split_field(const char *w, char *name, size_t cap, int *width, struc
 	memcpy(name, w, n);
 	name[n] = '\0';
 	if (colon) {
-		char wbuf[16];
+		char wbuf[16];	/* Argus users write suser:1024: payload columns are wide */
 		const char *ws = colon + 1;
 		size_t wl = strcspn(ws, ":");
 		if (ws[wl] == ':')

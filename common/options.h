@@ -19,6 +19,7 @@
 #include "printer.h"
 
 #define RA_MAX_ARGS 256
+#define RA_MAX_WIDTH 65535	/* -s field:width */
 
 struct time_range {
 	bool set;
@@ -41,6 +42,7 @@ struct ra_opts {
 	int nmodes;
 	const char *servers[RA_MAX_ARGS];	/* -S host[:port] */
 	int nservers;
+	bool noreconnect;			/* -M noreconnect: -S ends rather than reconnects */
 	struct time_range trange;
 	uint64_t first_record, max_records;	/* -N: skip first_record, then at most max */
 	bool quiet, print_program, no_rarc;
@@ -70,7 +72,7 @@ struct ra_opts {
 
 /*
  * Parse argv.  allowed: the option letters this tool takes beyond the ones
- * every client takes ("rRwsnctLNFuzqpXhM" are always accepted); a letter
+ * every client takes ("rRwsnctLNFuzqpXhMS" are always accepted); a letter
  * followed by ':' takes a value.  The tool's letters land in o->extra.  Returns 0
  * on success, 1 when -h was given (usage printed by the caller), -1 on a
  * usage error (err filled).

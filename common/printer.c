@@ -198,7 +198,11 @@ static bool plain_number(const char *s, size_t n)
 
 static bool labels(struct printer *p, struct ra_err *err)
 {
-	if (!room(p, (size_t)p->ncols * 300 + 2, err))
+	size_t need = 2;
+
+	for (int i = 0; i < p->ncols; i++)	/* widths go to RA_MAX_WIDTH (suser:1024) */
+		need += (size_t)p->cols[i].width + strlen(p->cols[i].fd->label) + 1;
+	if (!room(p, need, err))
 		return false;
 	for (int i = 0; i < p->ncols; i++) {
 		struct column *c = &p->cols[i];
@@ -272,7 +276,7 @@ static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t
 		size_t n = 0;
 		if (!mask_has(blank, c->fd->id)) {
 			if (c->limit > 0 && c->fd->type == FT_USER)
-				n = fld_format_user(c->fd, f, (size_t)c->limit, p->val, VALBUF);
+				n = fld_format_user(c->fd, f, p->cache, (size_t)c->limit, p->val, VALBUF);
 			else
 				n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
 			if (prefix)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "userdata.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -166,6 +167,11 @@ static int set_known(struct ra_opts *o, const char *name, const char *v, const s
 		return keep(o, v, &o->rc_input, at, err) ? 1 : -1;
 	} else if (!strcmp(name, "RA_ARGUS_SERVER")) {
 		return keep(o, v, &o->rc_server, at, err) ? 1 : -1;
+	} else if (!strcmp(name, "RA_USERDATA_ENCODE")) {
+		int e = ud_encode_parse(v);
+		if (e < 0)
+			return fail(err, at, "RA_USERDATA_ENCODE must be Ascii, Obfuscate, Hex, Encode32 or Encode64, not '%s'", v);
+		o->pr.fmt.user_encode = e;
 	} else if (!strcmp(name, "RA_TIMERANGE")) {
 		return keep(o, v, &o->rc_trange, at, err) ? 1 : -1;
 	} else if (!strcmp(name, "RA_NUMBER")) {
@@ -195,7 +201,7 @@ static int set_known(struct ra_opts *o, const char *name, const char *v, const s
 static const struct { const char *name, *same; } same_as_ours[] = {
 	{ "RA_SET_PID", "no" }, { "RA_RUN_TIME", "0" }, { "RA_DEBUG_LEVEL", "0" },
 	{ "RA_PRINT_EVENT_RECORDS", "no" }, { "RA_GENERATE_BIN_MAR_RECORDS", "no" },
-	{ "RA_PRINT_RESPONSE_DATA", "no" }, { "RA_USERDATA_ENCODE", "ascii" },
+	{ "RA_PRINT_RESPONSE_DATA", "no" },
 	{ "RA_ASN_PRINT_FORMAT", "asplain" }, { "RA_CIDR_ADDRESS_FORMAT", "no" },
 	{ "RA_FIELD_WIDTH", "variable" }, { "RA_PRINT_SUMMARY", "no" },
 	{ "RA_PRINT_ETHERNET_VENDORS", "no" }, { "RA_RELIABLE_CONNECT", "no" },

@@ -34,7 +34,7 @@ examples() {	# the .Dl lines of the EXAMPLES section of page $1
 		while IFS= read -r cmd; do
 			case "$cmd" in *" -i "*|*" -d"*|*" -P "*) continue ;; esac
 			n=$((n + 1))
-			run bash -c "$cmd >/dev/null"
+			run bash -c "set -o pipefail; $cmd >/dev/null"
 			[ "$status" -eq 0 ] || { echo "$(basename "$page"): '$cmd' exited $status: $output"; false; }
 		done < <(examples "$page")
 	done

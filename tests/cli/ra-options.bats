@@ -151,18 +151,18 @@ fails() {
 @test "the daily-report commands from issue 24 run as Argus runs them" {
 	set -o pipefail
 	local ours deb
-	ours=$(racluster -r "$O" -w - -m saddr - 'src net 10.0.0.0/8' | rasort -m bytes load - -s saddr bytes -c , -L -1 | head -n10)
+	ours=$(racluster -r "$O" -w - -m saddr - 'src net 10.0.0.0/8' | rasort -m bytes load - -s saddr bytes -c , -L -1 | first 10)
 	echo "$ours" | grep -q '^10.30.1.1,9357$'
-	ours2=$(racluster -r "$O" -w - -m proto dport | rasort -m bytes load - -s dport bytes -c , -L -1 -n | head -n10)
+	ours2=$(racluster -r "$O" -w - -m proto dport | rasort -m bytes load - -s dport bytes -c , -L -1 -n | first 10)
 	echo "$ours2" | grep -q '^67,12093$'
 	ours3=$(racluster -r "$O" -m daddr - src host 10.30.1.1 and dst host 10.40.2.3 -s bytes -L -1)
 	[ "$(echo $ours3)" = 9357 ]
 	if has_argus; then
 		deb=$(/usr/bin/racluster -X -r "$D" -w - -m saddr - 'src net 10.0.0.0/8' |
-			/usr/bin/rasort -X -m bytes load - -s saddr bytes -c , -L -1 | head -n10)
+			/usr/bin/rasort -X -m bytes load - -s saddr bytes -c , -L -1 | first 10)
 		[ "$ours" = "$deb" ]
 		deb=$(/usr/bin/racluster -X -r "$D" -w - -m proto dport |
-			/usr/bin/rasort -X -m bytes load - -s dport bytes -c , -L -1 -n | head -n10)
+			/usr/bin/rasort -X -m bytes load - -s dport bytes -c , -L -1 -n | first 10)
 		[ "$ours2" = "$deb" ]
 		deb=$(/usr/bin/racluster -X -r "$D" -m daddr - src host 10.30.1.1 and dst host 10.40.2.3 -s bytes -L -1)
 		[ "$(echo $ours3)" = "$(echo $deb)" ]
@@ -248,7 +248,9 @@ udp,1368"
 	assert_output '{"proto":"udp"}'
 	run -0 racluster -r "$O" -M correct -L -1 -c , -s saddr -m saddr - udp
 	local m
-	for m in xml dsrs=-suser printer=hex rtime:2 disa uni replace norep 'label=foo' pzero oui; do
+	run -2 --separate-stderr ra -r "$O" -M printer=nosuch
+	[[ "$stderr" == "ra: -M printer=nosuch: not ascii, obfuscate, hex, encode32 or encode64"* ]]
+	for m in xml dsrs=-suser rtime:2 disa uni replace norep 'label=foo' pzero oui; do
 		run -2 --separate-stderr ra -r "$O" -M "$m"
 		[[ "$stderr" == "ra: -M $m: Argus's mode '"*"' is not supported here"* ]]
 	done
