@@ -12,3 +12,5 @@ bench_bench_filter_LDADD = $(LIBCOMMON)
 EXTRA_DIST += bench/bench-filter.sh
 # racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
 EXTRA_DIST += bench/bench-cluster.sh
+# Reading Argus 3 files against Debian's ra (bench/bench-argus3.sh).
+EXTRA_DIST += bench/bench-argus3.sh
