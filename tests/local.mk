@@ -20,6 +20,13 @@ tests_fuzz_replay_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/replay.c
 tests_fuzz_replay_reader_LDADD = $(UNIT_LDADD)
 TESTS += tests/fuzz/replay-reader.sh
 
+# Corpus replay: the Argus 3 harness over tests/corpus/argus3/*.
+check_PROGRAMS += tests/fuzz/replay_argus3
+tests_fuzz_replay_argus3_SOURCES = tests/fuzz/fuzz_argus3.c tests/fuzz/replay.c
+tests_fuzz_replay_argus3_LDADD = $(UNIT_LDADD)
+TESTS += tests/fuzz/replay-argus3.sh
+EXTRA_DIST += tests/fuzz/replay-argus3.sh
+
 TESTS += tests/banned.sh
 EXTRA_DIST += tests/banned.sh
 
@@ -39,6 +46,11 @@ tests_fuzz_fuzz_packet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
 tests_fuzz_fuzz_packet_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_packet_LDADD = $(UNIT_LDADD)
+noinst_PROGRAMS += tests/fuzz/fuzz_argus3
+tests_fuzz_fuzz_argus3_SOURCES = tests/fuzz/fuzz_argus3.c
+tests_fuzz_fuzz_argus3_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_argus3_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_argus3_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats
