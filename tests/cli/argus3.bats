@@ -142,3 +142,11 @@ compare() {
 	run -1 --separate-stderr ra -n -r "$BATS_TEST_TMPDIR/bad.argus" -s saddr
 	assert_equal "$stderr" "ra: $BATS_TEST_TMPDIR/bad.argus: byte 128 (record 2): bad Argus 3 record header 0xff10"
 }
+
+@test "argus3: an Argus 2 stream is named, not read" {
+	# an Argus 2 opening MAR: version 2, its cookie at byte 8
+	printf '\202\020\000\040\000\000\000\000\345\141\172\313\000\000\000\000' > "$BATS_TEST_TMPDIR/v2.argus"
+	run -1 --separate-stderr ra -r "$BATS_TEST_TMPDIR/v2.argus"
+	assert_equal "$stderr" "ra: $BATS_TEST_TMPDIR/v2.argus: byte 0: an Argus stream of a version other than 3 (Argus 3 files are read, not these)"
+	[ -z "$output" ]
+}
