@@ -17,17 +17,19 @@ if [ ! -f "$WORK/a3-$P-$F.argus" ]; then
 	mv "$WORK/a3-$P-$F.tmp" "$WORK/a3-$P-$F.argus"
 fi
 A="$WORK/a3-$P-$F.argus"
+# Debian's clients exit 1 when no record passes the filter: not a failure here
+DEB='"$0" "$@" || :' 
 cat "$A" > /dev/null	# into the page cache
 M=$("$B/ra/ra" -n -L -1 -r "$A" -s stime | wc -l)
 D=$(/usr/bin/ra -X -n -L -1 -r "$A" -s stime - not man | wc -l)
 echo "Argus 3 file: $(($(stat -c %s "$A") / 1048576)) MiB, $M flow records ($D by Debian's ra), $(($(stat -c %s "$A") / M)) bytes each"
 set -- "$A"; for _ in 2 3 4 5 6 7 8 9 10; do set -- "$@" "$A"; done
 report "ours: ra -q (read, convert, decode; file x10)" "$((M * 10))" "$(best_of 3 "$B/ra/ra" -q -r "$@")"
-report "Debian: ra -q (file x10)" "$((D * 10))" "$(best_of 3 /usr/bin/ra -X -q -r "$@")"
+report "Debian: ra -q (file x10)" "$((D * 10))" "$(best_of 3 sh -c "$DEB" /usr/bin/ra -X -q -r "$@")"
 report "ours: ra -r - filter matching nothing (file x10)" "$((M * 10))" "$(best_of 3 "$B/ra/ra" -r "$@" - proto 254)"
-report "Debian: ra -r - filter matching nothing (file x10)" "$((D * 10))" "$(best_of 3 /usr/bin/ra -X -r "$@" - proto 254)"
+report "Debian: ra -r - filter matching nothing (file x10)" "$((D * 10))" "$(best_of 3 sh -c "$DEB" /usr/bin/ra -X -r "$@" - proto 254)"
 report "ours: ra -n -c , (print every record)" "$M" "$(best_of 3 "$B/ra/ra" -n -c , -r "$A")"
-report "Debian: ra -n -c , (print every record)" "$D" "$(best_of 1 /usr/bin/ra -X -n -c , -r "$A" - not man)"
+report "Debian: ra -n -c , (print every record)" "$D" "$(best_of 1 sh -c "$DEB" /usr/bin/ra -X -n -c , -r "$A" - not man)"
 report "ours: ra -w (convert to our format)" "$M" "$(best_of 3 "$B/ra/ra" -r "$A" -w "$WORK/a3-converted.argus")"
 report "ours: racluster -m saddr daddr" "$M" "$(best_of 3 "$B/racluster/racluster" -r "$A" -m saddr daddr -w /dev/null)"
-report "Debian: racluster -m saddr daddr" "$D" "$(best_of 1 /usr/bin/racluster -X -r "$A" -m saddr daddr -w /dev/null - not man)"
+report "Debian: racluster -m saddr daddr" "$D" "$(best_of 1 sh -c "$DEB" /usr/bin/racluster -X -r "$A" -m saddr daddr -w /dev/null - not man)"
