@@ -13,6 +13,9 @@ tests_gen_ragen_SOURCES = tests/gen/ragen.c
 tests_gen_ragen_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
 	tests/unit/test_stream tests/unit/test_timerange tests/unit/test_options
+check_PROGRAMS += tests/unit/test_argus3
+tests_unit_test_argus3_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_argus3
 
 # Corpus replay: the reader harness over tests/corpus/reader/*.
 check_PROGRAMS += tests/fuzz/replay_reader
