@@ -238,28 +238,40 @@ static uint64_t a3_time(const uint8_t *p, bool nsec)
 	return (uint64_t)be32(p) * 1000000u + frac;
 }
 
+/* The earlier (or later) of two times, 0 meaning none. */
+static uint64_t t_min(uint64_t a, uint64_t b) { return a && b ? (a < b ? a : b) : (a ? a : b); }
+static uint64_t t_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/*
+ * The time DSR: up to four times, source start and end, destination start
+ * and end.  Start and last time are chosen as Argus's ra chooses them
+ * (ArgusFetchStartuSecTime, ArgusFetchLastuSecTime): by the times the
+ * subtype names, the earliest start and the latest end of those.
+ */
 static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, struct ra_flow *f)
 {
 	bool nsec = qual == 0x19;
 	uint64_t t[4] = { 0, 0, 0, 0 };	/* src start, src end, dst start, dst end */
+	unsigned named;			/* bits 0-3: which of t[] the record names */
 
 	if (sub & (0x08 | 0x20)) {
 		/* the 3.0 bidirectional form: the times named by subtype bits, the
 		 * first one absolute, the others absolute too or 32-bit offsets */
-		unsigned bits = (sub >> 3) & 0x0f, cnt = 0, k;
+		unsigned cnt = 0, k;
 		size_t off = 0;
 		bool absolute;
 		uint64_t first = 0;
 
-		if (!(bits & 1))
-			bits &= ~2u;
-		if (!(bits & 4))
-			bits &= ~8u;
+		named = (sub >> 3) & 0x0f;
+		if (!(named & 1))
+			named &= ~2u;
+		if (!(named & 4))
+			named &= ~8u;
 		for (k = 0; k < 4; k++)
-			cnt += (bits >> k) & 1;
+			cnt += (named >> k) & 1;
 		absolute = n >= (size_t)cnt * 8;
 		for (k = 0; k < 4; k++) {
-			if (!((bits >> k) & 1))
+			if (!((named >> k) & 1))
 				continue;
 			if (off == 0 || absolute) {
 				if (n - off < 8)
@@ -275,9 +287,20 @@ static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, stru
 				off += 4;
 			}
 		}
+		for (k = 0; k < 4; k += 2) {
+			if (!t[k + 1]) {
+				t[k + 1] = t[k];
+			} else if (t[k] > t[k + 1]) {
+				uint64_t x = t[k];
+				t[k] = t[k + 1];
+				t[k + 1] = x;
+			}
+		}
 	} else {
+		/* the classic form: source start and end, then perhaps the
+		 * destination's; only the source's are named */
 		if (n < 8)
-			return false;
+			return true;	/* no times */
 		t[0] = a3_time(b, nsec);
 		if (n >= 16) {
 			if ((sub & 0x07) == 0x03)	/* the end as an offset in microseconds */
@@ -289,24 +312,24 @@ static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, stru
 			t[2] = a3_time(b + 16, nsec);
 		if (n >= 32)
 			t[3] = a3_time(b + 24, nsec);
-		if (!t[0])
-			t[0] = t[1];
+		named = (t[0] ? 1u : 0) | (t[1] ? 2u : 0);
+		if ((sub & 0x07) >= 1 && (sub & 0x07) <= 3) {
+			if (!t[0])
+				t[0] = t[1];
+			if (!t[1])
+				t[1] = t[0];
+		}
 	}
-	if (!t[1])
-		t[1] = t[0];
-	if (t[2] && !t[3])
-		t[3] = t[2];
-	if (t[0] > t[1]) {
-		uint64_t s = t[0];
-		t[0] = t[1];
-		t[1] = s;
+	switch (named & 5) {
+	case 1: f->stime = t[0]; break;
+	case 4: f->stime = t[2]; break;
+	default: f->stime = t_min(t[0], t[2]); break;
 	}
-	f->stime = t[0];
-	f->ltime = t[1];
-	if (t[2] && (!f->stime || t[2] < f->stime))
-		f->stime = t[2];
-	if (t[3] > f->ltime)
-		f->ltime = t[3];
+	switch (named & 10) {
+	case 2: f->ltime = t[1]; break;
+	case 8: f->ltime = t[3]; break;
+	default: f->ltime = t_max(t[1], t[3]); break;
+	}
 	return true;
 }
 
@@ -518,6 +541,58 @@ static bool mpls_dsr(const uint8_t *b, size_t n, uint8_t qual, struct ra_flow *f
 	return true;
 }
 
+/* A float of the aggregation DSR: Argus writes these in its host's order. */
+static double agr_float(const uint8_t *p, bool le)
+{
+	uint32_t v = le ? ld_le32(p) : be32(p);
+	float x;
+
+	memcpy(&x, &v, sizeof(x));
+	return (double)x;
+}
+
+static uint64_t agr_usec(double seconds)
+{
+	return seconds > 0 && seconds < 1.8e13 ? (uint64_t)(seconds * 1e6 + 0.5) : 0;
+}
+
+/*
+ * Aggregation (racluster's records): the count, then the last start and
+ * last times, then the statistics of the merged records' durations in
+ * seconds {n, min, mean, stdev, max} as floats.  Argus does not turn those
+ * into network order: n, at most the count, says which order they are in.
+ */
+static void agr_dsr(const uint8_t *b, size_t n, struct ra_flow *f)
+{
+	uint32_t count, an;
+	bool le;
+	double mean, sd;
+
+	if (n < 4)
+		return;
+	count = be32(b);
+	if (count > 1)
+		f->trans = count;
+	if (n < 40 || count < 1)
+		return;
+	le = ld_le32(b + 20) <= count;
+	an = le ? ld_le32(b + 20) : be32(b + 20);
+	if (an > count)
+		return;
+	mean = agr_float(b + 28, le);
+	sd = agr_float(b + 32, le);
+	f->trans = count;
+	f->dur_min = agr_usec(agr_float(b + 24, le));
+	f->dur_max = agr_usec(agr_float(b + 36, le));
+	f->dur_sum = agr_usec(mean * an);
+	/* the sum of squares that gives back Argus's deviation from the
+	 * rounded sum, as field.c computes it (n: the count) */
+	f->dur_sumsq = count * sd * sd + pow((double)f->dur_sum / 1e6, 2.0) / count;
+	if (!(f->dur_sumsq >= 0 && f->dur_sumsq < 1e30))
+		f->dur_sumsq = 0;
+	RA_SET(f, RA_BLK_AGG);
+}
+
 static enum a3_result dsr_damaged(struct ra_err *err, unsigned type, size_t at)
 {
 	ra_err_set(err, RA_ERR_FORMAT, "Argus 3 flow record: DSR 0x%02x at byte %zu of the record is damaged",
@@ -617,8 +692,7 @@ static enum a3_result decode_far(const uint8_t *rec, size_t len, struct ra_flow 
 			RA_SET(f, RA_BLK_ICMP);
 			break;
 		case D_AGR:
-			if (n >= 4 && be32(b) > 1)
-				f->trans = be32(b);
+			agr_dsr(b, n, f);
 			break;
 		default:
 			break;	/* a DSR we do not carry (packet sizes, labels, ...) */

@@ -33,13 +33,15 @@ compare() {
 	[ "$records" -ge 150 ]
 }
 
-@test "argus3: Debian's argus over the captures, both readers agree" {
+@test "argus3: Debian's argus (and racluster) over the captures, both readers agree" {
 	[ -x /usr/sbin/argus ] && [ -x /usr/bin/ra ] || skip "Debian's argus and ra are not installed"
-	local n=0 p c records=0 r
+	local n=0 p c records=0 merged=0 r
 	for p in "$DATA"/*.pcap; do
 		c=$(basename "$p" .pcap)
-		# ndpi-gnutella: one record of garbage (a zero flow key, a time of
-		# 2^32 - 2^28 seconds) whose last time Debian's ra prints as 0
+		# ndpi-gnutella: one record of garbage (a zero flow key, a start
+		# 2^32 - 2^28 seconds after 1970) which Debian's ra, comparing
+		# seconds as signed 32-bit numbers, says ends at 0: before it starts,
+		# which our records cannot say (argus-record(5))
 		[ "$c" = ndpi-gnutella ] && continue
 		rm -f "$BATS_TEST_TMPDIR/$c.argus"
 		/usr/sbin/argus -X -A -J -m -R -U 32 -Z -e 10.9.8.7 -r "$p" -w "$BATS_TEST_TMPDIR/$c.argus" 3>&-
@@ -50,8 +52,18 @@ compare() {
 		r=$(echo "$output" | tail -n 1 | sed 's/records=\([0-9]*\).*/\1/')
 		records=$((records + r))
 		n=$((n + 1))
+		# the same flows merged by Debian's racluster: aggregation DSRs
+		rm -f "$BATS_TEST_TMPDIR/$c-rac.argus"
+		/usr/bin/racluster -X -r "$BATS_TEST_TMPDIR/$c.argus" -w "$BATS_TEST_TMPDIR/$c-rac.argus"
+		[ -f "$BATS_TEST_TMPDIR/$c-rac.argus" ] || continue	# (no flows: no file)
+		/usr/bin/ra -X -nn -u -c '	' -L -1 -r "$BATS_TEST_TMPDIR/$c-rac.argus" -s $FIELDS - not man \
+			> "$BATS_TEST_TMPDIR/$c-rac.debian" || [ ! -s "$BATS_TEST_TMPDIR/$c-rac.debian" ]
+		run -0 compare "$BATS_TEST_TMPDIR/$c-rac.argus" "$BATS_TEST_TMPDIR/$c-rac.debian"
+		r=$(echo "$output" | tail -n 1 | sed 's/records=\([0-9]*\).*/\1/')
+		merged=$((merged + r))
 	done
-	echo "# $n captures, $records records" >&3
+	echo "# $n captures, $records records, $merged merged by racluster" >&3
+	[ "$merged" -ge 500 ]
 	[ "$n" -ge 20 ]
 	[ "$records" -ge 2000 ]
 }
