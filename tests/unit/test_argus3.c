@@ -132,7 +132,7 @@ static void damage(void)
 
 int main(void)
 {
-	tap_plan(12 + 2 * 20 + 6);
+	tap_plan(12 + 2 * 20 + 5);
 	mar();
 	tcp_flow(false);
 	tcp_flow(true);
