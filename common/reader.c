@@ -25,6 +25,7 @@
 
 #include "argus3.h"
 #include "cursor.h"
+#include "netin.h"
 
 #define BLOCK (1u << 20)
 
@@ -64,6 +65,9 @@ struct ra_reader {
 
 	bool is_a3;			/* the input is an Argus 3 stream */
 	struct a3_conv *a3;		/* its converter, made at the first one */
+	/* -S servers, read once the files are done (netin.c) */
+	struct netin *net;
+	bool in_net;
 };
 
 struct ra_reader *ra_reader_new(void)
@@ -118,7 +122,50 @@ void ra_reader_free(struct ra_reader *r)
 	free(r->buf);
 	free(r->zin);
 	a3_conv_free(r->a3);
+	netin_free(r->net);
 	free(r);
+}
+
+/* ---- live streams: the reader hands over to netin.c after the files ---- */
+
+static bool want_net(struct ra_reader *r)
+{
+	return r->net || (r->net = netin_new()) != NULL;
+}
+
+void ra_reader_net(struct ra_reader *r, const char *filter, bool reconnect,
+		   void (*notice)(void *arg, const char *msg), void *arg, volatile sig_atomic_t *stop)
+{
+	if (want_net(r))
+		netin_configure(r->net, filter, reconnect, notice, arg, stop);
+}
+
+void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg)
+{
+	if (want_net(r))
+		netin_on_idle(r->net, idle, arg);
+}
+
+void ra_reader_on_poll(struct ra_reader *r, unsigned maxfds,
+		       unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
+		       void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg)
+{
+	if (want_net(r))
+		netin_on_poll(r->net, maxfds, fill, handle, arg);
+}
+
+bool ra_reader_add_server(struct ra_reader *r, const char *spec, struct ra_err *err)
+{
+	if (!want_net(r)) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	return netin_add(r->net, spec, err);
+}
+
+uint64_t ra_reader_lost(const struct ra_reader *r)
+{
+	return r->net ? netin_lost(r->net) : 0;
 }
 
 static bool push(struct ra_reader *r, const char *path, struct ra_err *err)
@@ -476,6 +523,10 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 		size_t have;
 
 		if (!r->path) {
+			if (r->next >= r->ninputs && r->net && netin_count(r->net)) {
+				r->in_net = true;
+				return netin_next(r->net, rec, len, err);
+			}
 			if (r->next >= r->ninputs)
 				return RA_READ_END;
 			if (!open_next(r, err)) {
@@ -577,9 +628,25 @@ void ra_reader_advance(struct ra_reader *r, size_t bytes, uint64_t records)
 
 void ra_reader_abandon(struct ra_reader *r)
 {
-	close_input(r);
+	if (r->in_net)
+		netin_abandon(r->net);
+	else
+		close_input(r);
 }
 
-const char *ra_reader_path(const struct ra_reader *r) { return r->path ? r->path : ""; }
-uint64_t ra_reader_offset(const struct ra_reader *r) { return r->rec_off; }
-uint64_t ra_reader_recno(const struct ra_reader *r) { return r->recno; }
+const char *ra_reader_path(const struct ra_reader *r)
+{
+	if (r->in_net)
+		return netin_path(r->net);
+	return r->path ? r->path : "";
+}
+
+uint64_t ra_reader_offset(const struct ra_reader *r)
+{
+	return r->in_net ? netin_offset(r->net) : r->rec_off;
+}
+
+uint64_t ra_reader_recno(const struct ra_reader *r)
+{
+	return r->in_net ? netin_recno(r->net) : r->recno;
+}
