@@ -162,3 +162,13 @@ compare() {
 	assert_equal "$stderr" "ra: $BATS_TEST_TMPDIR/v2.argus: byte 0: an Argus stream of a version other than 3 (Argus 3 files are read, not these)"
 	[ -z "$output" ]
 }
+
+@test "argus3: the management records are the daemon's status records (ra - man)" {
+	run -0 ra -M json -r "$A3/tcpdump-dns_tcp.argus" - man
+	[ "${#lines[@]}" -eq 2 ]
+	# the opening MAR and the closing one, which counts the records written
+	assert_line --index 0 --regexp '"kind":"daemon","source":"10\.9\.8\.7",.*"records":0'
+	assert_line --index 1 --regexp '"kind":"daemon","source":"10\.9\.8\.7",.*"records":2'
+	run -0 ra -n -r "$A3/tcpdump-dns_tcp.argus" - not man -s saddr daddr
+	[ "${#lines[@]}" -eq 2 ]
+}
