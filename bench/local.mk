@@ -18,3 +18,5 @@ EXTRA_DIST += bench/bench-ratop.sh
 EXTRA_DIST += bench/bench-radump.sh bench/gen-dns-pcap.py
 # rabins and ragraph, rabins against Debian's (bench/bench-rabins.sh).
 EXTRA_DIST += bench/bench-rabins.sh
+# Reading Argus 3 files against Debian's ra (bench/bench-argus3.sh).
+EXTRA_DIST += bench/bench-argus3.sh
