@@ -401,6 +401,18 @@ static size_t fmt_user(const struct fmt_cache *c, const struct ra_flow *f, int d
 	return ud_format((enum ud_encode)c->o.user_encode, f->dpayload, f->dpaylen, 'd', out, cap);
 }
 
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap)
+{
+	struct ra_flow cut = *f;	/* the payload seen through a window of max bytes */
+
+	if (cut.spaylen > max)
+		cut.spaylen = (uint16_t)max;
+	if (cut.dpaylen > max)
+		cut.dpaylen = (uint16_t)max;
+	return fmt_user(c, &cut, fd->id == F_SUSER ? 0 : 1, out, cap);
+}
+
 static size_t fmt_ifindex(uint32_t v, char *out)
 {
 	uint32_t format = v >> 30, value = v & 0x3fffffff;
