@@ -152,9 +152,9 @@ fails() {
 	set -o pipefail
 	local ours deb
 	ours=$(racluster -r "$O" -w - -m saddr - 'src net 10.0.0.0/8' | rasort -m bytes load - -s saddr bytes -c , -L -1 | first 10)
-	echo "$ours" | grep -q '^10.30.1.1,9357$'
+	grep -q '^10.30.1.1,9357$' <<< "$ours"
 	ours2=$(racluster -r "$O" -w - -m proto dport | rasort -m bytes load - -s dport bytes -c , -L -1 -n | first 10)
-	echo "$ours2" | grep -q '^67,12093$'
+	grep -q '^67,12093$' <<< "$ours2"
 	ours3=$(racluster -r "$O" -m daddr - src host 10.30.1.1 and dst host 10.40.2.3 -s bytes -L -1)
 	[ "$(echo $ours3)" = 9357 ]
 	if has_argus; then
@@ -173,7 +173,7 @@ fails() {
 	local ou="$BATS_TEST_TMPDIR/u.argus" du="$BATS_TEST_TMPDIR/du.argus" ours deb
 	argus -U 64 -r "$DATA/sample.pcap" -w "$ou" 3>&-
 	ours=$(ra -r "$ou" -p 3 -n -c , -s saddr suser:20 duser:5 dur:12 - udp and src host 10.30.1.1)
-	echo "$ours" | grep -q '^10.30.1.1,s\[20\]=....<..~............,d\[5\]=....<,1.004$'
+	grep -q '^10.30.1.1,s\[20\]=....<..~............,d\[5\]=....<,1.004$' <<< "$ours"
 	run -0 ra -r "$ou" -N 1 -L -1 -s saddr:20 suser:1024 load:15 - udp
 	assert_output --regexp '^ {11}10\.30\.1\.1 s\[64\]=.{64} +[0-9]+\.[0-9]{6}$'
 	run -2 --separate-stderr ra -r "$ou" -s dur:10:%.3f
