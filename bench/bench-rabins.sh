@@ -27,7 +27,7 @@ report "ours: rabins -M time 1s -m proto" "$N" \
 report "ours: rabins -B 10s -M time 1m (per flow)" "$N" \
 	"$(best_of 2 "$B/rabins/rabins" -q -B 10s -M time 1m -r "$WORK/bins.argus")"
 
-"$B/tests/gen/ragen" -n 86400 -s 5 -i 1000000 -w "$WORK/day1s.argus"
+"$B/tests/gen/ragen" -n 86400 -s 5 -g 1000000 -w "$WORK/day1s.argus"
 best=""
 for _ in 1 2 3; do
 	t0=$(date +%s.%N)

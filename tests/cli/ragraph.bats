@@ -8,7 +8,7 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 	cp "$DATA/sample-v1.argus" sample.argus
 	# twenty minutes of today, 10:40 to 11:00 UTC, sources 10.0.0.1 to 10.0.0.16
-	ragen -n 40000 -s 2 -t "$(date -u -d 'today 10:40' +%s)" -i 30000 -a 16 -w day.argus
+	ragen -n 40000 -s 2 -t "$(date -u -d 'today 10:40' +%s)" -g 30000 -a 16 -w day.argus
 }
 
 png_ok() {	# $1 a PNG of $2 x $3: signature, IHDR, every chunk's CRC, IDAT inflating to the rows
@@ -116,7 +116,7 @@ EOF
 }
 
 @test "a day of 1 s bins with 10 series, -log, -upper, -split, one record" {
-	ragen -n 86400 -s 5 -i 1000000 -w long.argus
+	ragen -n 86400 -s 5 -g 1000000 -w long.argus
 	ragraph bytes dport -M 1s -r long.argus -w day.png -log
 	png_ok day.png 900 450
 	run -0 bash -c "head -1 <(ragraph bytes dport -M 1s -r long.argus -w - -upper 1e6 -split | file -)"
