@@ -93,6 +93,21 @@ EOF
 	[ "$n" -ge 60 ]
 }
 
+@test "two metrics: a column per metric and key, equal to rabins' source and destination bytes" {
+	ragraph sbytes dbytes proto -M 1m -r day.argus -u -w two.csv
+	rabins -r day.argus -u -M hard time 1m -m proto -L -1 -c , -s stime proto sbytes dbytes > r.csv
+	run -0 head -1 two.csv
+	[[ "$output" == "StartTime,sbytes "*",dbytes "* ]]
+	# every cell against rabins' line of its bin and protocol
+	awk -F, 'NR == FNR {s[$1 "," $2] = $3; d[$1 "," $2] = $4; next}
+		FNR == 1 {for (i = 2; i <= NF; i++) {split($i, w, " "); m[i] = w[1]; k[i] = w[2]}; next}
+		{for (i = 2; i <= NF; i++) {
+			want = (m[i] == "sbytes" ? s[$1 "," k[i]] : d[$1 "," k[i]]) + 0
+			if ($i != want) {print "bin " $1 " " m[i] " " k[i] ": " $i " vs " want; bad = 1}
+			n++}}
+		END {if (n < 20) {print "only " n " cells"; bad = 1}; exit bad}' r.csv two.csv
+}
+
 @test "top N bands and 'other' add up to the total in every bin" {
 	ragraph bytes saddr -N 5 -M 1m -r day.argus -u -w top.csv
 	run -0 head -1 top.csv
