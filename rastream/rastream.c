@@ -118,7 +118,7 @@ static bool name_for(struct rs *r, uint64_t t, char *out, size_t cap)
 {
 	time_t secs = (time_t)(t / 1000000u);
 	struct tm tm;
-	char base[4096];
+	char base[3900];
 	size_t n;
 	bool gz;
 
