@@ -93,7 +93,7 @@ capture() {
 	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/argus.err" | grep -o '[0-9]*$')
 	pids=""
 	for i in $(seq "$1"); do
-		"$B/ra/ra" -S "127.0.0.1:$port" -M noreconnect -w /dev/null 2>/dev/null &
+		"$B/ra/ra" -S "127.0.0.1:$port" -M noreconnect -w /dev/null 2>>"$WORK/capture.err" &
 		pids="$pids $!"
 	done
 	until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$1" ]; do sleep 0.05; done
@@ -102,8 +102,11 @@ capture() {
 	wait "$apid" || true
 	t1=$(clock)
 	for p in $pids; do wait "$p" || true; done
-	awk -v c="$1" -v a="$t0" -v b="$t1" '{ printf "argus -r big.pcap -P with %3d clients: %.2f s, %.2f s CPU\n", c, b - a, $1 + $2 }' "$WORK/argus.time"
+	lost=$(sed -n 's/^ra: \([0-9]*\) records lost in all.*/\1/p' "$WORK/capture.err" | awk '{ s += $1; n++ } END { printf "%d clients lost %d records in all", n, s }')
+	: >"$WORK/capture.err"
+	awk -v c="$1" -v a="$t0" -v b="$t1" -v l="$lost" '{ printf "argus -r big.pcap -P with %3d clients: %.2f s, %.2f s CPU (%s: the file is read faster than they take it)\n", c, b - a, $1 + $2, l }' "$WORK/argus.time"
 }
+: >"$WORK/capture.err"
 capture 0
 capture 128
 
