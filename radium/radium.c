@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "radium: no -P port: radium serves its sources to clients\n");
 		return 2;
 	}
-	if (!r.c.o.nservers && !r.c.o.ninputs && !r.c.o.rarc_server[0]) {
+	if (!r.c.o.nservers && !r.c.o.ninputs) {	/* RA_ARGUS_SERVER is a -S by now */
 		fprintf(stderr, "radium: no sources: give -S host[:port] (or -r file)\n");
 		return 2;
 	}
