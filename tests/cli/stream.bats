@@ -155,7 +155,11 @@ flows_of() { ra -n -r "$1" -s saddr sport daddr dport proto pkts bytes - "udp an
 	assert_equal $((slown + lost)) "$total"
 	assert_equal "$(grep -c 'records lost' "$T/fast.err")" 0
 	# the daemon counts the stopped client's drops in its status record
-	grep -q "client #1 .*, $lost lost)" "$T/argus.err"
+	grep -q "client #[12] .*, $lost lost)" "$T/argus.err"
+	# and in its status record: key 400, per client; key 20, every client
+	run -0 sflow_status "$T/file.argus"
+	echo "$output" | awk '$1 == "daemon" && $3 == 400 { v[$4] = $5 } END { for (a in v) print v[a] }' | grep -qx "$lost"
+	echo "$output" | awk '$1 == "daemon" && $3 == 20 { v = $5 } END { print v }' | grep -qx "$lost"
 }
 
 @test "a client outside ARGUS_ACCESS_ALLOW is refused with the reason, logged once" {
