@@ -16,8 +16,10 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1g-dev
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
 # what the clients link beyond libpcap and zlib, a line each
+packages="$packages libcurl4-openssl-dev"	# raclickhouse
 # (tools that only tests use go in the line after these)
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages clickhouse-server clickhouse-client"	# raclickhouse
 
 missing=""
 for p in $packages; do
