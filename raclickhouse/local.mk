@@ -9,3 +9,20 @@ dist_man_MANS += man/raclickhouse.1
 
 TESTS += tests/cli/raclickhouse.bats
 EXTRA_DIST += tests/cli/raclickhouse.bats tests/clickhouse-test-server.sh
+
+# Corpus replay: the spool reader and the row walker over tests/corpus/spool/*;
+# with --enable-fuzzers, the libFuzzer binary.
+SPOOL_CORE = raclickhouse/spool.c raclickhouse/spool.h raclickhouse/schema.c raclickhouse/schema.h \
+	raclickhouse/conf.c raclickhouse/conf.h
+check_PROGRAMS += tests/fuzz/replay_spool
+tests_fuzz_replay_spool_SOURCES = tests/fuzz/fuzz_spool.c tests/fuzz/replay.c $(SPOOL_CORE)
+tests_fuzz_replay_spool_LDADD = $(LIBCOMMON)
+TESTS += tests/fuzz/replay-spool.sh
+EXTRA_DIST += tests/fuzz/replay-spool.sh tests/corpus/spool
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_spool
+tests_fuzz_fuzz_spool_SOURCES = tests/fuzz/fuzz_spool.c $(SPOOL_CORE)
+tests_fuzz_fuzz_spool_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_spool_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_spool_LDADD = $(LIBCOMMON)
+endif

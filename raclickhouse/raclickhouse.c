@@ -303,6 +303,8 @@ int main(int argc, char **argv)
 		} else {
 			status = run_inputs(&r);
 		}
+		if (r.sh.damaged && status == 0)
+			status = 1;
 		counters(&r);
 	}
 	ra_err_clear(&err);

@@ -329,3 +329,18 @@ size_t ch_row_len(const struct ch_schema *s, const uint8_t *p, size_t n)
 	}
 	return at <= n ? at : 0;
 }
+
+long ch_count_rows(const struct ch_schema *s, const uint8_t *p, size_t n)
+{
+	size_t at = 0;
+	long rows = 0;
+
+	while (at < n) {
+		size_t len = ch_row_len(s, p + at, n - at);
+		if (len == 0)
+			return -1;
+		at += len;
+		rows++;
+	}
+	return rows;
+}

@@ -63,4 +63,7 @@ size_t ch_encode_row(const struct ch_schema *s, const struct ra_flow *f, uint64_
 /* The length of the encoded row at p (n bytes available); 0 when it is cut short. */
 size_t ch_row_len(const struct ch_schema *s, const uint8_t *p, size_t n);
 
+/* Whole rows in [p, p + n); -1 when bytes are left over or a row is cut short. */
+long ch_count_rows(const struct ch_schema *s, const uint8_t *p, size_t n);
+
 #endif

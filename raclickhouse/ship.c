@@ -177,6 +177,19 @@ int ship_drain(struct shipper *sh, bool wait, struct ra_err *err)
 		enum ch_result r = CH_OK;
 
 		while ((got = spool_peek(sh->spool, &sh->tmp, err)) == 1) {
+			long rows = ch_count_rows(sh->schema, sh->tmp.buf, sh->tmp.len);
+			if (rows != (long)sh->tmp.rows) {	/* damaged on disk: said, counted, passed */
+				fprintf(stderr, "raclickhouse: %s: byte %llu: a batch of %u rows holds %s; dropped\n",
+					spool_path(sh->spool), (unsigned long long)spool_offset(sh->spool),
+					sh->tmp.rows, rows < 0 ? "damaged rows" : "another number of rows");
+				/* the rows it says it holds, as far as its bytes could hold them */
+				uint64_t most = sh->tmp.len / sh->schema->fixed;
+				sh->n.dropped += sh->tmp.rows < most ? sh->tmp.rows : most;
+				sh->damaged = true;
+				if (!spool_done(sh->spool, err))
+					return -1;
+				continue;
+			}
 			r = deliver(sh, &sh->tmp, err);
 			if (r != CH_OK)
 				break;
@@ -243,12 +256,13 @@ bool ship_batch(struct shipper *sh, struct batch *b, struct ra_err *err)
 		if (r == CH_REFUSED)
 			return false;
 		b->tried = true;
-		if (sh->spool && attempt >= TRIES_BEFORE_SPOOL) {
+		bool late = ship_now() + sh->backoff > give_up || (sh->stop && *sh->stop);
+		if (sh->spool && (attempt >= TRIES_BEFORE_SPOOL || late)) {
 			sh->away = true;
 			sh->next_try = ship_now() + sh->backoff;
 			return to_spool(sh, b, err);
 		}
-		if (ship_now() + sh->backoff > give_up || (sh->stop && *sh->stop)) {
+		if (late) {
 			sh->n.dropped += b->rows;
 			char why[sizeof(err->msg)];
 			snprintf(why, sizeof(why), "%s", err->msg);

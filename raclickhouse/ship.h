@@ -31,6 +31,7 @@ struct shipper {
 	bool away;
 	double next_try, backoff;
 	bool warned_full;
+	bool damaged;			/* a spooled batch was damaged and dropped */
 	struct batch tmp, sub;		/* a spooled batch; the missing rows of a partial one */
 	struct ship_counts n;
 };

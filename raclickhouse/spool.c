@@ -189,6 +189,8 @@ void spool_close(struct spool *s)
 }
 
 uint64_t spool_batches(const struct spool *s) { return s->batches; }
+const char *spool_path(const struct spool *s) { return s->path; }
+uint64_t spool_offset(const struct spool *s) { return s->done; }
 uint64_t spool_rows(const struct spool *s) { return s->rows; }
 
 int spool_put(struct spool *s, const struct batch *b, struct ra_err *err)

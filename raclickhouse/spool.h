@@ -41,7 +41,10 @@ int spool_put(struct spool *s, const struct batch *b, struct ra_err *err);
 
 /* The oldest waiting batch into b (its buffer grown as needed): 1, 0 when none, -1 on error. */
 int spool_peek(struct spool *s, struct batch *b, struct ra_err *err);
-/* The batch spool_peek gave was taken by the server: move past it (synced). */
+/* Where the batch spool_peek gave starts, for messages. */
+const char *spool_path(const struct spool *s);
+uint64_t spool_offset(const struct spool *s);
+/* The batch spool_peek gave was taken by the server (or is dropped): move past it (synced). */
 bool spool_done(struct spool *s, struct ra_err *err);
 
 #endif
