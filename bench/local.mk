@@ -12,3 +12,4 @@ bench_bench_filter_LDADD = $(LIBCOMMON)
 EXTRA_DIST += bench/bench-filter.sh
 # racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
 EXTRA_DIST += bench/bench-cluster.sh
+EXTRA_DIST += bench/bench-clickhouse.sh

@@ -28,6 +28,7 @@ struct ch_conn {
 	size_t alen, acap;
 	bool too_long;
 	char curl_err[CURL_ERROR_SIZE];
+	char settings[256];	/* "name=value&" for the statements with a body */
 };
 
 static size_t on_answer(char *p, size_t size, size_t nmemb, void *arg)
@@ -92,6 +93,11 @@ struct ch_conn *ch_conn_new(const char *base, const char *user, const char *pass
 	return c;
 }
 
+void ch_conn_settings(struct ch_conn *c, const char *settings)
+{
+	snprintf(c->settings, sizeof(c->settings), "%s", settings);
+}
+
 void ch_conn_free(struct ch_conn *c)
 {
 	if (!c)
@@ -142,7 +148,7 @@ static bool set_url(struct ch_conn *c, const char *sql, struct ra_err *err)
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return false;
 	}
-	need = strlen(c->base) + strlen(esc) + 16;
+	need = strlen(c->base) + strlen(c->settings) + strlen(esc) + 16;
 	if (need > c->url_cap) {
 		char *u = realloc(c->url, need);
 		if (!u) {
@@ -153,7 +159,7 @@ static bool set_url(struct ch_conn *c, const char *sql, struct ra_err *err)
 		c->url = u;
 		c->url_cap = need;
 	}
-	snprintf(c->url, c->url_cap, "%s/?query=%s", c->base, esc);
+	snprintf(c->url, c->url_cap, "%s/?%squery=%s", c->base, c->settings, esc);
 	curl_free(esc);
 	return true;
 }

@@ -25,6 +25,8 @@ struct ch_conn;
 /* base: "http://host:port" (no path); user may be NULL. */
 struct ch_conn *ch_conn_new(const char *base, const char *user, const char *password, struct ra_err *err);
 void ch_conn_free(struct ch_conn *c);
+/* Settings sent with every statement that has a body: "name=value&name=value&". */
+void ch_conn_settings(struct ch_conn *c, const char *settings);
 
 /*
  * Run a statement.  sql goes in the URL's query parameter when body is

@@ -136,12 +136,16 @@ static int mode(struct conf *cf, const char *m, struct ra_err *err)
 		if (!parse_size(m + 6, &v) || v == 0 || v > (1u << 24))
 			return usage_err(err, "-M batch: '%s' is not a row count from 1 to 16m", m + 6);
 		cf->batch_rows = (uint32_t)v;
+	} else if (strncmp(m, "senders=", 8) == 0) {
+		if (!parse_size(m + 8, &v) || v < 1 || v > 8)
+			return usage_err(err, "-M senders: '%s' is not a number from 1 to 8", m + 8);
+		cf->senders = (unsigned)v;
 	} else if (strncmp(m, "wait=", 5) == 0) {
 		if (!parse_size(m + 5, &v) || v > 86400 * 7)
 			return usage_err(err, "-M wait: '%s' is not a number of seconds", m + 5);
 		cf->wait_s = (unsigned)v;
 	} else {
-		return usage_err(err, "-M: unknown mode '%s' (create, schema, drain, spool=, spoolmax=, batch=, wait=)", m);
+		return usage_err(err, "-M: unknown mode '%s' (create, schema, drain, spool=, spoolmax=, batch=, wait=, senders=)", m);
 	}
 	return 0;
 }
@@ -196,6 +200,7 @@ int conf_parse(struct conf *cf, struct ra_opts *o, int argc, char **argv, struct
 	cf->spool_max = 1ull << 30;
 	cf->batch_rows = 262144;
 	cf->wait_s = 300;
+	cf->senders = 2;
 	if (!args)
 		return usage_err(err, "%s", "out of memory");
 	for (int i = 0; i < argc; i++) {

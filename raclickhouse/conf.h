@@ -22,6 +22,7 @@ struct conf {
 	uint64_t spool_max;
 	uint32_t batch_rows;
 	unsigned wait_s;
+	unsigned senders;	/* INSERTs at once */
 };
 
 /* Parse argv into o and cf.  Returns 0, 1 for -h, -1 on a usage error (err). */

@@ -16,7 +16,7 @@
 
 #include "client.h"
 #include "conf.h"
-#include "ship.h"
+#include "senders.h"
 
 static volatile sig_atomic_t got_usr1, got_stop;
 static volatile int stop_flag;
@@ -43,6 +43,7 @@ static void usage(FILE *fp)
 		"  -M spoolmax=bytes   the spool's bound (k, m, g suffixes; default 1g)\n"
 		"  -M batch=rows       rows per INSERT (default 262144)\n"
 		"  -M wait=seconds     how long the server may be away (default 300)\n"
+		"  -M senders=n        batches sent at once, each on its connection (default 2)\n"
 		"SIGUSR1 prints the counters; SIGINT and SIGTERM send what was read, then stop.\n",
 		ra_common_usage);
 }
@@ -61,23 +62,31 @@ struct run {
 	struct client c;
 	struct conf cf;
 	struct ch_schema schema;
-	struct ch_conn *conn;
-	struct shipper sh;
-	struct batch b;
+	struct spool *spool;
+	struct senders snd;
+	bool snd_ready;
+	struct batch *b;		/* the batch being filled */
 	uint64_t next_id;
 	uint64_t read;
 	size_t batch_bytes;
 };
 
-static void counters(const struct run *r)
+static void counters(struct run *r)
 {
-	const struct ship_counts *n = &r->sh.n;
+	struct ship_counts n = { 0, 0, 0, 0 };
+	uint64_t waiting = 0;
 
+	if (r->snd_ready) {
+		n = senders_counts(&r->snd);
+		pthread_mutex_lock(&r->snd.mu);
+		waiting = r->spool ? spool_rows(r->spool) : 0;
+		pthread_mutex_unlock(&r->snd.mu);
+	}
 	fprintf(stderr, "raclickhouse: %llu records read, %llu sent, %llu retried, %llu spooled, %llu dropped",
-		(unsigned long long)r->read, (unsigned long long)n->sent, (unsigned long long)n->retried,
-		(unsigned long long)n->spooled, (unsigned long long)n->dropped);
-	if (r->sh.spool)
-		fprintf(stderr, ", %llu waiting in the spool", (unsigned long long)spool_rows(r->sh.spool));
+		(unsigned long long)r->read, (unsigned long long)n.sent, (unsigned long long)n.retried,
+		(unsigned long long)n.spooled, (unsigned long long)n.dropped);
+	if (r->spool)
+		fprintf(stderr, ", %llu waiting in the spool", (unsigned long long)waiting);
 	fputc('\n', stderr);
 }
 
@@ -90,7 +99,7 @@ static int create(struct run *r)
 
 	ra_err_clear(&err);
 	for (const char *s = sql; n && *s; s += strlen(s) + 1) {
-		enum ch_result cr = ch_run(r->conn, s, NULL, 0, NULL, NULL, &err);
+		enum ch_result cr = ch_run(r->snd.sh[0].conn, s, NULL, 0, NULL, NULL, &err);
 		if (cr != CH_OK) {
 			report(r->cf.where, &err);
 			return 1;
@@ -99,17 +108,43 @@ static int create(struct run *r)
 	return 0;
 }
 
-static bool flush(struct run *r, struct ra_err *err)
+/* Hand the batch being filled to the senders and take an empty one; false once a sender failed. */
+static bool flush(struct run *r)
 {
-	bool ok;
-
-	if (r->b.rows == 0)
+	if (r->b->rows == 0)
 		return true;
-	ok = ship_batch(&r->sh, &r->b, err);
-	r->b.len = 0;
-	r->b.rows = 0;
-	r->b.tried = false;
-	return ok;
+	senders_put(&r->snd, r->b);
+	r->b = senders_get(&r->snd);
+	return r->b != NULL;
+}
+
+/* After the input: wait for the senders, then for the spool to empty. */
+static int finish(struct run *r, int status)
+{
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (r->b && r->b->rows > 0) {
+		senders_put(&r->snd, r->b);
+		r->b = NULL;
+	}
+	if (!senders_finish(&r->snd, &err)) {
+		report(r->cf.where, &err);
+		return 1;
+	}
+	if (r->spool) {
+		int d = ship_drain(&r->snd.sh[0], !got_stop, &err);
+		if (d < 0) {
+			report(r->cf.where, &err);
+			return 1;
+		}
+		if (d == 0) {
+			fprintf(stderr, "raclickhouse: %s: the server is away (%s): %llu records kept in %s for the next run\n",
+				r->cf.where, err.msg, (unsigned long long)spool_rows(r->spool), r->cf.spool);
+			return 1;
+		}
+	}
+	return status;
 }
 
 static int run_inputs(struct run *r)
@@ -119,17 +154,19 @@ static int run_inputs(struct run *r)
 	bool have_filter = r->c.o.filter[0] != '\0';
 
 	ra_flow_init(&flow);
+	r->b = senders_get(&r->snd);
 	for (;;) {
 		const uint8_t *rec;
 		size_t len;
 		struct ra_err err;
 		enum ra_read_result rr;
+		struct batch *b = r->b;
 
 		if (got_usr1) {
 			got_usr1 = 0;
 			counters(r);
 		}
-		if (got_stop)
+		if (got_stop || !b)
 			break;
 		ra_err_clear(&err);
 		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
@@ -156,43 +193,21 @@ static int run_inputs(struct run *r)
 			continue;
 		if (r->c.o.max_records && r->read >= r->c.o.max_records)
 			break;
-		if (r->b.rows == 0) {
-			r->b.id = r->next_id++;
-			r->b.tmin = r->b.tmax = flow.stime;
+		if (b->rows == 0) {
+			b->id = r->next_id++;
+			b->tmin = b->tmax = flow.stime;
 		}
-		if (flow.stime < r->b.tmin)
-			r->b.tmin = flow.stime;
-		if (flow.stime > r->b.tmax)
-			r->b.tmax = flow.stime;
-		r->b.len += ch_encode_row(&r->schema, &flow, r->b.id, r->b.rows, r->b.buf + r->b.len);
-		r->b.rows++;
+		if (flow.stime < b->tmin)
+			b->tmin = flow.stime;
+		if (flow.stime > b->tmax)
+			b->tmax = flow.stime;
+		b->len += ch_encode_row(&r->schema, &flow, b->id, b->rows, b->buf + b->len);
+		b->rows++;
 		r->read++;
-		if (r->b.rows >= r->cf.batch_rows || r->b.len >= r->batch_bytes) {
-			if (!flush(r, &err)) {
-				report(r->cf.where, &err);
-				return 1;
-			}
-		}
+		if (b->rows >= r->cf.batch_rows || b->len >= r->batch_bytes)
+			flush(r);
 	}
-	struct ra_err err;
-	ra_err_clear(&err);
-	if (!flush(r, &err)) {
-		report(r->cf.where, &err);
-		return 1;
-	}
-	if (r->sh.spool) {
-		int d = ship_drain(&r->sh, !got_stop, &err);
-		if (d < 0) {
-			report(r->cf.where, &err);
-			return 1;
-		}
-		if (d == 0) {
-			fprintf(stderr, "raclickhouse: %s: the server is away (%s): %llu records kept in %s for the next run\n",
-				r->cf.where, err.msg, (unsigned long long)spool_rows(r->sh.spool), r->cf.spool);
-			return 1;
-		}
-	}
-	return status;
+	return finish(r, status);
 }
 
 /* A batch identity unique across runs: random high bits, a counter below. */
@@ -241,31 +256,20 @@ static int setup(struct run *r, int argc, char **argv)
 		fprintf(stderr, "raclickhouse: %s\n", client_error_text(&r->c, &err, buf, sizeof(buf)));
 		return rc;
 	}
-	r->conn = ch_conn_new(r->cf.base, r->cf.user, r->cf.password, &err);
-	if (!r->conn) {
-		report(NULL, &err);
-		return 1;
-	}
-	if (!ship_init(&r->sh, r->conn, &r->schema, r->cf.db, r->cf.table, &err)) {
-		report(NULL, &err);
-		return 1;
-	}
-	r->sh.wait_s = r->cf.wait_s;
-	r->sh.stop = &stop_flag;
 	if (r->cf.spool) {
-		r->sh.spool = spool_open(r->cf.spool, r->cf.spool_max, conf_schema_hash(&r->schema), &err);
-		if (!r->sh.spool) {
+		r->spool = spool_open(r->cf.spool, r->cf.spool_max, conf_schema_hash(&r->schema), &err);
+		if (!r->spool) {
 			report(NULL, &err);
 			return 1;
 		}
 	}
-	r->batch_bytes = 64u << 20;
-	r->b.cap = r->batch_bytes + r->schema.row_max;
-	r->b.buf = malloc(r->b.cap);
-	if (!r->b.buf) {
-		fprintf(stderr, "raclickhouse: out of memory\n");
+	r->batch_bytes = 48u << 20;
+	if (!senders_init(&r->snd, (int)r->cf.senders, &r->cf, &r->schema, r->spool, &stop_flag,
+			  r->batch_bytes + r->schema.row_max, &err)) {
+		report(NULL, &err);
 		return 1;
 	}
+	r->snd_ready = true;
 	r->next_id = first_id();
 	if (r->cf.create && create(r) != 0)
 		return 1;
@@ -291,28 +295,31 @@ int main(int argc, char **argv)
 	if (status < 0) {
 		/* a spool left by an earlier run goes first */
 		ra_err_clear(&err);
-		if (r.sh.spool && spool_batches(r.sh.spool) > 0 && ship_drain(&r.sh, false, &err) < 0) {
+		if (r.spool && spool_batches(r.spool) > 0 && ship_drain(&r.snd.sh[0], false, &err) < 0) {
 			report(r.cf.where, &err);
 			status = 1;
 		} else if (r.cf.drain_only) {
 			status = 0;
-			if (r.sh.spool && ship_drain(&r.sh, true, &err) != 1) {
+			if (r.spool && ship_drain(&r.snd.sh[0], true, &err) != 1) {
 				report(r.cf.where, &err);
 				status = 1;
 			}
+		} else if (!senders_start(&r.snd, &err)) {
+			report(NULL, &err);
+			status = 1;
 		} else {
 			status = run_inputs(&r);
 		}
-		if (r.sh.damaged && status == 0)
-			status = 1;
+		for (int i = 0; i < r.snd.n; i++)
+			if (r.snd.sh[i].damaged && status == 0)
+				status = 1;
 		counters(&r);
 	}
 	ra_err_clear(&err);
 	client_close(&r.c, status, &err);
-	spool_close(r.sh.spool);
-	ship_free(&r.sh);
-	ch_conn_free(r.conn);
-	free(r.b.buf);
+	if (r.snd_ready)
+		senders_free(&r.snd);
+	spool_close(r.spool);
 	conf_free(&r.cf);
 	return status;
 }

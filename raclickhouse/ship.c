@@ -14,6 +14,7 @@
 #include "ship.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@
 #define BACKOFF_MIN 0.25
 #define BACKOFF_MAX 30.0
 #define TRIES_BEFORE_SPOOL 3
+
+/* The spool, the counters and the away state are shared by every sender. */
+static void lock(struct shipper *sh)
+{
+	if (sh->mu)
+		pthread_mutex_lock(sh->mu);
+}
+
+static void unlock(struct shipper *sh)
+{
+	if (sh->mu)
+		pthread_mutex_unlock(sh->mu);
+}
 
 double ship_now(void)
 {
@@ -166,7 +180,8 @@ static void backoff_grow(struct shipper *sh)
 		sh->backoff = BACKOFF_MAX;
 }
 
-int ship_drain(struct shipper *sh, bool wait, struct ra_err *err)
+/* ship_drain with the lock held (it is let go while napping). */
+static int drain_locked(struct shipper *sh, bool wait, struct ra_err *err)
 {
 	double give_up = ship_now() + sh->wait_s;
 
@@ -209,12 +224,24 @@ int ship_drain(struct shipper *sh, bool wait, struct ra_err *err)
 		sh->next_try = ship_now() + sh->backoff;
 		if (!wait || ship_now() + sh->backoff > give_up || (sh->stop && *sh->stop))
 			return 0;
+		unlock(sh);
 		nap(sh, sh->backoff);
+		lock(sh);
 		backoff_grow(sh);
 	}
 }
 
-/* Into the spool; a full spool drops the batch (counted, said once). */
+int ship_drain(struct shipper *sh, bool wait, struct ra_err *err)
+{
+	int r;
+
+	lock(sh);
+	r = drain_locked(sh, wait, err);
+	unlock(sh);
+	return r;
+}
+
+/* Into the spool (the lock held); a full spool drops the batch (counted, said once). */
 static bool to_spool(struct shipper *sh, struct batch *b, struct ra_err *err)
 {
 	int r = spool_put(sh->spool, b, err);
@@ -236,20 +263,26 @@ bool ship_batch(struct shipper *sh, struct batch *b, struct ra_err *err)
 {
 	double give_up = ship_now() + sh->wait_s;
 
+	lock(sh);
 	if (sh->spool && (sh->away || spool_batches(sh->spool) > 0)) {
-		if (ship_now() >= sh->next_try) {
-			int d = ship_drain(sh, false, err);
-			if (d < 0)
-				return false;
+		if (ship_now() >= sh->next_try && drain_locked(sh, false, err) < 0) {
+			unlock(sh);
+			return false;
 		}
-		if (sh->away || spool_batches(sh->spool) > 0)
-			return to_spool(sh, b, err);
+		if (sh->away || spool_batches(sh->spool) > 0) {
+			bool ok = to_spool(sh, b, err);
+			unlock(sh);
+			return ok;
+		}
 	}
+	unlock(sh);
 	for (int attempt = 1;; attempt++) {
 		enum ch_result r = deliver(sh, b, err);
 
 		if (r == CH_OK) {
+			lock(sh);
 			sh->n.sent += b->rows;
+			unlock(sh);
 			sh->backoff = BACKOFF_MIN;
 			return true;
 		}
@@ -258,19 +291,26 @@ bool ship_batch(struct shipper *sh, struct batch *b, struct ra_err *err)
 		b->tried = true;
 		bool late = ship_now() + sh->backoff > give_up || (sh->stop && *sh->stop);
 		if (sh->spool && (attempt >= TRIES_BEFORE_SPOOL || late)) {
+			lock(sh);
 			sh->away = true;
 			sh->next_try = ship_now() + sh->backoff;
-			return to_spool(sh, b, err);
+			bool ok = to_spool(sh, b, err);
+			unlock(sh);
+			return ok;
 		}
 		if (late) {
+			lock(sh);
 			sh->n.dropped += b->rows;
+			unlock(sh);
 			char why[sizeof(err->msg)];
 			snprintf(why, sizeof(why), "%s", err->msg);
 			ra_err_set(err, RA_ERR_IO, "the server was away for %u s, %u records dropped: %.160s",
 				   sh->wait_s, b->rows, why);
 			return false;
 		}
+		lock(sh);
 		sh->n.retried += b->rows;
+		unlock(sh);
 		nap(sh, sh->backoff);
 		backoff_grow(sh);
 	}

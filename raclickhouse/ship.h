@@ -6,6 +6,7 @@
 #ifndef RACLICKHOUSE_SHIP_H
 #define RACLICKHOUSE_SHIP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,7 +21,14 @@ struct ship_counts {
 	uint64_t dropped;	/* records given up: spool full, or the server away too long */
 };
 
+/*
+ * One per sender thread, each with its own connection.  The senders share
+ * one spool: mu (NULL for a lone sender) guards it, the counters and the
+ * away state of every shipper that points at it.
+ */
 struct shipper {
+	pthread_mutex_t *mu;
+	void *owner;			/* the senders this shipper is one of */
 	struct ch_conn *conn;
 	const struct ch_schema *schema;
 	const char *db, *table;
