@@ -287,7 +287,10 @@ void conf_free(struct conf *cf)
 
 uint64_t conf_schema_hash(const struct ch_schema *s)
 {
-	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a, of the format's name first */
+
+	for (const char *p = "Native"; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
 
 	for (int i = 0; i < s->ncols; i++) {
 		const char *parts[2] = { s->cols[i].name, s->cols[i].type };

@@ -3,7 +3,7 @@ bin_PROGRAMS += raclickhouse/raclickhouse
 raclickhouse_raclickhouse_SOURCES = raclickhouse/raclickhouse.c raclickhouse/conf.c raclickhouse/conf.h \
 	raclickhouse/schema.c raclickhouse/schema.h raclickhouse/chttp.c raclickhouse/chttp.h \
 	raclickhouse/ship.c raclickhouse/ship.h raclickhouse/spool.c raclickhouse/spool.h \
-	raclickhouse/senders.c raclickhouse/senders.h
+	raclickhouse/senders.c raclickhouse/senders.h raclickhouse/native.c raclickhouse/native.h
 raclickhouse_raclickhouse_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) -pthread
 raclickhouse_raclickhouse_LDADD = $(LIBCOMMON) $(CURL_LIBS) -lpthread
 dist_man_MANS += man/raclickhouse.1
@@ -14,7 +14,7 @@ EXTRA_DIST += tests/cli/raclickhouse.bats tests/clickhouse-test-server.sh
 # Corpus replay: the spool reader and the row walker over tests/corpus/spool/*;
 # with --enable-fuzzers, the libFuzzer binary.
 SPOOL_CORE = raclickhouse/spool.c raclickhouse/spool.h raclickhouse/schema.c raclickhouse/schema.h \
-	raclickhouse/conf.c raclickhouse/conf.h
+	raclickhouse/conf.c raclickhouse/conf.h raclickhouse/native.c raclickhouse/native.h
 check_PROGRAMS += tests/fuzz/replay_spool
 tests_fuzz_replay_spool_SOURCES = tests/fuzz/fuzz_spool.c tests/fuzz/replay.c $(SPOOL_CORE)
 tests_fuzz_replay_spool_LDADD = $(LIBCOMMON)

@@ -1,6 +1,6 @@
 /*
  * raclickhouse.c - read flow records, filter them, and insert them into a
- * ClickHouse table over its HTTP interface, in RowBinary batches.
+ * ClickHouse table over its HTTP interface, in batches of its Native format.
  *
  *   raclickhouse -r day.argus -w http://127.0.0.1:8123/flows.records -M create
  *   raclickhouse -M schema -w http://127.0.0.1:8123/flows.records
@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "conf.h"
+#include "native.h"
 #include "senders.h"
 
 static volatile sig_atomic_t got_usr1, got_stop;
@@ -34,7 +35,7 @@ static void on_signal(int sig)
 static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: raclickhouse -w http://host:8123/db.table [options] [-r file ...] [- filter]\n"
-		"Insert flow records into a ClickHouse table (RowBinary over HTTP).\n%s"
+		"Insert flow records into a ClickHouse table (Native format over HTTP).\n%s"
 		"  -U user[:password]  log in as this user (or RA_DB_USER, RA_DB_PASS in the rarc)\n"
 		"  -M create           create the database, the table and its rollups if missing\n"
 		"  -M schema           print the statements that create them, and exit\n"
@@ -66,6 +67,7 @@ struct run {
 	struct senders snd;
 	bool snd_ready;
 	struct batch *b;		/* the batch being filled */
+	struct ch_builder bld;		/* its rows, column by column */
 	uint64_t next_id;
 	uint64_t read;
 	size_t batch_bytes;
@@ -113,6 +115,7 @@ static bool flush(struct run *r)
 {
 	if (r->b->rows == 0)
 		return true;
+	r->b->len = ch_builder_emit(&r->bld, r->b->buf);
 	senders_put(&r->snd, r->b);
 	r->b = senders_get(&r->snd);
 	return r->b != NULL;
@@ -125,6 +128,7 @@ static int finish(struct run *r, int status)
 
 	ra_err_clear(&err);
 	if (r->b && r->b->rows > 0) {
+		r->b->len = ch_builder_emit(&r->bld, r->b->buf);
 		senders_put(&r->snd, r->b);
 		r->b = NULL;
 	}
@@ -201,10 +205,14 @@ static int run_inputs(struct run *r)
 			b->tmin = flow.stime;
 		if (flow.stime > b->tmax)
 			b->tmax = flow.stime;
-		b->len += ch_encode_row(&r->schema, &flow, b->id, b->rows, b->buf + b->len);
+		if (!ch_builder_add(&r->bld, &flow, b->id)) {
+			fprintf(stderr, "raclickhouse: out of memory for a batch's captured payload\n");
+			status = 1;
+			break;
+		}
 		b->rows++;
 		r->read++;
-		if (b->rows >= r->cf.batch_rows || b->len >= r->batch_bytes)
+		if (b->rows >= r->cf.batch_rows || r->bld.bytes >= r->batch_bytes)
 			flush(r);
 	}
 	return finish(r, status);
@@ -263,9 +271,13 @@ static int setup(struct run *r, int argc, char **argv)
 			return 1;
 		}
 	}
-	r->batch_bytes = 48u << 20;
+	r->batch_bytes = 64u << 20;
+	if (!ch_builder_init(&r->bld, &r->schema, r->cf.batch_rows)) {
+		fprintf(stderr, "raclickhouse: out of memory for a batch of %u rows\n", r->cf.batch_rows);
+		return 1;
+	}
 	if (!senders_init(&r->snd, (int)r->cf.senders, &r->cf, &r->schema, r->spool, &stop_flag,
-			  r->batch_bytes + r->schema.row_max, &err)) {
+			  r->batch_bytes + r->bld.head + r->schema.row_max, &err)) {
 		report(NULL, &err);
 		return 1;
 	}
@@ -319,6 +331,7 @@ int main(int argc, char **argv)
 	client_close(&r.c, status, &err);
 	if (r.snd_ready)
 		senders_free(&r.snd);
+	ch_builder_free(&r.bld);
 	spool_close(r.spool);
 	conf_free(&r.cf);
 	return status;

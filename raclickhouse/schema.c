@@ -87,6 +87,8 @@ static void add(struct ch_schema *s, const char *name, const char *suffix, enum 
 	s->row_max += c->size ? c->size : 10 + RA_PAYLOAD_MAX;
 }
 
+static void enum_types(struct ch_schema *s);
+
 void ch_schema_init(struct ch_schema *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -116,6 +118,7 @@ void ch_schema_init(struct ch_schema *s)
 	}
 	add(s, "batch", "", CE_BATCH, 0);
 	add(s, "batchrow", "", CE_BATCHROW, 0);
+	enum_types(s);
 }
 
 bool ch_column_list(const struct ch_schema *s, char *out, size_t cap)
@@ -197,14 +200,8 @@ size_t ch_create_sql(const struct ch_schema *s, const char *db, const char *tabl
 	end_statement(&q);
 
 	put(&q, "CREATE TABLE IF NOT EXISTS %s.%s (", db, table);
-	for (int i = 0; i < s->ncols; i++) {
-		const struct ch_column *c = &s->cols[i];
-		put(&q, "%s%s ", i ? ", " : "", c->name);
-		if (c->enc == CE_ENUM8)
-			put_enum(&q, c->field);
-		else
-			put(&q, "%s", c->type);
-	}
+	for (int i = 0; i < s->ncols; i++)
+		put(&q, "%s%s %s", i ? ", " : "", s->cols[i].name, s->cols[i].type);
 	for (size_t i = 0; i < sizeof(computed) / sizeof(*computed); i++)
 		put(&q, ", %s %s MATERIALIZED %s", ra_fields[computed[i].field].name, computed[i].type,
 		    computed[i].expr);
@@ -237,110 +234,18 @@ size_t ch_create_sql(const struct ch_schema *s, const char *db, const char *tabl
 	return q.full ? 0 : q.at;
 }
 
-static inline uint8_t *le(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-	return p + n;
-}
 
-static uint8_t *put_string(uint8_t *p, const uint8_t *b, size_t n)
+/* The Enum8 types of the state, dir and cause columns, kept in s->typebuf. */
+static void enum_types(struct ch_schema *s)
 {
-	size_t v = n;
-
-	do {
-		*p++ = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	if (n)
-		memcpy(p, b, n);
-	return p + n;
-}
-
-size_t ch_encode_row(const struct ch_schema *s, const struct ra_flow *f, uint64_t batch, uint32_t row,
-		     uint8_t *out)
-{
-	uint8_t *p = out;
+	struct sql q = { s->typebuf, 0, sizeof(s->typebuf), false };
 
 	for (int i = 0; i < s->ncols; i++) {
-		const struct ch_column *c = &s->cols[i];
-		union ra_addr a;
-		unsigned fam;
-
-		switch (c->enc) {
-		case CE_U8:
-		case CE_ENUM8: *p++ = (uint8_t)fld_uint(c->field, f); break;
-		case CE_U16: p = le(p, fld_uint(c->field, f), 2); break;
-		case CE_U32: p = le(p, fld_uint(c->field, f), 4); break;
-		case CE_U64: p = le(p, fld_uint(c->field, f), 8); break;
-		case CE_ADDR4:
-			fam = fld_addr(c->field, f, &a);
-			p = le(p, fam == RA_AF_INET ? a.v4 : 0, 4);
-			break;
-		case CE_ADDR6:
-			fam = fld_addr(c->field, f, &a);
-			if (fam == RA_AF_INET6)
-				memcpy(p, a.v6, 16);
-			else if (fam == RA_AF_ETHER)
-				memcpy(p, a.v6, 16);	/* the MAC, then zeros */
-			else
-				memset(p, 0, 16);
-			p += 16;
-			break;
-		case CE_MAC:
-			memcpy(p, c->field == F_SMAC ? f->smac : f->dmac, 6);
-			p += 6;
-			break;
-		case CE_STRING:
-			if (c->field == F_SUSER)
-				p = put_string(p, f->spayload, RA_HAS(f, RA_BLK_PAYLOAD_SRC) ? f->spaylen : 0);
-			else
-				p = put_string(p, f->dpayload, RA_HAS(f, RA_BLK_PAYLOAD_DST) ? f->dpaylen : 0);
-			break;
-		case CE_BATCH: p = le(p, batch, 8); break;
-		case CE_BATCHROW: p = le(p, row, 4); break;
-		}
-	}
-	return (size_t)(p - out);
-}
-
-size_t ch_row_len(const struct ch_schema *s, const uint8_t *p, size_t n)
-{
-	size_t at = 0;
-
-	for (int i = 0; i < s->ncols; i++) {
-		const struct ch_column *c = &s->cols[i];
-		if (c->size) {
-			at += c->size;
+		if (s->cols[i].enc != CE_ENUM8)
 			continue;
-		}
-		uint64_t len = 0;
-		for (unsigned shift = 0;; shift += 7) {
-			if (at >= n || shift > 63)
-				return 0;
-			uint8_t b = p[at++];
-			len |= (uint64_t)(b & 0x7f) << shift;
-			if (!(b & 0x80))
-				break;
-		}
-		if (len > n - at)
-			return 0;
-		at += (size_t)len;
+		size_t at = q.at;
+		put_enum(&q, s->cols[i].field);
+		end_statement(&q);
+		s->cols[i].type = q.full ? "Int8" : s->typebuf + at;
 	}
-	return at <= n ? at : 0;
-}
-
-long ch_count_rows(const struct ch_schema *s, const uint8_t *p, size_t n)
-{
-	size_t at = 0;
-	long rows = 0;
-
-	while (at < n) {
-		size_t len = ch_row_len(s, p + at, n - at);
-		if (len == 0)
-			return -1;
-		at += len;
-		rows++;
-	}
-	return rows;
 }

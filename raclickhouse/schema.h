@@ -2,7 +2,7 @@
  * schema.h - the ClickHouse table of flow records, generated from the
  * field table: which fields become columns, in what type, the SQL that
  * creates the table, its rollups and their materialized views, and the
- * RowBinary encoding of one record as one row of that table.
+ * names and types of its columns (native.h encodes records for it).
  */
 #ifndef RACLICKHOUSE_SCHEMA_H
 #define RACLICKHOUSE_SCHEMA_H
@@ -13,7 +13,7 @@
 
 #include "field.h"
 
-/* How a column's value is written in RowBinary. */
+/* How a column's value is written (Native format, see native.h). */
 enum ch_enc {
 	CE_U8, CE_U16, CE_U32, CE_U64,	/* little-endian unsigned */
 	CE_ENUM8,			/* Int8 code of an Enum8 */
@@ -27,10 +27,10 @@ enum ch_enc {
 
 struct ch_column {
 	char name[24];
-	const char *type;	/* ClickHouse type, e.g. "UInt64" ("" for enums: built by ch_create_sql) */
+	const char *type;	/* ClickHouse type, e.g. "UInt64", "Enum8('' = 0, 'REQ' = 1, ...)" */
 	uint8_t enc;		/* enum ch_enc */
 	uint8_t field;		/* enum fld_id */
-	uint8_t size;		/* bytes in RowBinary; 0 for CE_STRING */
+	uint8_t size;		/* bytes a value takes; 0 for CE_STRING */
 };
 
 #define CH_MAX_COLUMNS 96
@@ -40,6 +40,7 @@ struct ch_schema {
 	int ncols;
 	size_t fixed;		/* bytes of a row without its strings */
 	size_t row_max;		/* the longest row */
+	char typebuf[2048];	/* the enums' types */
 };
 
 /* Build the inserted columns from the field table. */
@@ -55,15 +56,5 @@ bool ch_column_list(const struct ch_schema *s, char *out, size_t cap);
  * string.  Returns the bytes used, 0 if cap is short.
  */
 size_t ch_create_sql(const struct ch_schema *s, const char *db, const char *table, char *out, size_t cap);
-
-/* Encode flow f as one row into out (at least s->row_max bytes); returns its length. */
-size_t ch_encode_row(const struct ch_schema *s, const struct ra_flow *f, uint64_t batch, uint32_t row,
-		     uint8_t *out);
-
-/* The length of the encoded row at p (n bytes available); 0 when it is cut short. */
-size_t ch_row_len(const struct ch_schema *s, const uint8_t *p, size_t n);
-
-/* Whole rows in [p, p + n); -1 when bytes are left over or a row is cut short. */
-long ch_count_rows(const struct ch_schema *s, const uint8_t *p, size_t n);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "ship.h"
 
+#include "native.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -70,7 +72,7 @@ bool ship_init(struct shipper *sh, struct ch_conn *conn, const struct ch_schema 
 	sh->backoff = BACKOFF_MIN;
 	if (!ch_column_list(schema, cols, sizeof(cols)))
 		goto long_sql;
-	n = snprintf(sh->insert_sql, sizeof(sh->insert_sql), "INSERT INTO %s.%s (%s) FORMAT RowBinary", db,
+	n = snprintf(sh->insert_sql, sizeof(sh->insert_sql), "INSERT INTO %s.%s (%s) FORMAT Native", db,
 		     table, cols);
 	if (n < 0 || (size_t)n >= sizeof(sh->insert_sql))
 		goto long_sql;
@@ -92,7 +94,7 @@ static bool missing_rows(struct shipper *sh, const struct batch *b, const uint8_
 			 struct ra_err *err)
 {
 	uint8_t *seen = calloc(b->rows ? b->rows : 1, 1);
-	size_t at = 0;
+	uint32_t kept = 0;
 
 	if (!seen || (sh->sub.cap < b->len && !(sh->sub.buf = realloc(sh->sub.buf, b->len)))) {
 		free(seen);
@@ -108,24 +110,13 @@ static bool missing_rows(struct shipper *sh, const struct batch *b, const uint8_
 		if (r < b->rows)
 			seen[r] = 1;
 	}
-	sh->sub.len = 0;
-	sh->sub.rows = 0;
-	for (uint32_t r = 0; r < b->rows; r++) {
-		size_t len = ch_row_len(sh->schema, b->buf + at, b->len - at);
-		if (len == 0) {
-			free(seen);
-			ra_err_set(err, RA_ERR_FORMAT, "batch %016llx: row %u is damaged",
-				   (unsigned long long)b->id, r);
-			return false;
-		}
-		if (!seen[r]) {
-			memcpy(sh->sub.buf + sh->sub.len, b->buf + at, len);
-			sh->sub.len += len;
-			sh->sub.rows++;
-		}
-		at += len;
-	}
+	sh->sub.len = ch_native_subset(sh->schema, b->buf, b->len, seen, b->rows, sh->sub.buf, &kept);
+	sh->sub.rows = kept;
 	free(seen);
+	if (sh->sub.len == 0) {
+		ra_err_set(err, RA_ERR_FORMAT, "batch %016llx is damaged", (unsigned long long)b->id);
+		return false;
+	}
 	return true;
 }
 
@@ -192,7 +183,7 @@ static int drain_locked(struct shipper *sh, bool wait, struct ra_err *err)
 		enum ch_result r = CH_OK;
 
 		while ((got = spool_peek(sh->spool, &sh->tmp, err)) == 1) {
-			long rows = ch_count_rows(sh->schema, sh->tmp.buf, sh->tmp.len);
+			long rows = ch_native_rows(sh->schema, sh->tmp.buf, sh->tmp.len);
 			if (rows != (long)sh->tmp.rows) {	/* damaged on disk: said, counted, passed */
 				fprintf(stderr, "raclickhouse: %s: byte %llu: a batch of %u rows holds %s; dropped\n",
 					spool_path(sh->spool), (unsigned long long)spool_offset(sh->spool),
