@@ -3,7 +3,9 @@
  *
  *   -r file...  -R dir...  -w file|-  -s fields  -m keys  -M modes  -t range
  *   -n  -c char  -L n  -N n  -F rarc  -u  -z  -q  -b  -p digits  -X  -h
- *   and a filter after a lone "-" or "--".
+ *   and a filter: the words that are not options, after an optional lone
+ *   "-"; "--" ends the options.  Options may stand anywhere (GNU getopt's
+ *   reordering, as Argus's clients parse them).
  *
  * Defaults come from ~/.rarc, then -F file, then the command line.
  */
@@ -17,6 +19,7 @@
 #include "printer.h"
 
 #define RA_MAX_ARGS 256
+#define RA_MAX_WIDTH 65535	/* -s field:width */
 
 struct time_range {
 	bool set;
@@ -29,6 +32,7 @@ struct ra_opts {
 	bool input_is_dir[RA_MAX_ARGS];
 	int ninputs;
 	const char *wfile;
+	const char *wfilter;			/* -w file filter: Argus's output filter */
 	bool gzip;
 	const char *fields[RA_MAX_ARGS];	/* -s words, as given */
 	int nfields;
@@ -38,6 +42,8 @@ struct ra_opts {
 	int nmodes;
 	const char *servers[RA_MAX_ARGS];	/* -S host[:port] */
 	int nservers;
+	char rarc_server[256];			/* RA_ARGUS_SERVER, used when no -r, -R or -S is given */
+	bool noreconnect;			/* -M noreconnect: -S ends rather than reconnects */
 	struct time_range trange;
 	uint64_t first_record, max_records;	/* -N: skip first_record, then at most max */
 	bool quiet, print_program, no_rarc;
@@ -47,11 +53,13 @@ struct ra_opts {
 	char time_format[128];
 	char sep[2];
 	bool json;
+	char words[2048];			/* -s "a,b" and -m "a b" split into words */
+	size_t wordlen;
 };
 
 /*
  * Parse argv.  allowed: the option letters this tool takes beyond the ones
- * every client takes ("rRwsnctLNFuzqpXhM" are always accepted).  Returns 0
+ * every client takes ("rRwsnctLNFuzqpXhMS" are always accepted).  Returns 0
  * on success, 1 when -h was given (usage printed by the caller), -1 on a
  * usage error (err filled).
  */

@@ -193,7 +193,11 @@ static bool plain_number(const char *s, size_t n)
 
 static bool labels(struct printer *p, struct ra_err *err)
 {
-	if (!room(p, (size_t)p->ncols * 300 + 2, err))
+	size_t need = 2;
+
+	for (int i = 0; i < p->ncols; i++)	/* widths go to RA_MAX_WIDTH (suser:1024) */
+		need += (size_t)p->cols[i].width + strlen(p->cols[i].fd->label) + 1;
+	if (!room(p, need, err))
 		return false;
 	for (int i = 0; i < p->ncols; i++) {
 		struct column *c = &p->cols[i];

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "userdata.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -97,6 +98,20 @@ static bool apply(struct ra_opts *o, const char *name, const char *v, const char
 		o->pr.fmt.utc = b;
 		return true;
 	}
+	if (!strcmp(name, "RA_ARGUS_SERVER")) {
+		if (strlen(v) >= sizeof(o->rarc_server))
+			return rarc_err(err, path, line, "RA_ARGUS_SERVER is too long", v);
+		memcpy(o->rarc_server, v, strlen(v) + 1);
+		return true;
+	}
+	if (!strcmp(name, "RA_USERDATA_ENCODE")) {
+		int e = ud_encode_parse(v);
+		if (e < 0)
+			return rarc_err(err, path, line,
+					"RA_USERDATA_ENCODE must be Ascii, Obfuscate, Hex, Encode32 or Encode64, not '%s'", v);
+		o->pr.fmt.user_encode = e;
+		return true;
+	}
 	/* Argus has many more RA_ variables; those we do not use are accepted and ignored. */
 	if (!strncmp(name, "RA_", 3) || !strncmp(name, "RADIUM_", 7))
 		return true;
@@ -150,8 +165,8 @@ bool ra_rarc_load(struct ra_opts *o, const char *path, bool optional, struct ra_
 		while (e > v && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			e--;
 		*e = '\0';
-		if (*v == '"') {
-			char *q = strrchr(v + 1, '"');
+		if (*v == '"' || *v == '\'') {	/* "value" or 'value' */
+			char *q = strrchr(v + 1, *v);
 			if (!q || q[1]) {
 				fclose(fp);
 				return rarc_err(err, path, lineno, "unterminated quoted value for %s", name);

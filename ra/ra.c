@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,10 @@ static void report_open(const struct client *c, const struct ra_err *e)
 	char buf[1200];
 	fprintf(stderr, "ra: %s\n", client_error_text(c, e, buf, sizeof(buf)));
 }
+
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "ra: %s\n", msg); }
 
 struct run {
 	struct client c;
@@ -113,6 +118,9 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report(&err);
+			/* a server that refused the filter: a usage error */
+			if (err.code == RA_ERR_USAGE)
+				return 2;
 			status = 1;
 			continue;
 		}
@@ -154,6 +162,7 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	r.c.wfilter_ok = true;
 	status = client_filter(&r.c, &err);
 	if (status == 0 && r.c.o.print_program) {
 		char buf[65536];
@@ -163,6 +172,9 @@ int main(int argc, char **argv)
 	}
 	if (r.validate)
 		r.c.o.wfile = NULL;	/* --validate writes nothing */
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
 	if (status == 0)
 		status = client_open(&r.c, "ra", default_fields,
 				     (int)(sizeof(default_fields) / sizeof(*default_fields)), !r.validate, &err);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,7 +297,7 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report_run(r);
-			status = 1;
+			status = r->err.code == RA_ERR_USAGE ? 2 : 1;	/* a server refused the filter */
 			continue;
 		}
 		if (!one(r, rec, len, &status))
@@ -347,6 +348,11 @@ static int setup(struct run *r, struct ra_err *err)
 	return 0;
 }
 
+/* Live streams (-S): notices to stderr, and SIGINT/SIGTERM end the input cleanly. */
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "racluster: %s\n", msg); }
+
 int main(int argc, char **argv)
 {
 	struct run r;
@@ -364,6 +370,9 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);

@@ -34,7 +34,7 @@ examples() {	# the .Dl lines of the EXAMPLES section of page $1
 			# raclickhouse.bats runs raclickhouse's against the server it starts
 			case "$cmd" in *"raclickhouse "*) [[ "$cmd" == *"-M schema"* ]] || continue ;; esac
 			n=$((n + 1))
-			run bash -c "$cmd >/dev/null"
+			run bash -c "set -o pipefail; $cmd >/dev/null"
 			[ "$status" -eq 0 ] || { echo "$(basename "$page"): '$cmd' exited $status: $output"; false; }
 		done < <(examples "$page")
 	done

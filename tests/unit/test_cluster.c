@@ -1,13 +1,12 @@
-/* test_cluster.c - racluster's keys and merge, rasort's key strings and sorts. */
+/* test_cluster.c - the aggregation engine (common/cluster.h): keys, merge, intake, emit. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../racluster/plain6.h"
-#include "../racluster/table.h"
+#include "plain6.h"
+#include "table.h"
 #include "options.h"
-#include "../rasort/sortkey.h"
 #include "../tests/unit/tap.h"
 
 static int ngroups;
@@ -40,13 +39,6 @@ static void flow(struct ra_flow *f, uint32_t s, uint32_t d, uint16_t sp, uint16_
 
 static bool has(const uint64_t m[2], unsigned id) { return (m[id >> 6] >> (id & 63)) & 1u; }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct sk_entry *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->ref < y->ref ? -1 : x->ref > y->ref;
-}
 
 /* TCP counters are summed per direction in a part of their own: not a
  * cold part, swapped with a reverse direction's record, and zero again
@@ -369,6 +361,68 @@ static void test_one_raw(void)
 	ok(refused, "records that would not come out the same are left to be decoded");
 }
 
+static size_t places[8];
+static uint64_t seen_src[8];
+static int nvisits;
+
+static bool visit(void *ctx, size_t place, struct cl_group *g)
+{
+	(void)ctx;
+	places[nvisits] = place;
+	seen_src[nvisits++] = g->f.saddr.v4 | g->f.spkts << 32;
+	return true;
+}
+
+/* A live view (cl_scan, cl_evict_set): groups seen in first-seen order
+ * without emptying the table, some at chosen places, and dropped by place,
+ * the rest keeping their order; merges after a scan land in the same
+ * groups, new groups take the next places. */
+static void test_scan(void)
+{
+	const char *saddr[] = { "saddr" };
+	struct cl_spec s;
+	struct cl_table *t;
+	struct ra_flow a;
+	struct ra_err err;
+	uint64_t want[1] = { 1u << 1 | 1u << 3 }, gone[1] = { 1u << 0 | 1u << 2 };
+	static struct cl_group got[8];
+	bool order = true;
+
+	cl_spec_parse(&s, saddr, 1, false, &err);
+	t = cl_table_new(&s, &err);
+	for (uint32_t i = 0; i < 4; i++) {
+		flow(&a, 0x0a000001 + i, 0xc0a80101, 1000, 80, 1000000, 10);
+		cl_add(t, &a, &err);
+		if (i == 1)
+			cl_add(t, &a, &err);	/* a merged group among groups of one record */
+	}
+	nvisits = 0;
+	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 4 && cl_count(t) == 4, "a scan visits every group, keeps them");
+	for (int i = 0; i < 4; i++)
+		order = order && places[i] == (size_t)i && (uint32_t)seen_src[i] == 0x0a000001u + (uint32_t)i;
+	ok(order && seen_src[1] >> 32 == 4 && seen_src[0] >> 32 == 2, "in first-seen order, merged and not");
+	nvisits = 0;
+	ok(cl_scan(t, want, visit, NULL) && nvisits == 2 && places[0] == 1 && places[1] == 3 &&
+	   (uint32_t)seen_src[1] == 0x0a000004, "a scan of chosen places visits those only");
+	flow(&a, 0x0a000002, 0xc0a80101, 1000, 80, 2000000, 10);
+	cl_add(t, &a, &err);	/* into the merged group, after the scan */
+	ngroups = 0;
+	ok(cl_evict_set(t, gone, collect, got) && ngroups == 2 && got[0].f.saddr.v4 == 0x0a000001 &&
+	   got[1].f.saddr.v4 == 0x0a000003 && cl_count(t) == 2, "groups dropped by place, emitted first");
+	flow(&a, 0x0a000009, 0xc0a80101, 1000, 80, 3000000, 10);
+	cl_add(t, &a, &err);
+	nvisits = 0;
+	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 3 && (uint32_t)seen_src[0] == 0x0a000002 &&
+	   seen_src[0] >> 32 == 6 && (uint32_t)seen_src[1] == 0x0a000004 && (uint32_t)seen_src[2] == 0x0a000009 &&
+	   places[2] == 2, "the rest keep their order and their counters, a new group comes last");
+	gone[0] = 0;
+	ngroups = 0;
+	ok(cl_evict_set(t, gone, NULL, NULL) && cl_count(t) == 3 && cl_add(t, &a, &err) && cl_drain(t, &err) &&
+	   cl_count(t) == 3,
+	   "an empty set drops nothing; the index still finds the groups");
+	cl_table_free(t);
+}
+
 /* The merge's tables, against what they stand for. */
 static void test_tables(void)
 {
@@ -414,6 +468,7 @@ int main(void)
 	       "common prefix of 10.1.2.3 and 10.1.3.3");
 	test_tables();
 	test_one_raw();
+	test_scan();
 
 	/* merge by saddr: sums, times, differing ports blank, daddr common prefix */
 	ra_err_clear(&err);
@@ -572,85 +627,6 @@ int main(void)
 		ok(addr1 == 3, "saddr, saddr/0 and daddr/20, and no other form, are keys of one address at the start");
 	}
 
-	/* rasort keys: doubles order, descending inverts */
-	{
-		struct sk_spec ss;
-		const char *k1[] = { "load:asc" }, *k2[] = { "bytes" };
-		uint8_t x[8], y[8];
-		ra_flow_init(&a);
-		a.stime = 0;
-		a.ltime = 1000000;
-		a.spkts = 10;
-		a.sbytes = 1000;
-		b = a;
-		b.sbytes = 2000;
-		sk_spec_parse(&ss, k1, 1, &err);
-		sk_extract(&ss, &a, x);
-		sk_extract(&ss, &b, y);
-		ok(memcmp(x, y, 8) < 0, "load ascending: smaller load sorts first");
-		sk_spec_parse(&ss, k2, 1, &err);
-		sk_extract(&ss, &a, x);
-		sk_extract(&ss, &b, y);
-		ok(memcmp(x, y, 8) > 0 && ss.items[0].desc, "bytes descend by default");
-	}
-
-	/* the radix sort agrees with qsort on (key, ref), many ties */
-	{
-		size_t n = 100000;
-		struct sk_entry *e = malloc(n * sizeof(*e)), *r = malloc(n * sizeof(*r));
-		uint64_t seed = 42;
-		for (size_t i = 0; i < n; i++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			e[i].key = (seed >> 33) % 5000 + ((i % 7 == 0) ? (1ull << 40) : 0);
-			e[i].ref = i * 3;
-		}
-		struct sk_entry *l = malloc(n * sizeof(*l)), *tmp = malloc(n * sizeof(*tmp));
-		memcpy(r, e, n * sizeof(*e));
-		memcpy(l, e, n * sizeof(*e));
-		sk_sort_entries(e, n);
-		qsort(r, n, sizeof(*r), entry_cmp);
-		ok(memcmp(e, r, n * sizeof(*e)) == 0, "radix sort equals the reference, ties in input order");
-		sk_sort_entries_lsd(l, tmp, n);
-		ok(memcmp(l, r, n * sizeof(*e)) == 0, "LSD radix sort equals the reference too");
-		free(e);
-		free(r);
-		free(l);
-		free(tmp);
-	}
-	/* long keys: the radix sort 8 bytes at a time orders as the merge sort,
-	 * ties (whole keys, and runs tied in the first 8 bytes) included */
-	{
-		size_t n = 50000, kl = 19;
-		uint8_t *keys = malloc(n * kl);
-		uint32_t *i1 = malloc(n * sizeof(*i1)), *i2 = malloc(n * sizeof(*i2));
-		uint64_t seed = 7;
-		for (size_t i = 0; i < n; i++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			memset(keys + i * kl, 0, kl);
-			keys[i * kl] = (uint8_t)(seed >> 60);		/* few first bytes: long tie runs */
-			keys[i * kl + 9] = (uint8_t)(seed >> 40) % 3;	/* a tie in the second 8 too */
-			keys[i * kl + 17] = (uint8_t)(seed >> 20) % 5;	/* the last, short, word */
-			keys[i * kl + 18] = (uint8_t)(seed >> 30) % 2;
-			i1[i] = i2[i] = (uint32_t)i;
-		}
-		sk_sort_index(i1, n, keys, kl);
-		ok(sk_sort_index_prefix(i2, n, keys, kl) && memcmp(i1, i2, n * sizeof(*i1)) == 0,
-		   "long keys: the radix sort by 8 bytes at a time equals the stable merge sort");
-		free(keys);
-		free(i1);
-		free(i2);
-	}
-	/* the long-key merge sort is stable */
-	{
-		uint8_t keys[6 * 9];
-		uint32_t idx[6] = { 0, 1, 2, 3, 4, 5 };
-		const char *ks[6] = { "bbbbbbbbb", "aaaaaaaaa", "bbbbbbbbb", "aaaaaaaaa", "ccccccccc", "aaaaaaaaa" };
-		for (int i = 0; i < 6; i++)
-			memcpy(keys + 9 * i, ks[i], 9);
-		sk_sort_index(idx, 6, keys, 9);
-		ok(idx[0] == 1 && idx[1] == 3 && idx[2] == 5 && idx[3] == 0 && idx[4] == 2 && idx[5] == 4,
-		   "long keys: stable merge sort");
-	}
 	test_feed();
 	test_parts();
 	return tap_done();

@@ -1,0 +1,26 @@
+# common/cluster.mk - the aggregation engine (cluster.h): -m keys, groups, merge,
+# emit.  racluster is a main on it, as rabins, ratop and raban are.
+noinst_LIBRARIES += common/libcluster.a
+common_libcluster_a_SOURCES = common/cluster.h common/cluster_int.h common/table.h \
+	common/plain4.h common/plain6.h \
+	common/cluster.c common/clkey.c common/clrec.c common/merge.c \
+	common/pipeline.c common/ring.c
+
+# Keys, merge, intake and emit, unit by unit.
+check_PROGRAMS += tests/unit/test_cluster
+tests_unit_test_cluster_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+TESTS += tests/unit/test_cluster
+
+# Corpus replay of the intake (cl_feed, then record by record, the groups
+# compared) over tests/corpus/cluster/*; with --enable-fuzzers, the libFuzzer binary.
+check_PROGRAMS += tests/fuzz/replay_cluster
+tests_fuzz_replay_cluster_SOURCES = tests/fuzz/fuzz_cluster.c tests/fuzz/replay.c
+tests_fuzz_replay_cluster_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+TESTS += tests/fuzz/replay-cluster.sh
+EXTRA_DIST += tests/fuzz/replay-cluster.sh
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_cluster
+tests_fuzz_fuzz_cluster_SOURCES = tests/fuzz/fuzz_cluster.c
+tests_fuzz_fuzz_cluster_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_cluster_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+endif
