@@ -14,7 +14,7 @@
 
 struct conf {
 	char base[512];		/* "http://host:port", without any user:password@ */
-	char where[600];	/* base + "/db.table": what messages name */
+	char where[704];	/* base + "/db.table": what messages name */
 	char db[64], table[64];
 	char *user, *password;	/* never printed */
 	bool create, print_schema, drain_only;

@@ -117,6 +117,7 @@ halt() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	kill -KILL "$pid" 2>/dev/null || true	# not gone in a minute: no server is left behind
 	rm -f "$dir/pid"
 }
 
