@@ -188,6 +188,23 @@ static int rarc_login(struct conf *cf, const char *path, struct ra_err *err)
 	return 0;
 }
 
+/* The password of http://user:password@host/... in argv, wiped for ps(1). */
+static void wipe_url_password(const char *url)
+{
+	char *hier = strstr(url, "://"), *slash, *at, *colon;
+
+	if (!hier)
+		return;
+	hier += 3;
+	slash = strchr(hier, '/');
+	at = strchr(hier, '@');
+	if (!at || (slash && at > slash))
+		return;
+	colon = memchr(hier, ':', (size_t)(at - hier));
+	if (colon)
+		memset(colon + 1, 'x', (size_t)(at - colon - 1));
+}
+
 int conf_parse(struct conf *cf, struct ra_opts *o, int argc, char **argv, struct ra_err *err)
 {
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
@@ -258,6 +275,7 @@ int conf_parse(struct conf *cf, struct ra_opts *o, int argc, char **argv, struct
 	if (o->wfile) {
 		if (parse_url(cf, o->wfile, err) < 0)
 			goto fail;
+		wipe_url_password(o->wfile);
 		o->wfile = NULL;	/* not a record file */
 	} else if (cf->print_schema) {
 		snprintf(cf->db, sizeof(cf->db), "flows");
