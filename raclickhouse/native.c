@@ -119,7 +119,7 @@ bool ch_builder_add(struct ch_builder *b, const struct ra_flow *f, uint64_t batc
 
 	for (int i = 0; i < s->ncols; i++) {
 		const struct ch_column *c = &s->cols[i];
-		uint8_t *p = b->fixed[i] + (size_t)row * c->size;
+		uint8_t *p = c->size ? b->fixed[i] + (size_t)row * c->size : NULL;
 		union ra_addr a;
 		unsigned fam;
 
