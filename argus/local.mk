@@ -22,8 +22,8 @@ argus_argus_LDADD = $(LIBSFLOW) $(LIBFLOW) $(LIBCOMMON) $(PCAP_LIBS)
 
 dist_man_MANS += man/argus.8
 
-TESTS += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats
-EXTRA_DIST += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats
+TESTS += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats tests/cli/stream.bats
+EXTRA_DIST += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats tests/cli/stream.bats
 
 # Corpus replay: the packet harness over tests/corpus/packet/*.
 check_PROGRAMS += tests/fuzz/replay_packet

@@ -87,8 +87,6 @@ int client_open(struct client *c, const char *producer, const char *const *defau
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return 1;
 	}
-	if (c->o.ninputs == 0 && c->o.nservers == 0 && c->o.rarc_server[0])
-		c->o.servers[c->o.nservers++] = c->o.rarc_server;
 	if (c->o.nservers > 0) {
 		ra_reader_net(c->rd, c->o.filter, !c->o.noreconnect, c->notice, c->notice_arg, c->stop);
 		ra_reader_on_idle(c->rd, flush_idle, c);

@@ -182,6 +182,20 @@ void cl_mask_addr(unsigned family, union ra_addr *a, unsigned len)
 	}
 }
 
+bool cl_spec_bin(struct cl_spec *s, uint64_t width, struct ra_err *err)
+{
+	if (width == 0 || s->bin_width || s->keylen + 8 > CL_MAX_KEYLEN) {
+		ra_err_set(err, RA_ERR_USAGE, "-m: too many keys to add a time bin");
+		return false;
+	}
+	s->bin_width = width;
+	s->bin_at = (uint16_t)s->keylen;
+	s->keylen += 8;
+	/* the compiled IPv4 keys copy key4 over keylen: its new word is zero,
+	 * and cl_rec_key puts the bin there after them */
+	return true;
+}
+
 /* Build the key of f into out (spec->keylen bytes). */
 void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *out)
 {
@@ -223,6 +237,10 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 		case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
 		default: memcpy(p, &v, 8); break;
 		}
+	}
+	if (s->bin_width) {
+		uint64_t b = f->stime / s->bin_width;
+		memcpy(k + s->bin_at, &b, 8);
 	}
 }
 

@@ -355,11 +355,21 @@ bool cl_rec_flow_keys4(const struct cl_spec *s, const struct cl_rec *r, uint64_t
 	return true;
 }
 
+/* The time bin's word (cl_spec_bin) into a key made without it. */
+static inline void put_bin(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key)
+{
+	if (s->bin_width)
+		key[s->bin_at / 8] = r->stime / s->bin_width;
+}
+
 void cl_rec_keys(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key, uint64_t *rkey, bool *ip)
 {
 	*ip = s->flow && (r->family == RA_AF_INET || r->family == RA_AF_INET6);
-	if (*ip && cl_rec_flow_keys4(s, r, key, rkey))
+	if (*ip && cl_rec_flow_keys4(s, r, key, rkey)) {
+		put_bin(s, r, key);
+		put_bin(s, r, rkey);
 		return;
+	}
 	cl_rec_key(s, r, key);
 	if (*ip)
 		cl_reverse_key(s, key, rkey);
@@ -371,7 +381,15 @@ void cl_rec_keys(const struct cl_spec *s, const struct cl_rec *r, uint64_t *key,
  * in a record without those blocks (a record with them comes with r->full,
  * and its key is built from that).
  */
+static void rec_key_fields(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out);
+
 void cl_rec_key(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
+{
+	rec_key_fields(s, r, out);
+	put_bin(s, r, out);
+}
+
+static void rec_key_fields(const struct cl_spec *s, const struct cl_rec *r, uint64_t *out)
 {
 	uint8_t *k = (uint8_t *)out;
 	unsigned fam = r->family == RA_AF_ARP ? RA_AF_INET : r->family;

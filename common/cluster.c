@@ -569,15 +569,17 @@ bool cl_flush(struct cl_table *t, cl_emit_fn fn, void *ctx)
 	return cl_flush_raw(t, fn, NULL, ctx);
 }
 
-/* Last time of the group of log entry e. */
-static uint64_t entry_ltime(struct cl_table *t, const uint8_t *e)
+/* Last time (first time, when first) of the group of log entry e. */
+static uint64_t entry_time(struct cl_table *t, const uint8_t *e, bool first)
 {
 	uint32_t idx = ld32(e + 4);
 	struct ra_err err;
 
 	if (idx != NO_GROUP)
-		return group_at(t, idx)->ltime;
-	return decode_first(t, e, &err) ? t->probe.ltime : UINT64_MAX;
+		return first ? group_at(t, idx)->stime : group_at(t, idx)->ltime;
+	if (!decode_first(t, e, &err))
+		return UINT64_MAX;
+	return first ? t->probe.stime : t->probe.ltime;
 }
 
 /*
@@ -670,7 +672,7 @@ static void drop_group(struct cl_table *t, uint32_t idx)
 
 static bool bit_at(const uint64_t *set, size_t n) { return (set[n >> 6] >> (n & 63)) & 1u; }
 
-bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx)
+bool cl_scan(struct cl_table *t, const uint64_t *want, size_t nbits, cl_visit_fn fn, void *ctx)
 {
 	struct ra_err err;
 	size_t n = 0;
@@ -682,7 +684,7 @@ bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx
 		struct cl_group *g;
 
 		pos += log_entry_len(e);
-		if (want && !bit_at(want, n))
+		if (want && (n >= nbits || !bit_at(want, n)))
 			continue;
 		if (!(g = emit_group(t, e, &err)) || !fn(ctx, n, g))
 			return false;
@@ -690,7 +692,7 @@ bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx
 	return true;
 }
 
-bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, void *ctx)
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, size_t nbits, cl_emit_fn fn, void *ctx)
 {
 	uint64_t w = 0, end;
 	uint32_t gone = 0;
@@ -705,7 +707,7 @@ bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, v
 		uint8_t *e = log_at(t, pos);
 		size_t len = log_entry_len(e);
 
-		if (bit_at(gone_set, n)) {
+		if (n < nbits && bit_at(gone_set, n)) {
 			if (ok && fn) {
 				struct cl_group *g = emit_group(t, e, &err);
 				ok = g && fn(ctx, g);
@@ -727,7 +729,7 @@ bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, v
  * rest keep their order, merged groups' first records go) and index what
  * remains afresh.
  */
-bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx)
+static bool evict(struct cl_table *t, uint64_t before, bool first, cl_emit_fn fn, void *ctx)
 {
 	uint64_t w = 0, end;
 	uint32_t gone = 0;
@@ -743,7 +745,7 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 		size_t len = log_entry_len(e);
 		uint32_t idx = ld32(e + 4);
 
-		if (ok && entry_ltime(t, e) < before) {
+		if (ok && entry_time(t, e, first) < before) {
 			struct cl_group *g = emit_group(t, e, &err);
 			if (g)
 				ok = fn(ctx, g);
@@ -758,4 +760,14 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 	t->live -= gone;
 	log_rewritten(t, w);
 	return ok;
+}
+
+bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx)
+{
+	return evict(t, before, false, fn, ctx);
+}
+
+bool cl_evict_started(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx)
+{
+	return evict(t, before, true, fn, ctx);
 }

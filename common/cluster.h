@@ -64,6 +64,8 @@ struct cl_spec {
 	int8_t flow4_op[5];	/* ops4 of saddr, daddr, sport, dport, proto */
 	bool addr1;		/* the key is one address item at its start (-m saddr, daddr/24 ...):
 				 * ops4[0], into bytes 1-4 of the first word (plain_key_raw) */
+	uint64_t bin_width;	/* cl_spec_bin: microseconds; 0 when not keyed by time bin */
+	uint16_t bin_at;	/* where the bin's word is in the key */
 };
 
 /*
@@ -73,6 +75,16 @@ struct cl_spec {
  */
 bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon,
 		   struct ra_err *err);
+
+/*
+ * Key by time bin as well (rabins, ragraph): one more key word, the
+ * record's start time divided by width (microseconds), so that one table
+ * holds the groups of many bins.  The caller cuts a record that spans bins
+ * into pieces that each start in their bin (bins.h).  cl_feed does not take
+ * such a spec (cl_feed_usable says no).  false with err (RA_ERR_USAGE) when
+ * the key would be too long or width is 0.
+ */
+bool cl_spec_bin(struct cl_spec *s, uint64_t width, struct ra_err *err);
 
 /* A group as it is emitted: its merged record and what printing it needs. */
 struct cl_group {
@@ -153,6 +165,15 @@ struct time_range;
 bool cl_feed_usable(const struct cl_spec *s);
 bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
 	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err);
+/*
+ * cl_feed for a spec keyed by time bin (cl_spec_bin): it takes the records
+ * that start in [lo, hi) and end within the bin they start in, and stops at
+ * the first other one (the caller cuts it into its bins, or finds it late).
+ */
+bool cl_feed_bins_usable(const struct cl_spec *s);
+bool cl_feed_bins(struct cl_table *t, const uint8_t *p, size_t n, uint64_t lo, uint64_t hi,
+		  const struct time_range *tr, cl_select_fn select, void *ctx, size_t *used, uint64_t *nrec,
+		  struct ra_err *err);
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 
@@ -179,6 +200,9 @@ bool cl_flush_raw(struct cl_table *t, cl_emit_fn fn, cl_emit_raw_fn raw, void *c
 size_t cl_one_raw(const struct cl_spec *s, const uint8_t *rec, size_t len, uint8_t *out);
 /* Emit and drop the groups whose last time is before `before` (microseconds). */
 bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx);
+/* Emit and drop the groups whose first time is before `before`: under
+ * cl_spec_bin, the groups of the bins that end by then. */
+bool cl_evict_started(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx);
 
 /*
  * Groups seen without emptying the table (a live view such as ratop's).
@@ -190,13 +214,14 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
  */
 typedef bool (*cl_visit_fn)(void *ctx, size_t place, struct cl_group *g);
 /* Visit the groups in order of place (all of them, or when want is not
- * NULL, only those whose bit is set: bit p of want[p / 64]); the group is
- * the table's scratch, valid during the call.  Return false to stop.
+ * NULL, only those whose bit is set: bit p of want[p / 64], for places
+ * below nbits; places from nbits on are not wanted); the group is the
+ * table's scratch, valid during the call.  Return false to stop.
  * Completes pending merges first (call cl_drain before to see errors). */
-bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx);
-/* Drop the groups whose place has its bit set in gone (emitted first
- * through fn when it is not NULL); the bitmap covers cl_count places. */
-bool cl_evict_set(struct cl_table *t, const uint64_t *gone, cl_emit_fn fn, void *ctx);
+bool cl_scan(struct cl_table *t, const uint64_t *want, size_t nbits, cl_visit_fn fn, void *ctx);
+/* Drop the groups whose place (below nbits) has its bit set in gone
+ * (emitted first through fn when it is not NULL). */
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone, size_t nbits, cl_emit_fn fn, void *ctx);
 
 size_t cl_count(const struct cl_table *t);	/* live groups */
 size_t cl_memory(const struct cl_table *t);	/* bytes held by arena and index */

@@ -4,7 +4,8 @@ noinst_LIBRARIES += common/libcluster.a
 common_libcluster_a_SOURCES = common/cluster.h common/cluster_int.h common/table.h \
 	common/plain4.h common/plain6.h \
 	common/cluster.c common/clkey.c common/clrec.c common/merge.c \
-	common/pipeline.c common/ring.c
+	common/pipeline.c common/ring.c \
+	common/bins.h common/bins.c common/binner.c
 
 # Keys, merge, intake and emit, unit by unit.
 check_PROGRAMS += tests/unit/test_cluster
@@ -23,4 +24,23 @@ noinst_PROGRAMS += tests/fuzz/fuzz_cluster
 tests_fuzz_fuzz_cluster_SOURCES = tests/fuzz/fuzz_cluster.c
 tests_fuzz_fuzz_cluster_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_cluster_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+endif
+
+# Time bins: -M words, records cut into bins, the binner (bins.h).
+check_PROGRAMS += tests/unit/test_bins
+tests_unit_test_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+TESTS += tests/unit/test_bins
+
+# Corpus replay of the bins' intake (binner_feed, then record by record) over
+# tests/corpus/bins/*; with --enable-fuzzers, the libFuzzer binary.
+check_PROGRAMS += tests/fuzz/replay_bins
+tests_fuzz_replay_bins_SOURCES = tests/fuzz/fuzz_bins.c tests/fuzz/replay.c
+tests_fuzz_replay_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
+TESTS += tests/fuzz/replay-bins.sh
+EXTRA_DIST += tests/fuzz/replay-bins.sh
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_bins
+tests_fuzz_fuzz_bins_SOURCES = tests/fuzz/fuzz_bins.c
+tests_fuzz_fuzz_bins_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_bins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
 endif

@@ -34,6 +34,7 @@ enum fld_type {
 	FT_CAUSE,
 	FT_USER,	/* captured payload bytes */
 	FT_IFINDEX,	/* sFlow ifindex (2+30-bit format) */
+	FT_SERVICE,	/* a name computed from payload signatures (service.h) */
 };
 
 enum {
@@ -60,6 +61,7 @@ enum fld_id {
 	F_STATE, F_SUSER, F_DUSER, F_INODE, F_SYNACK, F_ACKDAT, F_TCPRTT,
 	F_STCPFLAGS, F_DTCPFLAGS, F_SMEANSZ, F_DMEANSZ,
 	F_SUBAGENT, F_SRATE_SAMPLING, F_INIF, F_OUTIF, F_FAMILY, F_ETYPE,
+	F_SERVICE,
 	F_COUNT
 };
 
@@ -122,6 +124,11 @@ void fmt_cache_free(struct fmt_cache *c);
  * quote_json: escape for a JSON string. */
 size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c,
 		  char *out, size_t cap);
+/* An FT_USER field cut to at most max payload bytes, as Argus's suser:N
+ * prints it ("s[N]=..." counts the bytes printed), in the cache's encoding
+ * or through its decoder. */
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap);
 /* True when the field's JSON value is a number (no quotes). */
 bool fld_json_number(const struct ra_field *fd);
 

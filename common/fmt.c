@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "field.h"
+#include "service.h"
 #include "userdata.h"
 
 #include <arpa/inet.h>
@@ -400,6 +401,18 @@ static size_t fmt_user(const struct fmt_cache *c, const struct ra_flow *f, int d
 	return ud_format((enum ud_encode)c->o.user_encode, f->dpayload, f->dpaylen, 'd', out, cap);
 }
 
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap)
+{
+	struct ra_flow cut = *f;	/* the payload seen through a window of max bytes */
+
+	if (cut.spaylen > max)
+		cut.spaylen = (uint16_t)max;
+	if (cut.dpaylen > max)
+		cut.dpaylen = (uint16_t)max;
+	return fmt_user(c, &cut, fd->id == F_SUSER ? 0 : 1, out, cap);
+}
+
 static size_t fmt_ifindex(uint32_t v, char *out)
 {
 	uint32_t format = v >> 30, value = v & 0x3fffffff;
@@ -490,6 +503,18 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
 	}
 	case FT_USER:
 		return fmt_user(c, f, fd->id == F_SUSER ? 0 : 1, out, cap);
+	case FT_SERVICE: {
+		char name[SVC_NAMELEN];
+		size_t n;
+		if (f->service) {
+			n = strnlen(f->service, SVC_NAMELEN - 1);
+			memcpy(out, f->service, n);
+			return n;
+		}
+		n = svc_name(svc_builtin(), f, name);
+		memcpy(out, name, n);
+		return n;
+	}
 	case FT_IFINDEX:
 		if (!RA_HAS(f, RA_BLK_ID))
 			return 0;

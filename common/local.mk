@@ -8,7 +8,7 @@ common_libcommon_a_SOURCES = \
 	common/field.c common/field.h common/fmt.c \
 	common/reader.c common/writer.c common/stream.h \
 	common/argus3.c common/argus3.h \
-	common/printer.c common/printer.h \
+	common/printer.c common/printer.h common/status.c common/status.h \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \
 	common/client.c common/client.h \
@@ -17,4 +17,17 @@ common_libcommon_a_SOURCES = \
 	common/bigmem.c common/bigmem.h \
 	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
 	common/serve.c common/serve.h \
-	common/userdata.c common/userdata.h
+	common/userdata.c common/userdata.h \
+	common/addrset.c common/addrset.h \
+	common/service.c common/service.h
+
+# The signatures of raservices/services.sig compiled into the library (the field
+# `service`), by raservices/sigc, a build tool that does not link the library.
+nodist_common_libcommon_a_SOURCES = common/service_builtin.c
+CLEANFILES += common/service_builtin.c
+noinst_PROGRAMS += raservices/sigc
+raservices_sigc_SOURCES = raservices/sigc.c common/service.c common/service.h common/error.c
+raservices_sigc_LDADD = -lm
+common/service_builtin.c: $(srcdir)/raservices/services.sig raservices/sigc$(EXEEXT)
+	@$(MKDIR_P) common
+	raservices/sigc$(EXEEXT) $(srcdir)/raservices/services.sig > $@.tmp && mv $@.tmp $@

@@ -61,6 +61,11 @@ struct netin {
 	volatile sig_atomic_t *stop;
 	void (*idle)(void *arg);
 	void *idle_arg;
+	unsigned xmax;			/* netin_on_poll */
+	unsigned (*xfill)(void *arg, struct pollfd *pfd, unsigned max);
+	void (*xhandle)(void *arg, const struct pollfd *pfd, unsigned n);
+	void *xarg;
+	struct pollfd *pfd;		/* NET_MAX + xmax */
 	uint64_t lost;
 	struct ra_status st;
 };
@@ -117,6 +122,7 @@ void netin_free(struct netin *n)
 		free(n->c[i]->buf);
 		free(n->c[i]);
 	}
+	free(n->pfd);
 	free(n);
 }
 
@@ -137,6 +143,21 @@ void netin_on_idle(struct netin *n, void (*idle)(void *arg), void *arg)
 {
 	n->idle = idle;
 	n->idle_arg = arg;
+}
+
+void netin_on_poll(struct netin *n, unsigned maxfds,
+		   unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
+		   void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg)
+{
+	struct pollfd *p = realloc(n->pfd, (NET_MAX + maxfds) * sizeof(*p));
+
+	if (!p)
+		return;
+	n->pfd = p;
+	n->xmax = maxfds;
+	n->xfill = fill;
+	n->xhandle = handle;
+	n->xarg = arg;
 }
 
 bool netin_add(struct netin *n, const char *spec, struct ra_err *err)
@@ -450,11 +471,11 @@ static int wait_ms(const struct netin *n, uint64_t now)
 
 enum ra_read_result netin_next(struct netin *n, const uint8_t **rec, size_t *len, struct ra_err *err)
 {
-	struct pollfd pfd[NET_MAX];
+	struct pollfd own[NET_MAX], *pfd = n->pfd ? n->pfd : own;
 	unsigned map[NET_MAX];
 
 	for (;;) {
-		unsigned live = 0, np = 0;
+		unsigned live = 0, np = 0, nx = 0;
 		uint64_t now;
 
 		if (n->stop && *n->stop)
@@ -498,12 +519,16 @@ enum ra_read_result netin_next(struct netin *n, const uint8_t **rec, size_t *len
 		}
 		if (n->idle)
 			n->idle(n->idle_arg);
-		if (poll(pfd, np, wait_ms(n, now)) < 0) {
+		if (n->xfill)
+			nx = n->xfill(n->xarg, pfd + np, n->xmax);
+		if (poll(pfd, np + nx, wait_ms(n, now)) < 0) {
 			if (errno == EINTR)
 				continue;
 			ra_err_set(err, RA_ERR_IO, "poll: %s", strerror(errno));
 			return RA_READ_ERROR;
 		}
+		if (nx)
+			n->xhandle(n->xarg, pfd + np, nx);
 		for (unsigned j = 0; j < np; j++) {
 			struct conn *c = n->c[map[j]];
 			if (!pfd[j].revents || c->fd != pfd[j].fd)

@@ -11,6 +11,7 @@
 #ifndef COMMON_NETIN_H
 #define COMMON_NETIN_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +28,11 @@ void netin_configure(struct netin *n, const char *filter, bool reconnect, netin_
 		     void *arg, volatile sig_atomic_t *stop);
 /* Called before reading would wait for the network: flush what is printed. */
 void netin_on_idle(struct netin *n, void (*idle)(void *arg), void *arg);
+/* More descriptors to wait on with the servers' (radium's listening
+ * server): fill() adds at most max entries, handle() gets their results. */
+void netin_on_poll(struct netin *n, unsigned maxfds,
+		   unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
+		   void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg);
 /* Queue a server "host", "host:port", "[v6]:port"; the port defaults to 561. */
 bool netin_add(struct netin *n, const char *spec, struct ra_err *err);
 unsigned netin_count(const struct netin *n);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 
 const char ra_common_usage[] =
@@ -99,6 +100,9 @@ static bool parse_count(struct ra_opts *o, const char *s, struct ra_err *err)
 	return true;
 }
 
+#define RA_MAX_WIDTH 65535
+#define RA_MAX_WIDTH_S "65535"
+
 static const char *const list_opts = "rRsmMS";
 static const char *const arg_opts = "rRwsmMStcLNFp";
 
@@ -146,6 +150,51 @@ static bool user_encoding(struct ra_opts *o, const char *name, struct ra_err *er
 	return true;
 }
 
+/*
+ * -M modes every client takes; the rest go to o->modes for the tool
+ * (racluster's rmon, nocorrect, idle=; rasort's mem=).  Argus's modes with
+ * no meaning here are refused by name rather than ignored.
+ */
+static const char *const argus_modes_refused[] = {
+	"disa", "dsrs=", "label=", "group=", "gen=", "sql=", "eframe=", "d3", "newick", "xml",
+	"rtime", "realtime", "pzero", "hzero", "label", "lock", "saslmech=", "baseline=", "oui",
+	"poll", "null", "empty", "omit", "uni", "ind", "replace", "norep", NULL
+};
+
+static bool take_mode(struct ra_opts *o, const char *v, struct ra_err *err)
+{
+	if (!strcmp(v, "json")) {
+		o->pr.mode = OUT_JSON;
+		return true;
+	}
+	if (!strcmp(v, "man") || !strcmp(v, "noman")) {
+		o->print_man = v[0] == 'm';	/* status records among the flows (ra) */
+		return true;
+	}
+	if (!strncasecmp(v, "printer=", 8))	/* Argus: user data encoding */
+		return user_encoding(o, v + 8, err);
+	if (!strcmp(v, "noreconnect")) {	/* -S: end rather than reconnect */
+		o->noreconnect = true;
+		return true;
+	}
+	if (!strncmp(v, "TZ=", 3)) {
+		if (!v[3] || setenv("TZ", v + 3, 1) != 0)
+			return usage_err(err, "-M %s: not a time zone", v);
+		return true;
+	}
+	for (int i = 0; argus_modes_refused[i]; i++) {
+		const char *m = argus_modes_refused[i];
+		size_t n = strlen(m);
+		if (m[n - 1] == '=' ? !strncmp(v, m, n) :
+		    (!strcmp(v, m) || (!strncmp(v, m, n) && (v[n] == ':' || v[n] == '=')))) {
+			ra_err_set(err, RA_ERR_USAGE, "-M %s: Argus's mode '%s' is not supported here "
+				   "(ra(1) lists the -M modes)", v, m);
+			return false;
+		}
+	}
+	return add_arg(o->modes, &o->nmodes, v, 'M', err);
+}
+
 static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 {
 	long l;
@@ -162,18 +211,7 @@ static bool take(struct ra_opts *o, char opt, const char *v, struct ra_err *err)
 	case 's': return add_split(o, o->fields, &o->nfields, v, opt, err);
 	case 'm': return add_split(o, o->keys, &o->nkeys, v, opt, err);
 	case 'S': return add_arg(o->servers, &o->nservers, v, opt, err);
-	case 'M':
-		if (strcmp(v, "json") == 0) {
-			o->pr.mode = OUT_JSON;
-			return true;
-		}
-		if (strcmp(v, "noreconnect") == 0) {	/* -S: end rather than reconnect */
-			o->noreconnect = true;
-			return true;
-		}
-		if (strncmp(v, "printer=", 8) == 0)	/* Argus: user data encoding */
-			return user_encoding(o, v + 8, err);
-		return add_arg(o->modes, &o->nmodes, v, opt, err);
+	case 'M': return take_mode(o, v, err);
 	case 't': {
 		struct timeval tv;
 		gettimeofday(&tv, NULL);
@@ -243,8 +281,16 @@ static bool time_word(const char *w)
 	return w && ((w[0] >= '0' && w[0] <= '9') || (w[0] == '-' && w[1] >= '0' && w[1] <= '9'));
 }
 
-static bool scan(int argc, char **argv, opt_fn fn, void *ctx, struct scan_out *out, char *tbuf,
-		 size_t tcap, struct ra_err *err)
+/* Does option letter opt take a value?  allowed: the tool's letters, "f:" for one with a value. */
+static bool takes_value(char opt, const char *allowed)
+{
+	const char *p = strchr(allowed, opt);
+
+	return strchr(arg_opts, opt) || (p && p[1] == ':');
+}
+
+static bool scan(int argc, char **argv, const char *allowed, opt_fn fn, void *ctx, struct scan_out *out,
+		 char *tbuf, size_t tcap, struct ra_err *err)
 {
 	bool dash = false, optend = false;
 
@@ -282,7 +328,7 @@ static bool scan(int argc, char **argv, opt_fn fn, void *ctx, struct scan_out *o
 			char opt = *p;
 			const char *v;
 
-			if (!strchr(arg_opts, opt)) {
+			if (opt == ':' || !takes_value(opt, allowed)) {
 				if (!fn(ctx, opt, NULL, err))
 					return false;
 				continue;
@@ -362,9 +408,18 @@ static bool apply_opt(void *ctx, char opt, const char *v, struct ra_err *err)
 		o->wfilter = v;
 		return true;
 	}
-	if (!strchr(always, opt) && !strchr(pc->allowed, opt)) {
+	if (opt == ':' || (!strchr(always, opt) && !strchr(pc->allowed, opt))) {
 		char name[2] = { opt, 0 };
 		return usage_err(err, "unknown option -%s", name);
+	}
+	if (!strchr(always, opt) && !strchr(arg_opts, opt) && opt != 'b') {
+		/* a tool's own letter: kept in order for the tool */
+		char name[2] = { opt, 0 };
+		if (o->nextra >= RA_MAX_EXTRA)
+			return usage_err(err, "too many -%s options", name);
+		o->extra[o->nextra].opt = opt;
+		o->extra[o->nextra++].val = v;
+		return true;
 	}
 	if (v)
 		return take(o, opt, v, err);
@@ -393,6 +448,31 @@ static bool load_rarcs(struct ra_opts *o, const struct rarc_pass *rp, struct ra_
 	return !rp->rarc || ra_rarc_load(o, rp->rarc, false, err);
 }
 
+/* rarc settings the command line did not override (rarc.c keeps them). */
+static bool rc_defaults(struct ra_opts *o, struct scan_out *out, struct ra_err *err)
+{
+	if (o->nfields == 0 && o->rc_fields && !add_split(o, o->fields, &o->nfields, o->rc_fields, 's', err))
+		return false;
+	if (o->nkeys == 0 && o->rc_sort && !strcmp(o->prog, "rasort") &&
+	    !add_split(o, o->keys, &o->nkeys, o->rc_sort, 'm', err))
+		return false;
+	if (out->nwords == 0 && o->rc_filter && o->rc_filter[0])
+		out->words[out->nwords++] = o->rc_filter;
+	if (!o->wfile && o->rc_wfile)
+		o->wfile = o->rc_wfile;
+	if (o->ninputs == 0 && o->nservers == 0) {
+		if (o->rc_input && !take(o, 'r', o->rc_input, err))
+			return false;
+		else if (!o->rc_input && o->rc_server && !take(o, 'S', o->rc_server, err))
+			return false;
+	}
+	if (!o->trange.set && o->rc_trange && !take(o, 't', o->rc_trange, err))
+		return false;
+	if (!o->max_records && o->rc_number)
+		o->max_records = o->rc_number;
+	return true;
+}
+
 int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int argc, char **argv,
 		  struct ra_err *err)
 {
@@ -403,7 +483,7 @@ int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int 
 	size_t flen = 0;
 
 	defaults(o, prog);
-	if (!scan(argc, argv, note_rarc, &rp, &first, tbuf, sizeof(tbuf), err))
+	if (!scan(argc, argv, allowed, note_rarc, &rp, &first, tbuf, sizeof(tbuf), err))
 		return -1;
 	if (first.help)
 		return 1;
@@ -414,13 +494,17 @@ int ra_opts_parse(struct ra_opts *o, const char *prog, const char *allowed, int 
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return -1;
 	}
-	if (!scan(argc, argv, apply_opt, &pc, &out, tbuf, sizeof(tbuf), err)) {
+	if (!scan(argc, argv, allowed, apply_opt, &pc, &out, tbuf, sizeof(tbuf), err)) {
 		free(out.words);
 		return -1;
 	}
 	if (pc.help) {
 		free(out.words);
 		return 1;
+	}
+	if (!rc_defaults(o, &out, err)) {
+		free(out.words);
+		return -1;
 	}
 	for (int k = 0; k < out.nwords; k++)
 		flen += strlen(out.words[k]) + 1;
@@ -447,7 +531,7 @@ void ra_opts_free(struct ra_opts *o)
 	o->filter = NULL;
 }
 
-/* "name", "name:width", "+name", "-name" */
+/* "name", "name:width", "+name", "-name" (Argus's name:width:format is refused by name) */
 static bool split_field(const char *w, char *name, size_t cap, int *width, struct ra_err *err)
 {
 	const char *colon = strchr(w, ':');
@@ -463,12 +547,15 @@ static bool split_field(const char *w, char *name, size_t cap, int *width, struc
 		char wbuf[16];	/* Argus users write suser:1024: payload columns are wide */
 		const char *ws = colon + 1;
 		size_t wl = strcspn(ws, ":");
+		if (ws[wl] == ':')
+			return usage_err(err, "-s: '%s': a print format after the width is not supported "
+					 "(use -p for the digits of fractions)", w);
 		if (wl == 0 || wl >= sizeof(wbuf))
 			return usage_err(err, "-s: '%s' has a bad width", w);
 		memcpy(wbuf, ws, wl);
 		wbuf[wl] = '\0';
 		if (!parse_int(wbuf, &l) || l < 1 || l > RA_MAX_WIDTH)
-			return usage_err(err, "-s: '%s': width must be 1 to 65535", w);
+			return usage_err(err, "-s: '%s': the width must be 1 to " RA_MAX_WIDTH_S, w);
 		*width = (int)l;
 	}
 	return true;
@@ -488,6 +575,7 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 		const struct ra_field *fd = fld_lookup(defaults_list[i]);
 		if (fd) {
 			cols[n].fd = fd;
+			cols[n].limit = 0;
 			cols[n++].width = fd->width;
 		}
 	}
@@ -532,6 +620,7 @@ int ra_opts_columns(const struct ra_opts *o, const char *const *defaults_list, i
 		}
 		cols[pos].fd = fd;
 		cols[pos].width = width ? width : fd->width;
+		cols[pos].limit = fd->type == FT_USER ? width : 0;	/* suser:N: N bytes */
 		n++;
 	}
 	return n;

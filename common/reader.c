@@ -146,6 +146,14 @@ void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg)
 		netin_on_idle(r->net, idle, arg);
 }
 
+void ra_reader_on_poll(struct ra_reader *r, unsigned maxfds,
+		       unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
+		       void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg)
+{
+	if (want_net(r))
+		netin_on_poll(r->net, maxfds, fill, handle, arg);
+}
+
 bool ra_reader_add_server(struct ra_reader *r, const char *spec, struct ra_err *err)
 {
 	if (!want_net(r)) {

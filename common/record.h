@@ -73,6 +73,8 @@ enum ra_family {
 	RA_AF_INET6 = 2,	/* IPv6 addresses */
 	RA_AF_ARP = 3,		/* ARP/RARP: IPv4 sender/target protocol addresses */
 	RA_AF_ETHER = 4,	/* non-IP frame keyed by MAC addresses, etype below */
+	RA_AF_STATUS = 7,	/* never on disk: a status record seen as a flow by
+				 * the filter (ra_status_view, the word "man") */
 };
 
 /* Why the record was written (bits 3-4 of rflags), Argus's "cause". */
@@ -237,6 +239,10 @@ struct ra_flow {
 	/* RA_BLK_PAYLOAD_x: point into the decode buffer or the daemon's flow */
 	const uint8_t *spayload, *dpayload;
 	uint16_t spaylen, dpaylen;
+
+	/* Not on disk: a service name a tool gave the flow (raservices -f);
+	 * NULL: the field `service` is computed (service.h).  Decoding leaves it. */
+	const char *service;
 };
 
 /* Status record kinds and item keys (argus-record(5) lists them all). */

@@ -51,7 +51,7 @@ struct cl_ring {
 
 bool cl_feed_usable(const struct cl_spec *s)
 {
-	return !s->matrix && !s->rmon && s->nops4 >= 0 && s->keylen <= RING_KEY;
+	return !s->matrix && !s->rmon && !s->bin_width && s->nops4 >= 0 && s->keylen <= RING_KEY;
 }
 
 /*
@@ -64,21 +64,24 @@ bool cl_feed_usable(const struct cl_spec *s)
 static inline __attribute__((always_inline)) bool make_entry(const struct cl_spec *s, struct cl_ring *q, unsigned slot,
 							     const uint8_t *b, size_t len, const struct time_range *tr,
 							     cl_select_fn select, void *ctx, bool *keep, size_t words,
-							     bool flow)
+							     bool flow, const uint64_t *win, bool *stop)
 {
 	struct ring_ent *e = &q->ent[slot];
 	bool v6 = false;
+	uint64_t stime, ltime;
 
 	e->ahead_group = false;	/* the last AHEAD entries are not fetched ahead */
 	if (((!flow || s->flow4) && plain4_check(b, len, &e->x)) ||
 	    (!flow && (v6 = plain6_check(b, len, &e->x)))) {	/* a common record: not decoded */
-		uint64_t stime = ld_le64(b + RA_AT_STIME);
-
-		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + RA_AT_DUR));
+		stime = ld_le64(b + RA_AT_STIME);
+		ltime = stime + ld_le32(b + RA_AT_DUR);
+		*keep = ra_time_range_match(tr, stime, ltime);
 		e->ip = flow;
 		if (flow) {
-			plain4_flow_keys(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT), ld_le16(b + RA_AT_DPORT),
-					 b[RA_AT_PROTO], e->key, e->rkey);
+			plain4_flow_keys(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT),
+					 ld_le16(b + RA_AT_DPORT), b[RA_AT_PROTO], e->key, e->rkey);
+			if (win)	/* the time bin (cl_spec_bin) */
+				e->key[s->bin_at / 8] = e->rkey[s->bin_at / 8] = stime / s->bin_width;
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
 		} else {
 			if (!v6 && words == 8 && s->flow4)	/* -M nocorrect */
@@ -88,6 +91,8 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 				plain_key_raw(s, b, e->key, words, true);
 			else
 				plain_key_raw(s, b, e->key, words, false);
+			if (win)
+				e->key[s->bin_at / 8] = stime / s->bin_width;
 			e->hash = cl_hash_key(e->key, words);
 		}
 		e->raw = b;
@@ -104,10 +109,17 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 				return false;
 			r->full = &q->full[slot];
 		}
+		stime = r->stime;
+		ltime = r->ltime;
 		*keep = ra_time_range_match(tr, r->stime, r->ltime);
 		cl_rec_keys(s, r, e->key, e->rkey, &e->ip);
 		e->hash = lookup_hash(s, e->key, e->rkey, e->ip);
 		e->raw = NULL;
+	}
+	if (*keep && win && (stime < win[0] || stime >= win[1] ||
+			     (ltime > stime && (ltime - 1) / s->bin_width != stime / s->bin_width))) {
+		*stop = true;	/* not within one open bin: the caller cuts it */
+		return true;
 	}
 	if (*keep && select) {
 		int v = select(ctx, b, len);
@@ -201,7 +213,7 @@ static inline __attribute__((always_inline)) bool resolve(struct cl_table *t, st
 static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struct cl_ring *q, const uint8_t *p, size_t n,
 						       const struct time_range *tr, cl_select_fn select, void *ctx,
 						       size_t *used, uint64_t *nrec, struct ra_err *err, size_t words,
-						       bool flow)
+						       bool flow, const uint64_t *win)
 {
 	size_t off = 0;
 	uint64_t in = 0, recs = 0;	/* in: entries made */
@@ -212,10 +224,10 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 		const uint8_t *b = p + off;
 		size_t len = ld_le16(b + 2);
 		unsigned slot = in & (RING - 1);
-		bool keep;
+		bool keep, stop = false;
 
 		if (ld_le16(b) != RA_REC_FLOW || len < 8 || len % 8 || len > n - off ||
-		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words, flow))
+		    !make_entry(&t->spec, q, slot, b, len, tr, select, ctx, &keep, words, flow, win, &stop) || stop)
 			break;
 		off += len;
 		recs++;
@@ -248,27 +260,60 @@ static inline __attribute__((always_inline)) bool feed(struct cl_table *t, struc
 	return ok;
 }
 
-bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
-	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
+static struct cl_ring *ring_of(struct cl_table *t, struct ra_err *err)
 {
 	struct cl_ring *q = t->ring;
 
 	if (!q) {
 		if (!(q = t->ring = malloc(sizeof(*q)))) {
 			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
-			return false;
+			return NULL;
 		}
 		for (int i = 0; i < RING; i++)
 			ra_flow_init(&q->full[i]);
 	}
+	return q;
+}
+
+bool cl_feed(struct cl_table *t, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+	     void *ctx, size_t *used, uint64_t *nrec, struct ra_err *err)
+{
+	struct cl_ring *q = ring_of(t, err);
+
+	if (!q)
+		return false;
 	if (t->spec.flow)
-		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true)
-					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true);
+		return t->spec.keylen == 64 ? feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, true, NULL)
+					    : feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true,
+						   NULL);
 	switch (t->spec.keylen / 8) {	/* saddr: 3 words; proto dport: 1; the flow key (-M nocorrect): 8 */
-	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false);
-	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false);
-	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false);
-	case 8: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, false);
-	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false);
+	case 1: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 1, false, NULL);
+	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false, NULL);
+	case 3: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 3, false, NULL);
+	case 8: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 8, false, NULL);
+	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false, NULL);
+	}
+}
+
+bool cl_feed_bins_usable(const struct cl_spec *s)
+{
+	return !s->matrix && !s->rmon && s->bin_width && s->nops4 >= 0 && s->keylen <= RING_KEY;
+}
+
+bool cl_feed_bins(struct cl_table *t, const uint8_t *p, size_t n, uint64_t lo, uint64_t hi,
+		  const struct time_range *tr, cl_select_fn select, void *ctx, size_t *used, uint64_t *nrec,
+		  struct ra_err *err)
+{
+	struct cl_ring *q = ring_of(t, err);
+	const uint64_t win[2] = { lo, hi };
+
+	if (!q)
+		return false;
+	if (t->spec.flow)
+		return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, true, win);
+	switch (t->spec.keylen / 8) {	/* proto dport and its bin: 2 words; saddr: 4 */
+	case 2: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 2, false, win);
+	case 4: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, 4, false, win);
+	default: return feed(t, q, p, n, tr, select, ctx, used, nrec, err, t->spec.keylen / 8, false, win);
 	}
 }

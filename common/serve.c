@@ -234,7 +234,7 @@ void srv_close(struct srv *s, uint64_t wait_us)
 		}
 	}
 	for (unsigned i = 0; i < s->nc; i++)
-		drop_client(s, &s->c[i], NULL);
+		drop_client(s, &s->c[i], s->c[i].state == C_STREAM ? "server shutting down" : NULL);
 	for (unsigned i = 0; i < s->nl; i++)
 		close(s->lfd[i]);
 	free(s->c);

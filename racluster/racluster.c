@@ -140,6 +140,8 @@ static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 			*rmon = true;
 		} else if (strcmp(m, "nocorrect") == 0) {
 			*nocorrect = true;
+		} else if (strcmp(m, "correct") == 0) {
+			*nocorrect = false;	/* Argus's default, and ours */
 		} else if (strncmp(m, "idle=", 5) == 0) {
 			if (!ra_parse_seconds(m + 5, 100ull * 365 * 86400, &r->idle)) {
 				fprintf(stderr, "racluster: -M: '%s': idle time must be a positive count of "
@@ -148,7 +150,7 @@ static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 			}
 		} else {
 			fprintf(stderr, "racluster: -M: unknown mode '%s' (modes: rmon, idle=SECS, "
-				"nocorrect, json)\n", m);
+				"correct, nocorrect, json, man, TZ=zone)\n", m);
 			return -1;
 		}
 	}
@@ -373,6 +375,8 @@ int main(int argc, char **argv)
 	r.c.notice = notice;
 	r.c.on_signal = on_stop;
 	r.c.stop = &stop;
+	for (int i = 0; i < r.c.o.nnotes; i++)	/* rarc settings not supported here */
+		fprintf(stderr, "%s: %s\n", "racluster", r.c.o.notes[i]);
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,7 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report(&err);
-			status = 1;
+			status = err.code == RA_ERR_USAGE ? 2 : 1;	/* a server refused the filter */
 			continue;
 		}
 		rc = one(r, rec, len, &flow, &status);
@@ -155,6 +156,11 @@ static int run_inputs(struct run *r)
 	}
 	return status;
 }
+
+/* Live streams (-S): notices to stderr, and SIGINT/SIGTERM end the input cleanly. */
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "radump: %s\n", msg); }
 
 int main(int argc, char **argv)
 {
@@ -180,6 +186,9 @@ int main(int argc, char **argv)
 	dump.encode = r.c.o.pr.fmt.user_encode;
 	r.c.o.pr.fmt.user_decode = decode;
 	r.c.o.pr.fmt.user_ctx = &dump;
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
 	status = client_open(&r.c, "radump", default_fields,
 			     (int)(sizeof(default_fields) / sizeof(*default_fields)), true, &err);
 	if (status != 0) {

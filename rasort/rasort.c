@@ -104,7 +104,7 @@ static int parse_modes(struct run *r)
 			}
 			r->mem = (size_t)mem;
 		} else {
-			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json)\n", m);
+			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json, man, TZ=zone)\n", m);
 			return -1;
 		}
 	}
@@ -241,6 +241,8 @@ int main(int argc, char **argv)
 	r.c.notice = notice;
 	r.c.on_signal = on_stop;
 	r.c.stop = &stop;
+	for (int i = 0; i < r.c.o.nnotes; i++)	/* rarc settings not supported here */
+		fprintf(stderr, "%s: %s\n", "rasort", r.c.o.notes[i]);
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);

@@ -5,6 +5,7 @@
 #   day.argus day.argus.gz a.argus b.argus  records (the version-1 sample)
 #   archive/                                a directory tree of record files
 #   capture.pcap                            a capture (tests/data/sample.pcap)
+#   addresses.txt                           an address file (rafilteraddr -f)
 # Live-capture examples (-i) and daemon starts (-d) are left out; the suites of
 # those programs test them.
 load test_helper
@@ -17,6 +18,7 @@ setup() {
 	cp day.argus b.argus
 	mkdir -p archive/2024/01
 	cp day.argus archive/2024/01/01.argus
+	printf '10.0.0.0/8\n2001:db8::/32\n' > addresses.txt
 	[ -f "$DATA/sample.pcap" ] && cp "$DATA/sample.pcap" capture.pcap
 	true
 }

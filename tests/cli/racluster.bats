@@ -242,7 +242,7 @@ same_as_piped() {
 	run -2 --separate-stderr racluster -r "$S" -m proto/8
 	assert_equal "$stderr" "racluster: -m: 'proto' takes no mask"
 	run -2 --separate-stderr racluster -r "$S" -M norep
-	[[ "$stderr" == *"unknown mode 'norep'"* ]]
+	[[ "$stderr" == *"-M norep: Argus's mode 'norep' is not supported here"* ]]
 	run -0 racluster -r "$S" -m soui doui -L -1 -s soui
 }
 

@@ -2,7 +2,11 @@
  * ragen.c - a deterministic generator of synthetic flow records, for tests
  * and benchmarks that need many records before (or without) the daemon.
  *
- *   ragen -n COUNT [-s SEED] [-w FILE] [-p]     (-p: add captured payload)
+ *   ragen -n COUNT [-s SEED] [-w FILE] [-p] [-t START] [-i USEC|-g USEC] [-a HOSTS]
+ *
+ * -p adds captured payload; -t: the first record's second since the epoch
+ * (2024-01-01 00:00:00 UTC); -i: microseconds between records (1000); -a:
+ * IPv4 sources drawn from 10.0.0.1 to 10.0.0.HOSTS rather than 10.0.0.0/16.
  *
  * The same count and seed always give the same bytes.  The mix: IPv4 mostly
  * from 10.0.0.0/8 towards a few hundred servers, 10% IPv6, TCP (web, ssh,
@@ -32,6 +36,9 @@ static uint64_t rnd(void)
 
 static uint32_t pick(uint32_t n) { return (uint32_t)(rnd() % n); }
 
+static uint64_t start_us = 1704067200000000ull, step_us = 1000;
+static uint32_t hosts;	/* 0: 10.0.0.0/16 */
+
 static void make(struct ra_flow *f, uint64_t i, bool payload)
 {
 	static const uint16_t tcp_ports[] = { 80, 443, 22, 25, 53, 8080, 3306, 993 };
@@ -42,7 +49,7 @@ static void make(struct ra_flow *f, uint64_t i, bool payload)
 	uint64_t dur;
 
 	ra_flow_init(f);
-	f->stime = 1704067200000000ull + i * 1000 + pick(1000);	/* 2024-01-01 00:00:00 UTC */
+	f->stime = start_us + i * step_us + pick(1000);
 	dur = pick(10) < 3 ? 0 : pick(5000000);
 	f->ltime = f->stime + dur;
 	f->cause = RA_CAUSE_START;
@@ -55,7 +62,7 @@ static void make(struct ra_flow *f, uint64_t i, bool payload)
 		f->daddr.v6[7] = 1; f->daddr.v6[15] = (uint8_t)pick(64);
 	} else {
 		f->family = RA_AF_INET;
-		f->saddr.v4 = 0x0a000000u | pick(1u << 16);	/* 10.0.x.y */
+		f->saddr.v4 = 0x0a000000u | (hosts ? 1 + pick(hosts) : pick(1u << 16));	/* 10.0.x.y */
 		f->daddr.v4 = pick(4) == 0 ? 0x0a010000u | pick(256) : 0xc0a80000u | pick(512);
 	}
 	f->sttl = 64;
@@ -116,14 +123,18 @@ int main(int argc, char **argv)
 	struct ra_flow f;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:s:w:p")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:w:pt:i:g:a:")) != -1) {
 		switch (c) {
 		case 'n': n = strtoull(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'w': path = optarg; break;
 		case 'p': payload = true; break;
+		case 't': start_us = strtoull(optarg, NULL, 10) * 1000000ull; break;
+		case 'i':
+		case 'g': step_us = strtoull(optarg, NULL, 10); break;
+		case 'a': hosts = (uint32_t)strtoul(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p]\n");
+			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p] [-t START] [-i USEC|-g USEC] [-a HOSTS]\n");
 			return 2;
 		}
 	}

@@ -38,6 +38,7 @@ static const char *print(const struct printer_opts *po, const char *const *names
 	for (int i = 0; i < n; i++) {
 		cols[i].fd = fld_lookup(names[i]);
 		cols[i].width = cols[i].fd->width;
+		cols[i].limit = 0;
 	}
 	if (pipe(fds) != 0)
 		return "";

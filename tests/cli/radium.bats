@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# radium.bats - the relay for real: argus -i lo -P feeds a tree of two
+# radium levels over loopback sockets; clients of the top get every record.
+bats_require_minimum_version 1.5.0
+load test_helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	UPORT=$((20000 + RANDOM % 20000))
+	PIDS=""
+}
+
+teardown() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	true
+}
+
+until_true() {
+	local end=$((SECONDS + ${WAIT:-30}))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || { echo "gave up waiting for: $*" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# The port a server logged in file $1.
+port_of() { grep -o 'listening on 127.0.0.1:[0-9]*' "$1" | tail -1 | grep -o '[0-9]*$'; }
+logged() { grep -q "$2" "$1"; }
+streams() { [ "$(grep -c ': streaming' "$1")" -ge "$2" ]; }
+
+udp_flows() {
+	python3 - "$UPORT" "$1" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(n):
+    s.sendto(b"x" * 20, ("127.1.0.%d" % (i % 250 + 1), port))
+PY
+}
+
+@test "radium: usage errors" {
+	run -2 --separate-stderr radium -S localhost
+	assert_equal "$stderr" "radium: no -P port: radium serves its sources to clients"
+	run -2 --separate-stderr radium -P 0
+	assert_equal "$stderr" "radium: no sources: give -S host[:port] (or -r file)"
+	run -2 --separate-stderr radium -S localhost -P 0 -o RADIUM_ACCESS_ALLOW=10.0.0.300/8
+	[[ "$stderr" =~ "is not an IPv4 or IPv6 network" ]]
+}
+
+@test "a tree of two radium levels: two probes, every record reaches the clients of the top" {
+	[ "$(id -u)" = 0 ] || skip "live capture on lo needs root"
+	command -v python3 >/dev/null || skip "needs python3"
+	# two probes on lo, one for each half of the traffic
+	argus -X -d -i lo -P 0 -S 60 -e 1 -w "$T/p1.argus" - udp port "$UPORT" and dst net 127.1.0.0/25 2>"$T/p1.err" 3>&- &
+	local p1=$!
+	argus -X -d -i lo -P 0 -S 60 -e 2 -w "$T/p2.argus" - udp port "$UPORT" and not dst net 127.1.0.0/25 2>"$T/p2.err" 3>&- &
+	local p2=$!
+	PIDS="$p1 $p2"
+	until_true logged "$T/p1.err" listening
+	until_true logged "$T/p2.err" listening
+	# level 1: one relay per probe; level 2: a relay of both
+	radium -S "127.0.0.1:$(port_of "$T/p1.err")" -P 0 2>"$T/r1.err" 3>&- &
+	local r1=$!
+	radium -S "127.0.0.1:$(port_of "$T/p2.err")" -P 0 2>"$T/r2.err" 3>&- &
+	local r2=$!
+	PIDS="$PIDS $r1 $r2"
+	until_true logged "$T/r1.err" listening
+	until_true logged "$T/r2.err" listening
+	radium -S "127.0.0.1:$(port_of "$T/r1.err")" "127.0.0.1:$(port_of "$T/r2.err")" -P 0 -w "$T/top.argus" 2>"$T/top.err" 3>&- &
+	local top=$!
+	PIDS="$PIDS $top"
+	until_true logged "$T/top.err" listening
+	ra -S "127.0.0.1:$(port_of "$T/top.err")" -n -s srcid daddr >"$T/c1.out" 2>"$T/c1.err" 3>&- &
+	local c1=$!
+	ra -S "127.0.0.1:$(port_of "$T/top.err")" -w "$T/c2.argus" - srcid 2 2>"$T/c2.err" 3>&- &
+	local c2=$!
+	PIDS="$PIDS $c1 $c2"
+	until_true streams "$T/p1.err" 1
+	until_true streams "$T/p2.err" 1
+	until_true streams "$T/r1.err" 1
+	until_true streams "$T/r2.err" 1
+	until_true streams "$T/top.err" 2
+	udp_flows 200
+	sleep 0.5
+	# the probes end: their last records travel down the tree
+	kill -TERM "$p1" "$p2"
+	wait "$p1" "$p2"
+	local want=$(ra -r "$T/p1.argus" "$T/p2.argus" -n -s srcid daddr - udp | tail -n +2 | sort)
+	[ "$(echo "$want" | wc -l)" -eq 200 ]
+	has_all() { [ "$(tail -n +2 "$T/c1.out" | wc -l)" -ge 200 ]; }
+	until_true has_all
+	kill -INT "$c1" "$c2"
+	wait "$c1"
+	wait "$c2"
+	assert_equal "$(tail -n +2 "$T/c1.out" | sort)" "$want"
+	# the second client asked the top for srcid 2 only
+	assert_equal "$(ra -r "$T/c2.argus" -n -s srcid daddr - udp | tail -n +2 | sort)" "$(echo "$want" | grep -E '^ *(0\.0\.0\.)?2 ')"
+	kill -TERM "$top"
+	wait "$top"
+	assert_equal "$(ra -r "$T/top.argus" -n -s srcid daddr - udp | tail -n +2 | sort)" "$want"
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# rastream.bats - files by record time, size and count; the script on
+# closed files; a replay of hours of records served by radium over -S.
+bats_require_minimum_version 1.5.0
+load test_helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cd "$T"
+	# three hours of record time, one record a second from 2024-01-01 00:00 UTC
+	ragen -n 10800 -g 1000000 -w hours.argus
+	printf '#!/bin/sh\necho "closed $1 $(ra -r "$1" -n -s stime | tail -n +2 | wc -l)"\n' >hook.sh
+	chmod +x hook.sh
+	PIDS=""
+}
+
+teardown() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	true
+}
+
+until_true() {
+	local end=$((SECONDS + ${WAIT:-30}))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || { echo "gave up waiting for: $*" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+stimes() { for f in "$@"; do ra -r "$f" -n -c , -s stime saddr daddr | tail -n +2; done; }
+
+@test "rastream -M time 1h: one file per hour of record time, strftime names, the script run on each" {
+	run -0 --separate-stderr rastream -r hours.argus -M time 1h -w 'arch/%Y/%m/%d/argus.%H.%M.%S' -f ./hook.sh
+	run -0 find arch -type f
+	assert_equal "$(echo "$output" | sort)" "arch/2024/01/01/argus.00.00.00
+arch/2024/01/01/argus.01.00.00
+arch/2024/01/01/argus.02.00.00"
+	for h in 00 01 02; do
+		run -0 ra -r "arch/2024/01/01/argus.$h.00.00" -n -s stime
+		assert_equal "$(echo "$output" | tail -n +2 | grep -vc "^2024-01-01 $h:")" 0
+		assert_equal "$(echo "$output" | tail -n +2 | wc -l)" 3600
+	done
+	assert_equal "$(stimes arch/2024/01/01/* | sort)" "$(stimes hours.argus | sort)"
+	run -0 rastream -r hours.argus -M time 1h -w 'arch/%Y/%m/%d/argus.%H.%M.%S' -f ./hook.sh
+	for h in 00 01 02; do
+		assert_line "rastream: ./hook.sh arch/2024/01/01/argus.$h.00.00.1: closed arch/2024/01/01/argus.$h.00.00.1 3600"
+	done
+	# the first run's files were not overwritten
+	assert_equal "$(stimes arch/2024/01/01/argus.00.00.00 | wc -l)" 3600
+}
+
+@test "rastream -M count and -M size, .gz names" {
+	run -0 rastream -r hours.argus -M count 4000 -w 'c/argus.%H%M%S'
+	run -0 ls c
+	assert_output "argus.000000
+argus.010640
+argus.021320"
+	assert_equal "$(stimes c/argus.000000 | wc -l)" 4000
+	assert_equal "$(stimes c/argus.021320 | wc -l)" 2800
+	run -0 rastream -r hours.argus -M size 200k -w 's/argus.%H%M%S.gz'
+	local n=$(ls s | wc -l)
+	[ "$n" -ge 3 ]
+	for f in s/*; do gzip -t "$f"; done
+	assert_equal "$(stimes s/* | sort)" "$(stimes hours.argus | sort)"
+}
+
+@test "rastream: a script past its timeout is killed and said; usage errors" {
+	printf '#!/bin/sh\necho started\nsleep 60\n' >slow.sh
+	chmod +x slow.sh
+	run -0 --separate-stderr timeout 30 rastream -r hours.argus -M time 3h -w 'x.%H' -f ./slow.sh -T 1
+	assert_equal "${stderr_lines[0]}" "rastream: ./slow.sh x.00: started"
+	assert_equal "${stderr_lines[1]}" "rastream: ./slow.sh x.00: killed by signal 15 (ran past its timeout)"
+	run -2 --separate-stderr rastream -r hours.argus -M time 1x -w x
+	assert_equal "$stderr" "rastream: -M time 1x: not an interval (30s, 5m, 1h, 1d)"
+	run -2 --separate-stderr rastream -r hours.argus -M time 1h
+	assert_equal "$stderr" "rastream: no -w pattern: rastream writes files"
+}
+
+@test "rastream -S: hourly files from a replay of hours of records served by radium" {
+	mkfifo replay
+	radium -r replay -P 0 2>radium.err 3>&- &
+	local rpid=$!
+	PIDS="$rpid"
+	until_true grep -q 'listening on 127.0.0.1:' radium.err
+	local port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
+	rastream -S "127.0.0.1:$port" -M noreconnect -M time 1h -B 60 -w 'live/argus.%H' -f ./hook.sh 2>rastream.err 3>&- &
+	local spid=$!
+	PIDS="$PIDS $spid"
+	# connected: radium answers it once the replay starts
+	connected() { ss -Htn state established "( dport = :$port )" | grep -q .; }
+	until_true connected
+	ra -r hours.argus -w - >replay
+	wait "$rpid"
+	local rc=0
+	wait "$spid" || rc=$?
+	cat rastream.err
+	assert_equal "$rc" 0
+	# the replay's hours; radium's own status record (wall clock time) may
+	# have a file of its own, with no flow record
+	run -0 ls live
+	assert_line --index 0 argus.00
+	assert_line --index 1 argus.01
+	assert_line --index 2 argus.02
+	[ "${#lines[@]}" -le 4 ]
+	assert_equal "$(stimes live/* | sort)" "$(stimes hours.argus | sort)"
+	assert_equal "$(grep -c ': closed live/argus.0[012] 3600$' rastream.err)" 3
+}
