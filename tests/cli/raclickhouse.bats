@@ -255,10 +255,10 @@ hex2dec() {	# the hex ports racluster prints (0x..) as decimal
 @test "a damaged spool: the damaged batch is said, counted and passed, the others sent, exit 1" {
 	cp "$CORPUS/spool/rows-garbage" "$BATS_TEST_TMPDIR/spool"
 	run -1 --separate-stderr raclickhouse -w "$BASE/flows.damaged" -M create spool="$BATS_TEST_TMPDIR/spool" drain
-	assert_equal "$stderr" "raclickhouse: $BATS_TEST_TMPDIR/spool: byte 32: a batch of 60 rows holds damaged rows; dropped
-raclickhouse: 0 records read, 140 sent, 0 retried, 0 spooled, 60 dropped, 0 waiting in the spool"
+	assert_equal "$stderr" "raclickhouse: $BATS_TEST_TMPDIR/spool: byte 32: a batch of 10 rows holds damaged rows; dropped
+raclickhouse: 0 records read, 20 sent, 0 retried, 0 spooled, 10 dropped, 0 waiting in the spool"
 	run -0 q "SELECT count() FROM flows.damaged"
-	assert_output 140
+	assert_output 20
 	cp "$CORPUS/spool/bad-magic" "$BATS_TEST_TMPDIR/spool"
 	run -1 --separate-stderr raclickhouse -w "$BASE/flows.damaged" -M spool="$BATS_TEST_TMPDIR/spool" drain
 	assert_equal "$stderr" "raclickhouse: $BATS_TEST_TMPDIR/spool: byte 0: not a raclickhouse spool file"
