@@ -99,7 +99,7 @@ static const char *const agg_names[] = { "host", "prefix", "net" };
 
 /* Run the scripts of b's level for event ev with env (NULL-terminated, room for more). */
 static void run_scripts(struct run *r, const struct ban *b, unsigned ev, char **env, unsigned n,
-			const char *what)
+			const char *what, const char *key)
 {
 	const struct conf_trigger *t;
 	const struct conf_level *lv;
@@ -122,7 +122,7 @@ static void run_scripts(struct run *r, const struct ban *b, unsigned ev, char **
 			}
 			memcpy(full, env, n * sizeof(char *));
 			memcpy(full + n, sc->env, sc->nenv * sizeof(char *));
-			scripts_run(r->sc, sc->path, full, what);
+			scripts_run(r->sc, sc->path, full, what, key);
 			free(full);
 		}
 	}
@@ -177,7 +177,7 @@ static void on_ban(void *ctx, const struct ban *b, const char *flows)
 			logmsg(true, "scripts for %s not run: out of memory", what);
 			goto out;
 		}
-	run_scripts(r, b, EV_BAN, env, n, what);
+	run_scripts(r, b, EV_BAN, env, n, what, what + 4);
 out:
 	for (unsigned i = 0; i < n; i++)
 		free(env[i]);
@@ -221,7 +221,7 @@ static void on_unban(void *ctx, const struct ban *b)
 		for (unsigned i = 0; i < n; i++)
 			ok &= env[i] != NULL;
 		if (ok)
-			run_scripts(r, b, EV_UNBAN, env, n, what);
+			run_scripts(r, b, EV_UNBAN, env, n, what, what + 6);
 		else
 			logmsg(true, "scripts for %s not run: out of memory", what);
 		for (unsigned i = 0; i < n; i++)

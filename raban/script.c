@@ -25,7 +25,7 @@
 #define KILL_GRACE_MS 2000
 
 struct job {
-	char *path, *what;
+	char *path, *what, *key;
 	char **env;
 };
 
@@ -95,6 +95,7 @@ static void job_free(struct job *j)
 	free(j->env);
 	free(j->path);
 	free(j->what);
+	free(j->key);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -116,7 +117,8 @@ void scripts_free(struct scripts *s)
 	free(s);
 }
 
-bool scripts_run(struct scripts *s, const char *path, char *const *env, const char *what)
+bool scripts_run(struct scripts *s, const char *path, char *const *env, const char *what,
+		 const char *key)
 {
 	struct job j;
 	size_t n = 0;
@@ -130,8 +132,9 @@ bool scripts_run(struct scripts *s, const char *path, char *const *env, const ch
 	memset(&j, 0, sizeof(j));
 	j.path = strdup(path);
 	j.what = strdup(what);
+	j.key = strdup(key);
 	j.env = calloc(n + 1, sizeof(char *));
-	if (!j.path || !j.what || !j.env) {
+	if (!j.path || !j.what || !j.key || !j.env) {
 		job_free(&j);
 		logf_(s, true, "script %s for %s not run: out of memory", path, what);
 		return false;
@@ -285,6 +288,19 @@ static void reaped(struct scripts *s, struct child *k, int status)
 	s->running--;
 }
 
+/* Must waiting job q wait for another job of its key? */
+static bool key_busy(const struct scripts *s, unsigned q)
+{
+	const char *key = s->queue[(s->qhead + q) % SCRIPT_QUEUE].key;
+	for (unsigned i = 0; i < s->max; i++)
+		if (s->kids[i].pid && s->kids[i].job.key && !strcmp(s->kids[i].job.key, key))
+			return true;
+	for (unsigned p = 0; p < q; p++)
+		if (!strcmp(s->queue[(s->qhead + p) % SCRIPT_QUEUE].key, key))
+			return true;
+	return false;
+}
+
 void scripts_service(struct scripts *s, uint64_t now_ms)
 {
 	(void)now_ms;
@@ -316,9 +332,19 @@ void scripts_service(struct scripts *s, uint64_t now_ms)
 		}
 	}
 	for (unsigned i = 0; i < s->max && s->qlen; i++) {
+		unsigned q;
 		if (s->kids[i].pid)
 			continue;
-		start(s, &s->kids[i], &s->queue[s->qhead]);
+		/* the first waiting job whose key is neither running nor waiting before it */
+		for (q = 0; q < s->qlen; q++)
+			if (!key_busy(s, q))
+				break;
+		if (q == s->qlen)
+			break;
+		start(s, &s->kids[i], &s->queue[(s->qhead + q) % SCRIPT_QUEUE]);
+		for (unsigned k = q; k > 0; k--)
+			s->queue[(s->qhead + k) % SCRIPT_QUEUE] = s->queue[(s->qhead + k - 1) % SCRIPT_QUEUE];
+		memset(&s->queue[s->qhead], 0, sizeof(s->queue[0]));
 		s->qhead = (s->qhead + 1) % SCRIPT_QUEUE;
 		s->qlen--;
 	}

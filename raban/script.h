@@ -24,10 +24,13 @@ void scripts_free(struct scripts *s);
 
 /*
  * Run path with env (NULL-terminated "K=V" strings, copied) when a slot is
- * free.  what names the run in the log ("ban t 192.0.2.1").  False when the
+ * free.  what names the run in the log ("ban t 192.0.2.1").  Jobs with the
+ * same key (the ban's trigger, level and target) run one after the other,
+ * in the order given, so an unban never overtakes its ban.  False when the
  * queue is full (logged).
  */
-bool scripts_run(struct scripts *s, const char *path, char *const *env, const char *what);
+bool scripts_run(struct scripts *s, const char *path, char *const *env, const char *what,
+		 const char *key);
 
 /* Fill pfd with the output pipes to poll; returns how many (at most max). */
 unsigned scripts_pollfds(struct scripts *s, struct pollfd *pfd, unsigned max);
