@@ -71,6 +71,7 @@ static inline int64_t *ent_buckets(const struct trig *t, const struct ent *e)
 	return (int64_t *)((uint8_t *)e + sizeof(struct ent) + t->nlevels * sizeof(struct lvl));
 }
 
+void det_tab_free(uint8_t *tab, size_t cap, size_t esize);
 uint32_t det_key_hash(const struct det_key *k);
 struct ent *det_find(struct trig *t, const struct det_key *k, uint32_t h);
 struct ent *det_insert(struct detect *d, struct trig *t, const struct det_key *k, uint32_t h);

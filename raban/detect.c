@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "detect.h"
@@ -45,12 +46,43 @@ static struct ent *slot_at(const struct trig *t, size_t i)
 	return (struct ent *)(t->tab + i * t->esize);
 }
 
+/*
+ * A table of cap entries, zeroed.  Large tables are mapped and asked for
+ * transparent huge pages: a sample's one random access into a table of
+ * hundreds of megabytes then costs a cache miss but no page walk.
+ */
+static uint8_t *tab_new(size_t cap, size_t esize)
+{
+	size_t bytes = cap * esize;
+	void *p;
+
+	if (bytes < (4u << 20))
+		return calloc(cap, esize);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void det_tab_free(uint8_t *tab, size_t cap, size_t esize)
+{
+	if (!tab)
+		return;
+	if (cap * esize < (4u << 20))
+		free(tab);
+	else
+		munmap(tab, cap * esize);
+}
+
 static bool tab_alloc(struct trig *t, size_t cap)
 {
 	uint8_t *old = t->tab;
 	size_t oldcap = t->cap;
 
-	t->tab = calloc(cap, t->esize);
+	t->tab = tab_new(cap, t->esize);
 	if (!t->tab) {
 		t->tab = old;
 		return false;
@@ -65,7 +97,7 @@ static bool tab_alloc(struct trig *t, size_t cap)
 			;
 		memcpy(slot_at(t, j), e, t->esize);
 	}
-	free(old);
+	det_tab_free(old, oldcap, t->esize);
 	return true;
 }
 

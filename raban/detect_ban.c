@@ -15,7 +15,7 @@
 
 static void trig_free(struct trig *t)
 {
-	free(t->tab);
+	det_tab_free(t->tab, t->cap, t->esize);
 	free(t->ring);
 	flt_free(t->fexpr);
 }

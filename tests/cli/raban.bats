@@ -415,3 +415,13 @@ TRIGGER=tcp"
 	diff -u one two
 	grep -l 'LEVEL=big' ev/ban.* | xargs grep -q TRIGGER=lv
 }
+
+@test "raban -t: the complete example of raban.conf(5) parses; only its absent scripts are named" {
+	awk '/^options \{/,/^\.Ed/' "$top_srcdir/man/raban.conf.5" | sed '$d' | sed 's/\\e/\\/g' > m.conf
+	grep -q 'level heavy' m.conf
+	run -1 --separate-stderr raban -t -c m.conf
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_equal "${stderr_lines[0]}" "raban: m.conf:21:16: script '/usr/local/sbin/raban-blackhole': No such file or directory"
+	assert_equal "${stderr_lines[1]}" "raban: m.conf:24:16: script '/usr/local/sbin/raban-firewall': No such file or directory"
+	assert_equal "${stderr_lines[2]}" "raban: m.conf:27:16: script '/usr/local/sbin/raban-mail': No such file or directory"
+}
