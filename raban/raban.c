@@ -146,7 +146,7 @@ static char *kv(const char *k, const char *fmt, ...)
 static void on_ban(void *ctx, const struct ban *b, const char *flows)
 {
 	struct run *r = ctx;
-	char target[128], prefix[8192], ts[40], what[300];
+	char target[128], prefix[8192], ts[64], what[400];
 	const char *net;
 	char *env[16];
 	unsigned n = 0;
@@ -187,7 +187,7 @@ out:
 static void on_unban(void *ctx, const struct ban *b)
 {
 	struct run *r = ctx;
-	char target[128], prefix[8192], ts[40], what[300];
+	char target[128], prefix[8192], ts[64], what[400];
 	const char *net;
 	char *env[18];
 	unsigned n = 0;
@@ -326,7 +326,7 @@ static void standing(struct run *r)
 	unsigned n = 0;
 	for (unsigned i = 0; i < detect_bans_hwm(r->d); i++) {
 		const struct ban *b = detect_ban(r->d, i);
-		char target[128], prefix[8192], ts[40];
+		char target[128], prefix[8192], ts[64];
 		const char *net;
 		if (!b->used)
 			continue;
