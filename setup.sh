@@ -17,7 +17,9 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
 # what the clients link beyond libpcap and zlib, a line each
 # (tools that only tests use go in the line after these)
+packages="$packages libncurses-dev"	# ratop
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
+[ "$what" = test ] && packages="$packages tmux"	# ratop's screen tests
 
 missing=""
 for p in $packages; do
@@ -50,15 +52,22 @@ case "$what" in
 run)
 	build build --enable-werror CC=clang
 	B=$top/build
-	sample=tests/data/sample.pcap
-	if [ -x "$B/argus/argus" ] && [ -x "$B/racluster/racluster" ] && [ -x "$B/rasort/rasort" ]; then
-		echo "== argus -r $sample | racluster -m proto dport | rasort -m bytes"
-		"$B/argus/argus" -r "$sample" -w - | "$B/racluster/racluster" -m proto dport -w - |
-			"$B/rasort/rasort" -m bytes -s proto dport spkts dpkts bytes
-	else
-		echo "== ra -r tests/data/sample-v1.argus"
-		"$B/ra/ra" -r tests/data/sample-v1.argus -N 20
-	fi
+	PATH="$B/argus:$B/ra:$B/racluster:$B/rasort:$PATH"
+	work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+	# tests/data/site.pcap: five minutes of a small site (tests/gen/gensite.c made it)
+	say() { printf '\n== %s\n$ %s\n' "$1" "$2"; sh -c "set -e; cd '$work'; $2"; }
+	cp tests/data/site.pcap "$work/"
+	say "Packets to flow records" \
+		"argus -r site.pcap -w site.argus && ra -r site.argus -N 5"
+	say "Top talkers: bytes sent and received, by source address" \
+		"racluster -r site.argus -m saddr -w - | rasort -m bytes -N 5 -s saddr trans pkts bytes"
+	say "Top services: protocol and destination port by bytes" \
+		"racluster -r site.argus -m proto dport -w - | rasort -m bytes -N 5 -s proto dport trans pkts bytes"
+	say "Something to look at: TCP attempts reset or unanswered, by pair (a port sweep)" \
+		"racluster -r site.argus -m saddr daddr -w - - 'tcp and (state RST or state REQ)' | rasort -m trans -N 3 -s saddr daddr trans pkts dur"
+	say "And a flood: the busiest UDP conversations by packets" \
+		"racluster -r site.argus -m saddr daddr proto dport -w - - udp | rasort -m pkts -N 3 -s saddr daddr proto dport dur pkts bytes rate"
+	printf '\nEvery program has a manual page: man -l man/ra.1 (and racluster.1, rasort.1, argus.8 ...).\n'
 	;;
 test)
 	build build --enable-werror CC=clang
@@ -68,7 +77,12 @@ test)
 	build build-san --enable-werror --enable-sanitizers CC=clang
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		make -s -C build-san check -j"$jobs" || { cat build-san/test-suite.log; exit 1; }
-	echo "setup: all tests passed (clang and gcc -Werror builds, clang ASan/UBSan build)"
+	# The release tarball builds and passes from itself (every source in a build
+	# list); the whole suite ran three times above, so a smoke test suffices there.
+	echo "setup: make distcheck"
+	make -s -C build distcheck -j"$jobs" TESTS="tests/unit/test_record tests/unit/test_cluster tests/cli/man.bats" \
+		>> build/build.log 2>&1 || { tail -40 build/build.log; exit 1; }
+	echo "setup: all tests passed (clang and gcc -Werror builds, clang ASan/UBSan build, distcheck)"
 	logs="build/test-suite.log build-gcc/test-suite.log build-san/test-suite.log"
 	pass=$(cat $logs | awk '/^# PASS:/ {n += $3} END {print n + 0}')
 	fail=$(cat $logs | awk '/^# (FAIL|ERROR):/ {n += $3} END {print n + 0}')

@@ -552,6 +552,10 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 
 void engine_emit_status(struct engine *e, const struct ra_status *st)
 {
+	if (e->tap) {
+		uint8_t buf[32 + 16 * RA_STATUS_MAX_ITEMS];
+		e->tap(e->tap_arg, buf, ra_encode_status(st, buf));
+	}
 	if (e->out && !e->write_failed) {
 		struct ra_err err;
 		ra_err_clear(&err);

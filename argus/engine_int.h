@@ -261,6 +261,12 @@ struct engine {
 	void (*refresh)(struct engine *e, void *arg);
 	void *refresh_arg;
 	void (*warn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+	/* The stream server (main.c): every record written is also given to
+	 * tap, encoded once; status_more adds the server's items to the
+	 * daemon's status record.  NULL when there is no server. */
+	void (*tap)(void *arg, const uint8_t *rec, size_t len);
+	void (*status_more)(void *arg, struct ra_status *st);
+	void *tap_arg;
 };
 
 /* Big-endian loads inside a fixed-size header whose whole length one

@@ -205,7 +205,20 @@ void engine_emit_flow(struct engine *e, struct flow *f, unsigned cause)
 	if (cause == RA_CAUSE_STATUS && f->records == 0)
 		cause = RA_CAUSE_START;
 	r->cause = (uint8_t)cause;
-	if (e->out && !e->write_failed) {
+	if (e->tap) {
+		/* encoded once for the server and the file */
+		uint8_t buf[RA_REC_MAX];
+		size_t len = ra_encode_flow(r, buf);
+		struct ra_err err;
+		ra_err_clear(&err);
+		e->tap(e->tap_arg, buf, len);
+		if (e->out && !e->write_failed && !ra_writer_put(e->out, buf, len, &err)) {
+			char ebuf[600];
+			e->write_failed = true;
+			if (e->warn)
+				e->warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
+		}
+	} else if (e->out && !e->write_failed) {
 		struct ra_err err;
 		ra_err_clear(&err);
 		if (!ra_writer_put_flow(e->out, r, &err)) {

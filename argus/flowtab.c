@@ -31,7 +31,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+
+#include "bigmem.h"
 
 /* The layout argus(8) describes: two hot lines, four in all (64-bit hosts). */
 _Static_assert(sizeof(void *) != 8 || (sizeof(struct flow) == 256 && offsetof(struct flow, idx) == 128 &&
@@ -78,46 +79,11 @@ struct flowtab {
 	struct list status;
 };
 
-/* Big tables on transparent huge pages where the kernel allows it: with
- * hundreds of thousands of flows, TLB misses cost as much as cache misses. */
-#define HUGE_ALIGN ((size_t)2 << 20)
-static size_t huge_len(size_t n)
-{
-	return (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-}
-
-static void *alloc_huge(size_t n, bool zero)
-{
-	size_t len = huge_len(n);
-	void *p = aligned_alloc(HUGE_ALIGN, len);
-
-	if (!p)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	madvise(p, len, MADV_HUGEPAGE);
-#endif
-	if (zero)
-		memset(p, 0, n);
-	return p;
-}
-
-/* Zeroed memory that costs nothing until touched (arena chunks).  Huge
- * pages only for the whole 2 MB pages inside the n bytes used: a huge page
- * over the tail would hold memory no flow uses. */
-static void *map_zeroed(size_t n)
-{
-	void *p = mmap(NULL, huge_len(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	uintptr_t lo = ((uintptr_t)p + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
-	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_ALIGN - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#endif
-	return p;
-}
+/* Big tables (the index, the arena's chunks) come from ra_big_alloc, on
+ * transparent huge pages where the kernel allows it: with hundreds of
+ * thousands of flows, TLB misses cost as much as cache misses.  Zeroed
+ * memory costs nothing until touched. */
+static size_t slots_bytes(uint32_t n) { return (size_t)n * sizeof(struct slot); }
 
 static inline struct flow *at(const struct flowtab *t, uint32_t idx)
 {
@@ -218,7 +184,7 @@ struct flowtab *ft_new(uint32_t hint)
 		return NULL;
 	while (n < hint * 2 && n < (1u << 30))
 		n <<= 1;
-	t->slots = alloc_huge(sizeof *t->slots * n, false);
+	t->slots = ra_big_alloc(slots_bytes(n), RA_BIG_HUGE);
 	if (!t->slots) {
 		free(t);
 		return NULL;
@@ -241,11 +207,11 @@ void ft_free(struct flowtab *t)
 	for (uint32_t i = 0; t->pay_used && i < t->high; i++)
 		free(t->exts[i >> FT_CHUNK_BITS][i & (FT_CHUNK - 1)].pay);
 	for (uint32_t c = 0; c < t->nchunks; c++) {
-		munmap(t->chunks[c], huge_len(FT_CHUNK * sizeof(struct flow)));
-		munmap(t->exts[c], huge_len(FT_CHUNK * sizeof(struct flow_ext)));
+		ra_big_free(t->chunks[c], FT_CHUNK * sizeof(struct flow));
+		ra_big_free(t->exts[c], FT_CHUNK * sizeof(struct flow_ext));
 		free(t->links[c]);
 	}
-	free(t->slots);
+	ra_big_free(t->slots, slots_bytes(t->mask + 1));
 	free(t);
 }
 
@@ -320,7 +286,7 @@ struct flow *ft_find_hashed(struct flowtab *t, const struct flow_key *k, uint32_
 static bool grow_slots(struct flowtab *t)
 {
 	uint32_t n = (t->mask + 1) * 2;
-	struct slot *ns = alloc_huge(sizeof *ns * n, false);
+	struct slot *ns = ra_big_alloc(slots_bytes(n), RA_BIG_HUGE);
 
 	if (!ns)
 		return false;
@@ -336,7 +302,7 @@ static bool grow_slots(struct flowtab *t)
 		ns[j] = s;
 		at(t, s.idx)->hslot = j;
 	}
-	free(t->slots);
+	ra_big_free(t->slots, slots_bytes(t->mask + 1));
 	t->slots = ns;
 	t->mask = n - 1;
 	return true;
@@ -346,20 +312,16 @@ static bool grow_arena(struct flowtab *t)
 {
 	if (t->nchunks >= FT_MAX_CHUNKS)
 		return false;
-	struct flow *c = map_zeroed(FT_CHUNK * sizeof *c);
+	struct flow *c = ra_big_alloc(FT_CHUNK * sizeof *c, RA_BIG_HUGE);
 	if (!c)
 		return false;
 	struct link *l = malloc(FT_CHUNK * sizeof *l);	/* small: no huge page for it */
 	/* Costs nothing unless used; small pages, as few flows may use it. */
-	struct flow_ext *x = mmap(NULL, huge_len(FT_CHUNK * sizeof *x), PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (x == MAP_FAILED)
-		x = NULL;
+	struct flow_ext *x = ra_big_alloc(FT_CHUNK * sizeof *x, 0);
 	if (!l || !x) {
-		munmap(c, huge_len(FT_CHUNK * sizeof *c));
+		ra_big_free(c, FT_CHUNK * sizeof *c);
 		free(l);
-		if (x)
-			munmap(x, huge_len(FT_CHUNK * sizeof *x));
+		ra_big_free(x, FT_CHUNK * sizeof *x);
 		return false;
 	}
 	t->chunks[t->nchunks] = c;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "serve.h"
 #include "engine_int.h"
 #include "input.h"
 #include "settings.h"
@@ -45,6 +46,8 @@ static void usage(FILE *fp)
 		"  -r file     read packets from a pcap or pcapng file (sflow:FILE[:PORT] for sFlow)\n"
 		"  -i iface    capture on a live interface (sflow:[ADDR:]PORT for sFlow datagrams)\n"
 		"  -w file     write records to file (created or truncated); - for stdout\n"
+		"  -P port     serve the records to ra -S clients on this TCP port (Argus's is 561)\n"
+		"  -B addr     listen on this address (repeatable; default loopback only)\n"
 		"  -F conf     read settings from conf (default " SYSCONFDIR "/argus.conf if present)\n"
 		"  -X          ignore the default configuration file\n"
 		"  -d          stay in the foreground (the default unless ARGUS_DAEMON=yes)\n"
@@ -154,10 +157,44 @@ static bool reopen_output(struct ra_writer *w, const char *path)
 	return true;
 }
 
+/* ---- the record stream server (-P): common/serve.c ---- */
+
+static void srv_log(void *arg, const char *msg)
+{
+	(void)arg;
+	log_info("%s", msg);
+}
+
+static void srv_tap(void *arg, const uint8_t *rec, size_t len)
+{
+	srv_put(arg, rec, len);
+}
+
+static void srv_more(void *arg, struct ra_status *st)
+{
+	srv_status(arg, st);
+}
+
+/* Accept, read handshakes and send without waiting (between file reads). */
+static void serve_now(struct srv *srv)
+{
+	struct pollfd pfd[1100];
+	unsigned n;
+
+	if (!srv)
+		return;
+	n = srv_pollfds(srv, pfd, sizeof(pfd) / sizeof(*pfd));
+	if (poll(pfd, n, 0) > 0)
+		srv_handle(srv, pfd, n, wall_us());
+	srv_flush(srv, wall_us());
+}
+
 /* Files: run each to completion, in order; stop early on a signal. */
-static bool run_files(struct engine *e, struct input_set *set, struct ra_writer *w, const char *wpath)
+static bool run_files(struct engine *e, struct input_set *set, struct ra_writer *w, const char *wpath,
+		      struct srv *srv)
 {
 	bool ok = true;
+	unsigned rounds = 0;
 
 	for (unsigned i = 0; i < set->n && !daemon_stop; i++) {
 		if (!set->open[i] || set->in[i].ops->fd(set->in[i].self) >= 0)
@@ -173,6 +210,8 @@ static bool run_files(struct engine *e, struct input_set *set, struct ra_writer 
 			}
 			if (r <= 0 || daemon_stop)
 				break;
+			if (srv && ++rounds % 64 == 0)
+				serve_now(srv);
 			if (daemon_reopen) {
 				daemon_reopen = 0;
 				reopen_output(w, wpath);
@@ -184,12 +223,19 @@ static bool run_files(struct engine *e, struct input_set *set, struct ra_writer 
 }
 
 /* Live inputs: poll their descriptors; move the clock when idle. */
-static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *w, const char *wpath)
+static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *w, const char *wpath,
+		     struct srv *srv)
 {
-	struct pollfd pfd[INPUT_MAX];
+	unsigned maxfd = INPUT_MAX + (srv ? srv_maxfds(srv) : 0);
+	struct pollfd *pfd = calloc(maxfd, sizeof(*pfd));
 	unsigned map[INPUT_MAX];
 	uint64_t next_flush = 0;
 	bool ok = true;
+
+	if (!pfd) {
+		log_warn("out of memory");
+		return false;
+	}
 
 	while (!daemon_stop) {
 		unsigned n = 0;
@@ -203,7 +249,8 @@ static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *
 		}
 		if (!n)
 			break;
-		int rc = poll(pfd, n, 200);
+		unsigned ns = srv ? srv_pollfds(srv, pfd + n, maxfd - n) : 0;
+		int rc = poll(pfd, n + ns, 100);
 		if (rc < 0 && errno != EINTR) {
 			log_warn("poll: %s", strerror(errno));
 			ok = false;
@@ -225,8 +272,14 @@ static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *
 				close_input(e, set, i);
 		}
 		uint64_t now = wall_us();
+		if (rc > 0 && ns)
+			srv_handle(srv, pfd + n, ns, now);
+		/* Live flows are reported by the wall clock: an idle link still
+		 * reports its last flows when they time out. */
 		engine_tick(e, now);
-		if (now >= next_flush) {
+		if (srv)
+			srv_flush(srv, now);
+		if (w && now >= next_flush) {
 			/* Live records reach the file within a second. */
 			struct ra_err err;
 			ra_err_clear(&err);
@@ -242,6 +295,7 @@ static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *
 			reopen_output(w, wpath);
 		}
 	}
+	free(pfd);
 	return ok;
 }
 
@@ -257,7 +311,7 @@ int main(int argc, char **argv)
 	static struct settings s;
 	static struct input_set inputs;
 	const char *conf = NULL;
-	bool no_conf = false, foreground = false, cli_inputs = false;
+	bool no_conf = false, foreground = false, cli_inputs = false, cli_binds = false;
 	const char *optstring = "+AbB:c:dD:e:F:g:hi:JmM:o:pP:r:RS:s:u:U:w:XZ";
 	struct ra_err err;
 	char ebuf[600];
@@ -324,8 +378,16 @@ int main(int argc, char **argv)
 				return fail_usage(err.msg, "-o");
 			break;
 		}
-		case 'P': case 'B':
-			return fail_usage("-P and -B (the record stream server) are not in this version; see doc/roadmap.md", NULL);
+		case 'P': key = "ARGUS_ACCESS_PORT"; break;
+		case 'B':
+			if (!cli_binds) {
+				s.nbinds = 0;
+				cli_binds = true;
+			}
+			if (s.nbinds >= 16)
+				return fail_usage("too many addresses", "-B");
+			s.binds[s.nbinds++] = optarg;
+			break;
 		case 'J': s.ecfg.timing = true; break;
 		case 'F': case 'X': case 'A': case 'R': case 'Z': case 'b': case 'D':
 			break;
@@ -357,16 +419,34 @@ int main(int argc, char **argv)
 	}
 	if (!s.nr && !s.ni)
 		return fail_usage("no input: give -r file or -i interface", NULL);
-	if (!s.wfile)
-		return fail_usage("no output: give -w file (or -w - for stdout)", NULL);
+	if (!s.wfile && !s.port)
+		return fail_usage("no output: give -w file (or -w - for stdout) or -P port", NULL);
 	if (foreground)
 		s.background = false;
 	log_open("argus", s.syslog || s.background);
 
-	struct ra_writer *w = ra_writer_open(s.wfile, false, false, PRODUCER, &err);
-	if (!w) {
+	struct ra_writer *w = NULL;
+	if (s.wfile && !(w = ra_writer_open(s.wfile, false, false, PRODUCER, &err))) {
 		log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
 		return 1;
+	}
+	struct srv *srv = NULL;
+	if (s.port) {
+		struct srv_config sc;
+		memset(&sc, 0, sizeof(sc));
+		sc.port = s.port;
+		for (unsigned i = 0; i < s.nbinds; i++)
+			sc.binds[i] = s.binds[i];
+		sc.nbinds = s.nbinds;
+		sc.allow = s.allow;
+		sc.client_buffer = s.client_buffer;
+		sc.producer = PRODUCER;
+		srv = srv_open(&sc, srv_log, NULL, &err);
+		if (!srv) {
+			log_warn("-P %s: %s", s.port, ra_err_string(&err, ebuf, sizeof ebuf));
+			ra_writer_close(w, &err);
+			return err.code == RA_ERR_USAGE ? 2 : 1;
+		}
 	}
 	struct engine *e = engine_new(&s.ecfg, w);
 	if (!e) {
@@ -376,6 +456,11 @@ int main(int argc, char **argv)
 	e->warn = log_warn;
 	e->refresh = refresh_stats;
 	e->refresh_arg = &inputs;
+	if (srv) {
+		e->tap = srv_tap;
+		e->status_more = srv_more;
+		e->tap_arg = srv;
+	}
 	for (unsigned i = 0; i < s.nr + s.ni; i++) {
 		const char *spec = i < s.nr ? s.rfiles[i] : s.ifaces[i - s.nr];
 		if (!open_input(spec, i < s.nr, &s, e, &inputs, &err)) {
@@ -388,6 +473,7 @@ int main(int argc, char **argv)
 				close_input(e, &inputs, k);
 			engine_free(e);
 			ra_writer_close(w, &err);
+			srv_close(srv, 0);
 			free((char *)s.filter);
 			return code;
 		}
@@ -396,7 +482,7 @@ int main(int argc, char **argv)
 		log_warn("cannot install signal handlers");
 		return 1;
 	}
-	if (s.background && !daemon_background(!strcmp(s.wfile, "-"))) {
+	if (s.background && !daemon_background(s.wfile && !strcmp(s.wfile, "-"))) {
 		log_warn("cannot go to the background: %s", strerror(errno));
 		return 1;
 	}
@@ -407,10 +493,11 @@ int main(int argc, char **argv)
 	if ((s.user || s.group || s.chroot_dir) && !daemon_drop_privileges(s.user, s.group, s.chroot_dir))
 		return 1;
 
-	bool ok = run_files(e, &inputs, w, s.wfile);
+	bool ok = run_files(e, &inputs, w, s.wfile, srv);
 	if (!daemon_stop)
-		ok = run_live(e, &inputs, w, s.wfile) && ok;
+		ok = run_live(e, &inputs, w, s.wfile, srv) && ok;
 	engine_flush(e);
+	srv_close(srv, 2000000);	/* the last records reach the clients, if they read */
 	for (unsigned i = 0; i < inputs.n; i++)
 		close_input(e, &inputs, i);
 	if (e->write_failed)

@@ -61,5 +61,7 @@ void output_daemon_status(struct engine *e, uint64_t now)
 		add(&st, ST_UNSUPPORTED_DLT, (uint32_t)e->unsupported_dlt[i], 1);
 	for (unsigned i = 0; i < e->n_other; i++)
 		add(&st, ST_OTHER_REASON, i, e->other_count[i]);
+	if (e->status_more)
+		e->status_more(e->tap_arg, &st);
 	engine_emit_status(e, &st);
 }

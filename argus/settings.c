@@ -19,6 +19,7 @@
 
 #include "field.h"
 #include "settings.h"
+#include "units.h"
 #include "sflow.h"
 
 void settings_default(struct settings *s)
@@ -107,7 +108,7 @@ static const char *const ignored[] = {
 	"ARGUS_FLOW_TYPE", "ARGUS_FLOW_KEY", "ARGUS_GENERATE_RESPONSE_TIME_DATA",
 	"ARGUS_GENERATE_PACKET_SIZE", "ARGUS_GENERATE_APPBYTE_METRIC", "ARGUS_GENERATE_TCP_PERF_METRIC",
 	"ARGUS_GENERATE_BIDIRECTIONAL_TIMESTAMPS", "ARGUS_FILTER_OPTIMIZER", "ARGUS_DEBUG_LEVEL",
-	"ARGUS_ACCESS_PORT", "ARGUS_BIND_IP", "ARGUS_MIN_SSF", "ARGUS_MAX_SSF", "ARGUS_TUNNEL_DISCOVERY",
+	"ARGUS_MIN_SSF", "ARGUS_MAX_SSF", "ARGUS_TUNNEL_DISCOVERY",
 	"ARGUS_SELF_SYNCHRONIZE", "ARGUS_KEYSTROKE", "ARGUS_HASHTABLE_SIZE", "ARGUS_PACKET_CAPTURE_FILE",
 	"ARGUS_ENV", "ARGUS_MONITOR_ID_INCLUDE_INF", "ARGUS_DEDUP",
 	NULL,
@@ -208,6 +209,26 @@ bool settings_set(struct settings *s, const char *key, const char *value, struct
 		if (!parse_bool(value, &b))
 			goto bad;
 		s->ecfg.dns_xid = b;
+	} else if (!strcmp(key, "ARGUS_ACCESS_PORT")) {
+		if (!parse_uint(value, 65535, &n))
+			goto bad;
+		s->port = keep(value);
+	} else if (!strcmp(key, "ARGUS_BIND_IP")) {
+		/* a list: "127.0.0.1, ::1" */
+		char *copy = (char *)keep(value), *save = NULL;
+		s->nbinds = 0;
+		for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+			if (s->nbinds >= 16)
+				goto bad;
+			s->binds[s->nbinds++] = w;
+		}
+	} else if (!strcmp(key, "ARGUS_ACCESS_ALLOW")) {
+		s->allow = keep(value);
+	} else if (!strcmp(key, "ARGUS_CLIENT_BUFFER")) {
+		uint64_t bytes;
+		if (!ra_parse_size(value, 1ull << 34, &bytes))
+			goto bad;
+		s->client_buffer = bytes;
 	} else if (!strcmp(key, "ARGUS_MAX_FLOWS")) {
 		if (!parse_uint(value, 0xffffffffu, &n))
 			goto bad;

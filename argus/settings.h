@@ -26,6 +26,12 @@ struct settings {
 	int snaplen;
 	bool promisc;
 	struct engine_config ecfg;
+	/* the record stream server (-P, -B; common/serve.c) */
+	const char *port;		/* NULL: no server */
+	const char *binds[16];
+	unsigned nbinds;
+	const char *allow;		/* ARGUS_ACCESS_ALLOW */
+	uint64_t client_buffer;		/* ARGUS_CLIENT_BUFFER, bytes */
 };
 
 void settings_default(struct settings *s);

@@ -12,3 +12,5 @@ bench_bench_filter_LDADD = $(LIBCOMMON)
 EXTRA_DIST += bench/bench-filter.sh
 # racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
 EXTRA_DIST += bench/bench-cluster.sh
+# radump and raservices (bench/bench-radump.sh); gen-dns-pcap.py makes its capture.
+EXTRA_DIST += bench/bench-radump.sh bench/gen-dns-pcap.py

@@ -6,7 +6,9 @@
 
 #include "client.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,12 +16,60 @@ int client_filter(struct client *c, struct ra_err *err)
 {
 	if (c->flt)
 		return 0;
+	if (c->o.wfilter) {
+		/* Argus's "-w file filter": for a tool whose output records are its
+		 * input records, the same as both filters on the input */
+		size_t n = strlen(c->o.filter) + strlen(c->o.wfilter) + 16;
+		char *both;
+		if (!c->wfilter_ok) {
+			ra_err_set(err, RA_ERR_USAGE, "-w %s %s: an output filter after -w's file is not "
+				   "supported by this tool; give the filter after '-'", c->o.wfile, c->o.wfilter);
+			return 2;
+		}
+		both = malloc(n);
+		if (!both) {
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			return 1;
+		}
+		if (c->o.filter[0])
+			snprintf(both, n, "(%s) and (%s)", c->o.filter, c->o.wfilter);
+		else
+			snprintf(both, n, "%s", c->o.wfilter);
+		free(c->o.filter);
+		c->o.filter = both;
+	}
 	c->flt = flt_compile(c->o.filter ? c->o.filter : "", err);
 	if (!c->flt) {
 		c->filter_error = true;
 		return 2;
 	}
 	return 0;
+}
+
+/* Before waiting for the network: what is printed or written so far goes out. */
+static void flush_idle(void *arg)
+{
+	struct client *c = arg;
+	struct ra_err e;
+
+	ra_err_clear(&e);
+	if (c->pr)
+		printer_flush(c->pr, &e);
+	if (c->w)
+		ra_writer_flush(c->w, &e);
+}
+
+bool client_noreconnect(const struct client *c) { return c->o.noreconnect; }
+
+/* SIGINT and SIGTERM end reading (poll returns: no SA_RESTART). */
+static bool catch_stop(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
 }
 
 int client_open(struct client *c, const char *producer, const char *const *defaults, int ndefaults,
@@ -37,7 +87,18 @@ int client_open(struct client *c, const char *producer, const char *const *defau
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
 		return 1;
 	}
-	if (c->o.ninputs == 0) {
+	if (c->o.nservers > 0) {
+		ra_reader_net(c->rd, c->o.filter, !c->o.noreconnect, c->notice, c->notice_arg, c->stop);
+		ra_reader_on_idle(c->rd, flush_idle, c);
+		for (int i = 0; i < c->o.nservers; i++)
+			if (!ra_reader_add_server(c->rd, c->o.servers[i], err))
+				return 2;
+		if (c->on_signal && !catch_stop(c->on_signal)) {
+			ra_err_set(err, RA_ERR_IO, "cannot catch SIGINT and SIGTERM");
+			return 1;
+		}
+	}
+	if (c->o.ninputs == 0 && c->o.nservers == 0) {
 		if (isatty(0)) {
 			ra_err_set(err, RA_ERR_USAGE, "no input: give -r file, -R dir, or pipe records in");
 			return 2;
@@ -63,6 +124,12 @@ int client_close(struct client *c, int status, struct ra_err *err)
 {
 	struct ra_err e2;
 
+	if (c->rd && ra_reader_lost(c->rd) && c->notice) {
+		char msg[120];
+		snprintf(msg, sizeof(msg), "%llu records lost in all (server buffer full)",
+			 (unsigned long long)ra_reader_lost(c->rd));
+		c->notice(c->notice_arg, msg);
+	}
 	if (c->pr && !printer_flush(c->pr, err))
 		status = 1;
 	if (c->w && !ra_writer_close(c->w, status ? &e2 : err))

@@ -10,6 +10,7 @@
 #ifndef COMMON_CLIENT_H
 #define COMMON_CLIENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "filter.h"
@@ -26,6 +27,16 @@ struct client {
 	struct column cols[RA_MAX_COLS];
 	int ncols;
 	bool filter_error;	/* the error is the filter's: show it with a caret */
+	bool wfilter_ok;	/* set by a tool whose output records are input records:
+				   Argus's "-w file filter" then joins the filter */
+	/* Live streams (-S), set by the program before client_open(): where
+	 * connection notices and loss reports go (the program prints them),
+	 * and a handler for SIGINT/SIGTERM that sets *stop, installed when
+	 * there are servers to read, so the client ends cleanly. */
+	void (*notice)(void *arg, const char *msg);
+	void *notice_arg;
+	void (*on_signal)(int sig);
+	volatile sig_atomic_t *stop;
 };
 
 /* Compile o.filter into c->flt.  Returns 0, or 2 with err filled. */
@@ -38,6 +49,9 @@ int client_filter(struct client *c, struct ra_err *err);
  */
 int client_open(struct client *c, const char *producer, const char *const *defaults, int ndefaults,
 		bool print, struct ra_err *err);
+
+/* Was -M noreconnect given? */
+bool client_noreconnect(const struct client *c);
 
 /* Flush and close the outputs and free everything.  Returns status, or 1 with
  * err filled when the output could not be written. */

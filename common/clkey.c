@@ -23,22 +23,7 @@ unsigned cl_family_bits(unsigned family)
 /* ---- key compilation ---- */
 
 /* Bytes a key item takes: the natural width of the field. */
-size_t cl_item_size(unsigned field)
-{
-	switch (field) {
-	case F_SOUI: case F_DOUI: return 3;
-	case F_SMAC: case F_DMAC: return 6;
-	case F_PROTO: case F_FAMILY: case F_STOS: case F_DTOS: case F_SDSB: case F_DDSB:
-	case F_STTL: case F_DTTL: case F_STCPFLAGS: case F_DTCPFLAGS:
-		return 1;
-	case F_SPORT: case F_DPORT: case F_ETYPE: case F_SVLAN: case F_DVLAN:
-		return 2;
-	case F_SMPLS: case F_DMPLS: case F_SUBAGENT: case F_SRATE_SAMPLING: case F_INIF: case F_OUTIF:
-		return 4;
-	default:
-		return ra_fields[field].type == FT_ADDR ? 17 : 8;	/* family byte + 16 */
-	}
-}
+size_t cl_item_size(unsigned field) { return fld_key_size(field); }
 
 /* "24" or "255.255.255.0" after the slash. */
 static bool parse_mask(const char *s, uint8_t *len)

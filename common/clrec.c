@@ -33,31 +33,31 @@ static inline void get_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 /* The fields of the core and of the blocks the table merges itself. */
 static bool read_core(const uint8_t *b, unsigned fam, struct cl_rec *r)
 {
-	uint8_t stos = b[26], dtos = b[27];
+	uint8_t stos = b[RA_AT_STOS], dtos = b[RA_AT_DTOS];
 
 	r->family = (uint8_t)fam;
-	r->cause = (b[5] >> 3) & 3;
-	r->state = b[6] < RA_ST_COUNT ? b[6] : RA_ST_NONE;
-	r->dir = b[7] < RA_DIR_COUNT ? b[7] : RA_DIR_NONE;
-	r->id0 = (uint64_t)b[4] | (uint64_t)fam << 8 | (uint64_t)b[24] << 16 | (uint64_t)b[25] << 24 |
+	r->cause = (b[RA_AT_RFLAGS] >> 3) & 3;
+	r->state = b[RA_AT_STATE] < RA_ST_COUNT ? b[RA_AT_STATE] : RA_ST_NONE;
+	r->dir = b[RA_AT_DIR] < RA_DIR_COUNT ? b[RA_AT_DIR] : RA_DIR_NONE;
+	r->id0 = (uint64_t)b[RA_AT_PROTO] | (uint64_t)fam << 8 | (uint64_t)b[RA_AT_STTL] << 16 | (uint64_t)b[RA_AT_DTTL] << 24 |
 		 (uint64_t)(stos >> 2) << 32 | (uint64_t)(dtos >> 2) << 40 | (uint64_t)(stos & 3) << 48 |
 		 (uint64_t)(dtos & 3) << 56;
-	r->id1 = (uint64_t)ld_le16(b + 20) | (uint64_t)ld_le16(b + 22) << 16;
-	r->stime = ld_le64(b + 8);
-	r->ltime = r->stime + ld_le32(b + 16);
-	r->stcpflags = b[28];
-	r->dtcpflags = b[29];
-	r->flgs = ld_le16(b + 30);
+	r->id1 = (uint64_t)ld_le16(b + RA_AT_SPORT) | (uint64_t)ld_le16(b + RA_AT_DPORT) << 16;
+	r->stime = ld_le64(b + RA_AT_STIME);
+	r->ltime = r->stime + ld_le32(b + RA_AT_DUR);
+	r->stcpflags = b[RA_AT_STCPFLAGS];
+	r->dtcpflags = b[RA_AT_DTCPFLAGS];
+	r->flgs = ld_le16(b + RA_AT_FLGS);
 	plain4_counters(b, r->cnt);
 	r->etype = 0;
 	if (fam == RA_AF_INET6 || fam == RA_AF_ETHER) {
-		get_addr(b + 56, fam, &r->saddr);
-		get_addr(b + 72, fam, &r->daddr);
+		get_addr(b + RA_AT_SADDR, fam, &r->saddr);
+		get_addr(b + RA_AT_DADDR6, fam, &r->daddr);
 		if (fam == RA_AF_ETHER)
-			r->etype = (uint16_t)(b[62] << 8 | b[63]);
+			r->etype = (uint16_t)((uint16_t)(b[RA_AT_ETYPE] << 8 | b[RA_AT_ETYPE + 1]));
 	} else {
-		get_addr(b + 56, fam, &r->saddr);
-		get_addr(b + 60, fam, &r->daddr);
+		get_addr(b + RA_AT_SADDR, fam, &r->saddr);
+		get_addr(b + RA_AT_DADDR4, fam, &r->daddr);
 	}
 	return true;
 }
@@ -145,7 +145,7 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 
 	if (len < RA_FLOW_CORE4)
 		return bad(err, "flow record shorter than its core");
-	fam = buf[5] & 7;
+	fam = buf[RA_AT_RFLAGS] & 7;
 	if (fam > RA_AF_ETHER)
 		return bad(err, "flow record has an unknown address family");
 	core = fam == RA_AF_INET6 || fam == RA_AF_ETHER ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
@@ -177,6 +177,8 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 		else
 			strip = true;	/* payload, or a block of a later version */
 	}
+	if (r->ltime < r->stime)
+		return bad(err, RA_TIME_OVERFLOW);
 	if (!strip && len <= CL_REC_COPY_MAX) {
 		copy_record(copy, buf, len);	/* the common case: the record as it is */
 		out = len;
@@ -226,27 +228,27 @@ static void plain4_op_source(struct cl_op4 *op)
 	op->rshift = 0;
 	switch (op->kind) {
 	case CL_K4_ADDR:
-		op->src = (uint8_t)(56 + 4 * op->arg);
+		op->src = (uint8_t)(RA_AT_SADDR + 4 * op->arg);	/* saddr, then daddr (RA_AT_DADDR4) */
 		op->be = true;
 		op->vmask = op->mask;
 		return;
-	case CL_K4_PORT: op->src = (uint8_t)(20 + 2 * op->arg); op->vmask = 0xffff; return;
-	case CL_K4_TOS: op->src = (uint8_t)(26 + op->arg); op->vmask = 0xff; return;
-	case CL_K4_TCPFLAGS: op->src = (uint8_t)(28 + op->arg); op->vmask = 0xff; return;
+	case CL_K4_PORT: op->src = (uint8_t)(RA_AT_SPORT + 2 * op->arg); op->vmask = 0xffff; return;
+	case CL_K4_TOS: op->src = (uint8_t)(RA_AT_STOS + op->arg); op->vmask = 0xff; return;
+	case CL_K4_TCPFLAGS: op->src = (uint8_t)(RA_AT_STCPFLAGS + op->arg); op->vmask = 0xff; return;
 	default: break;
 	}
 	op->vmask = 0xff;	/* CL_K4_ID0 */
 	switch (op->arg) {
-	case CL_B_PROTO: op->src = 4; return;
-	case CL_B_STTL: op->src = 24; return;
-	case CL_B_DTTL: op->src = 25; return;
+	case CL_B_PROTO: op->src = RA_AT_PROTO; return;
+	case CL_B_STTL: op->src = RA_AT_STTL; return;
+	case CL_B_DTTL: op->src = RA_AT_DTTL; return;
 	case CL_B_SDSB: case CL_B_DDSB:
-		op->src = (uint8_t)(26 + (op->arg == CL_B_DDSB));
+		op->src = (uint8_t)(RA_AT_STOS + (op->arg == CL_B_DDSB));
 		op->rshift = 2;
 		op->vmask = 0x3f;
 		return;
 	default:	/* the family (never compiled as an op) and ECN bits */
-		op->src = (uint8_t)(26 + (op->arg == CL_B_DECN));
+		op->src = (uint8_t)(RA_AT_STOS + (op->arg == CL_B_DECN));
 		op->vmask = 3;
 		return;
 	}

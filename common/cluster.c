@@ -19,21 +19,22 @@
  * reference to its log entry or its merged group.  Groups are emitted by
  * walking the log; evicted groups leave it (the rest move up, in order),
  * their merged groups go on a free list, and the index is rebuilt from the
- * log.
+ * log.  cl_scan walks the log without emptying it; a group's place in it
+ * (its rank in first-seen order among the live groups) is what a caller's
+ * side arrays follow (ratop's rate windows).
  */
 #include "config.h"
 
 #include "table.h"
 
+#include "bigmem.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* ---- table ---- */
 
-static void *big_alloc(size_t bytes, bool populate, bool huge);
 static void log_compact(struct cl_table *t);
-static void big_free(void *p, size_t bytes);
 
 
 /* Where the log entry after the one ending at pos starts (past unused chunk tails). */
@@ -56,15 +57,17 @@ struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err)
 	/* whole cache lines: a lookup's key comparison fetches the group's first */
 	t->stride = (s->keylen + sizeof(struct cl_hot) + 63) & ~(size_t)63;
 	t->chk = cl_chk_init(s);
-	t->chunks = calloc(MAX_CHUNKS, sizeof(*t->chunks));
+	/* the chunk tables are mapped, not calloc'd: their zero pages cost
+	 * nothing until used, where calloc would clear 5 MB a table */
+	t->chunks = ra_big_alloc(MAX_CHUNKS * sizeof(*t->chunks), 0);
 	t->cold.size = sizeof(struct cl_cold);
 	t->v6.size = sizeof(struct cl_v6);
-	t->v6.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->v6.chunks));
-	t->cold.chunks = calloc(POOL_MAX_CHUNKS, sizeof(*t->cold.chunks));
-	t->tcp = calloc(MAX_CHUNKS, sizeof(*t->tcp));
+	t->v6.chunks = ra_big_alloc(POOL_MAX_CHUNKS * sizeof(*t->v6.chunks), 0);
+	t->cold.chunks = ra_big_alloc(POOL_MAX_CHUNKS * sizeof(*t->cold.chunks), 0);
+	t->tcp = ra_big_alloc(MAX_CHUNKS * sizeof(*t->tcp), 0);
 	t->log = calloc(LOG_MAX_CHUNKS, sizeof(*t->log));
 	t->cap = 1024;
-	t->slots = big_alloc(t->cap * sizeof(*t->slots), false, true);
+	t->slots = ra_big_alloc(t->cap * sizeof(*t->slots), RA_BIG_HUGE);
 	t->free_head = NO_GROUP;
 	t->hashed = t->fetched = -1;
 	ra_flow_init(&t->probe_full);
@@ -85,23 +88,23 @@ void cl_table_free(struct cl_table *t)
 	if (!t)
 		return;
 	for (uint32_t i = 0; i < t->nchunks; i++) {
-		big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride);
+		ra_big_free(t->chunks[i], (size_t)CHUNK_GROUPS * t->stride);
 		if (t->tcp)
 			free(t->tcp[i]);
 	}
 	for (uint32_t i = 0; i < t->nlog; i++)
-		big_free(t->log[i], LOG_BYTES);
+		ra_big_free(t->log[i], LOG_BYTES);
 	for (uint32_t i = 0; i < t->cold.nchunks; i++)
 		free(t->cold.chunks[i]);
 	for (uint32_t i = 0; i < t->v6.nchunks; i++)
 		free(t->v6.chunks[i]);
-	free(t->cold.chunks);
-	free(t->tcp);
-	free(t->v6.chunks);
+	ra_big_free(t->cold.chunks, POOL_MAX_CHUNKS * sizeof(*t->cold.chunks));
+	ra_big_free(t->tcp, MAX_CHUNKS * sizeof(*t->tcp));
+	ra_big_free(t->v6.chunks, POOL_MAX_CHUNKS * sizeof(*t->v6.chunks));
 	free(t->ring);
-	free(t->chunks);
+	ra_big_free(t->chunks, MAX_CHUNKS * sizeof(*t->chunks));
 	free(t->log);
-	big_free(t->slots, t->cap * sizeof(*t->slots));
+	ra_big_free(t->slots, t->cap * sizeof(*t->slots));
 	free(t);
 }
 
@@ -128,7 +131,7 @@ static void slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref
 static bool grow(struct cl_table *t, struct ra_err *err)
 {
 	size_t ncap = t->cap * 2;
-	uint64_t *ns = big_alloc(ncap * sizeof(*ns), false, true);
+	uint64_t *ns = ra_big_alloc(ncap * sizeof(*ns), RA_BIG_HUGE);
 
 	if (!ns) {
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
@@ -137,59 +140,35 @@ static bool grow(struct cl_table *t, struct ra_err *err)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i])
 			slot_insert(ns, ncap, (uint32_t)(t->slots[i] >> 32), (uint32_t)t->slots[i]);
-	big_free(t->slots, t->cap * sizeof(*t->slots));
+	ra_big_free(t->slots, t->cap * sizeof(*t->slots));
 	t->slots = ns;
 	t->cap = ncap;
 	return true;
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
 /*
- * Large blocks (arena and log chunks, the index) come from mmap, starting
- * on a huge-page boundary.  The arena and the index, read at random, ask
- * for huge pages: a table of millions of groups otherwise spends much of
- * its time on TLB misses.  The log, written in order, does not: huge pages
- * made there cost more system time than they save (measured: 1.0-1.7 s
- * against 0.3-0.7 s for 5 million one-record groups).  A block's tail
- * short of a whole huge page stays in small pages, so memory is what is
- * asked for.  Arena and log chunks are populated at once.
+ * Large blocks (arena and log chunks, the index) come from ra_big_alloc.
+ * The arena and the index, read at random, ask for huge pages: a table of
+ * millions of groups otherwise spends much of its time on TLB misses.  The
+ * log, written in order, does not: huge pages made there cost more system
+ * time than they save (measured: 1.0-1.7 s against 0.3-0.7 s for 5 million
+ * one-record groups).  Arena and log chunks after the first are populated
+ * at once; the first ones are not, and the first arena chunk is in small
+ * pages until a second is needed, so a small table (a time bin's, a fuzzer
+ * run's) costs the pages it touches, not 16 MB populated and a 2 MB page
+ * cleared.
  */
-static void *big_alloc(size_t bytes, bool populate, bool huge)
+/* Chunk c of the arena: the first lazily in small pages, later ones
+ * populated in huge pages (and the first then asks for huge pages too, which
+ * the kernel may give it in the background). */
+static void *chunk_alloc(struct cl_table *t, size_t c)
 {
-	size_t extra = huge && bytes >= HUGE_PAGE ? HUGE_PAGE : 0;
-	uint8_t *p = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t bytes = (size_t)CHUNK_GROUPS * t->stride;
 
-	if (p == MAP_FAILED)
-		return NULL;
-	if (extra) {
-		size_t lead = (HUGE_PAGE - ((uintptr_t)p & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
-		if (lead)
-			munmap(p, lead);
-		if (extra - lead)
-			munmap(p + lead + bytes, extra - lead);
-		p += lead;
-	}
-#ifdef MADV_HUGEPAGE
-	if (huge)
-		madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_POPULATE_WRITE
-	if (populate)
-		madvise(p, bytes, MADV_POPULATE_WRITE);
-#else
-	(void)populate;
-#endif
-	return p;
+	if (c == 1)
+		ra_big_advise_huge(t->chunks[0], bytes);
+	return ra_big_alloc(bytes, c > 0 ? RA_BIG_HUGE | RA_BIG_POPULATE : 0);
 }
-
-static void big_free(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, bytes);
-}
-
-static void *chunk_alloc(size_t bytes) { return big_alloc(bytes, true, true); }
 
 static struct cl_hot *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_err *err)
 {
@@ -203,7 +182,7 @@ static struct cl_hot *alloc_group(struct cl_table *t, uint32_t *idx, struct ra_e
 	}
 	if ((t->used >> CHUNK_SHIFT) >= t->nchunks) {
 		uint32_t c = t->nchunks;
-		if (c >= MAX_CHUNKS || !(t->chunks[c] = chunk_alloc((size_t)CHUNK_GROUPS * t->stride))) {
+		if (c >= MAX_CHUNKS || !(t->chunks[c] = chunk_alloc(t, c))) {
 			ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
 			return NULL;
 		}
@@ -225,7 +204,7 @@ static bool log_room(struct cl_table *t, size_t need)
 		pos = (pos | (LOG_BYTES - 1)) + 1;
 	}
 	if (pos >> LOG_SHIFT >= t->nlog) {
-		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = big_alloc(LOG_BYTES, true, false)))
+		if (t->nlog >= LOG_MAX_CHUNKS || !(t->log[t->nlog] = ra_big_alloc(LOG_BYTES, t->nlog > 0 ? RA_BIG_POPULATE : 0)))
 			return false;
 		t->nlog++;
 	}
@@ -636,7 +615,7 @@ static void log_rewritten(struct cl_table *t, uint64_t w)
 
 	while (t->nlog > chunks) {
 		t->nlog--;
-		big_free(t->log[t->nlog], LOG_BYTES);
+		ra_big_free(t->log[t->nlog], LOG_BYTES);
 		t->log[t->nlog] = NULL;
 	}
 	t->log_end = w;
@@ -675,6 +654,74 @@ void tbl_maybe_compact(struct cl_table *t)
 		log_compact(t);
 }
 
+/* The merged group idx (if any) back on the free list, its parts to their pools. */
+static void drop_group(struct cl_table *t, uint32_t idx)
+{
+	struct cl_hot *h;
+
+	if (idx == NO_GROUP)
+		return;
+	h = group_at(t, idx);
+	free_parts(t, h);
+	h->gflags = 0;
+	h->hash = t->free_head;
+	t->free_head = idx;
+}
+
+static bool bit_at(const uint64_t *set, size_t n) { return (set[n >> 6] >> (n & 63)) & 1u; }
+
+bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx)
+{
+	struct ra_err err;
+	size_t n = 0;
+
+	if (!cl_drain(t, &err))
+		return false;
+	for (uint64_t pos = log_next(t, 0); pos < t->log_end; pos = log_next(t, pos), n++) {
+		const uint8_t *e = log_at(t, pos);
+		struct cl_group *g;
+
+		pos += log_entry_len(e);
+		if (want && !bit_at(want, n))
+			continue;
+		if (!(g = emit_group(t, e, &err)) || !fn(ctx, n, g))
+			return false;
+	}
+	return true;
+}
+
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, void *ctx)
+{
+	uint64_t w = 0, end;
+	uint32_t gone = 0;
+	size_t n = 0;
+	struct ra_err err;
+	bool ok = cl_drain(t, &err);
+
+	if (!ok)
+		return false;
+	end = t->log_end;
+	for (uint64_t pos = log_next(t, 0); pos < end; pos = log_next(t, pos), n++) {
+		uint8_t *e = log_at(t, pos);
+		size_t len = log_entry_len(e);
+
+		if (bit_at(gone_set, n)) {
+			if (ok && fn) {
+				struct cl_group *g = emit_group(t, e, &err);
+				ok = g && fn(ctx, g);
+			}
+			drop_group(t, ld32(e + 4));
+			gone++;
+		} else {
+			w = log_keep(t, w, e, len);
+		}
+		pos += len;
+	}
+	t->live -= gone;
+	log_rewritten(t, w);
+	return ok;
+}
+
 /*
  * Emit the idle groups, then close the gaps they leave in the log (the
  * rest keep their order, merged groups' first records go) and index what
@@ -700,13 +747,7 @@ bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx
 			struct cl_group *g = emit_group(t, e, &err);
 			if (g)
 				ok = fn(ctx, g);
-			if (idx != NO_GROUP) {
-				struct cl_hot *h = group_at(t, idx);
-				free_parts(t, h);
-				h->gflags = 0;
-				h->hash = t->free_head;
-				t->free_head = idx;
-			}
+			drop_group(t, idx);
 			gone++;
 			pos += len;
 			continue;

@@ -180,6 +180,24 @@ size_t cl_one_raw(const struct cl_spec *s, const uint8_t *rec, size_t len, uint8
 /* Emit and drop the groups whose last time is before `before` (microseconds). */
 bool cl_evict_idle(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *ctx);
 
+/*
+ * Groups seen without emptying the table (a live view such as ratop's).
+ * A group's place is its rank in first-seen order among the live groups
+ * (0 the oldest, cl_count - 1 the newest).  New groups take the next
+ * places; eviction closes the gaps, the rest keeping their order.  So an
+ * array a caller keeps by place (a rate window per group) follows the
+ * table: append for new groups, compact the same way after cl_evict_set.
+ */
+typedef bool (*cl_visit_fn)(void *ctx, size_t place, struct cl_group *g);
+/* Visit the groups in order of place (all of them, or when want is not
+ * NULL, only those whose bit is set: bit p of want[p / 64]); the group is
+ * the table's scratch, valid during the call.  Return false to stop.
+ * Completes pending merges first (call cl_drain before to see errors). */
+bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx);
+/* Drop the groups whose place has its bit set in gone (emitted first
+ * through fn when it is not NULL); the bitmap covers cl_count places. */
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone, cl_emit_fn fn, void *ctx);
+
 size_t cl_count(const struct cl_table *t);	/* live groups */
 size_t cl_memory(const struct cl_table *t);	/* bytes held by arena and index */
 

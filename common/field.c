@@ -134,8 +134,10 @@ static double load(uint64_t bytes, uint64_t pkts, uint64_t us)
 }
 static double pct(uint64_t part, uint64_t whole) { return whole ? (double)part * 100.0 / (double)whole : 0.0; }
 
-uint64_t fld_uint(unsigned id, const struct ra_flow *f)
+/* The stored and integer-derived values; *ok false for any other field. */
+static uint64_t uint_value(unsigned id, const struct ra_flow *f, bool *ok)
 {
+	*ok = true;
 	switch (id) {
 	case F_STIME: return f->stime;
 	case F_LTIME: return f->ltime;
@@ -148,7 +150,6 @@ uint64_t fld_uint(unsigned id, const struct ra_flow *f)
 	case F_MEAN: return has_agg(f) ? f->dur_sum / f->trans : dur_us(f);
 	case F_MIN: return has_agg(f) ? f->dur_min : dur_us(f);
 	case F_MAX: return has_agg(f) ? f->dur_max : dur_us(f);
-	case F_STDDEV: return (uint64_t)(fld_double(F_STDDEV, f) * 1e6 + 0.5);
 	case F_PROTO: return f->proto;
 	case F_SPORT: return f->sport;
 	case F_DPORT: return f->dport;
@@ -201,14 +202,17 @@ uint64_t fld_uint(unsigned id, const struct ra_flow *f)
 	case F_ETYPE: return f->etype;
 	case F_SUSER: return f->spaylen;
 	case F_DUSER: return f->dpaylen;
-	default: return (uint64_t)fld_double(id, f);
+	default: *ok = false; return 0;
 	}
 }
 
-double fld_double(unsigned id, const struct ra_flow *f)
+/* The values computed as doubles (rates, loads, percentages, sizes,
+ * stddev); *ok false for any other field. */
+static double float_value(unsigned id, const struct ra_flow *f, bool *ok)
 {
 	uint64_t us = dur_us(f);
 
+	*ok = true;
 	switch (id) {
 	case F_LOAD: return load(f->sbytes, f->spkts, us) + load(f->dbytes, f->dpkts, us);
 	case F_SLOAD: return load(f->sbytes, f->spkts, us);
@@ -233,8 +237,67 @@ double fld_double(unsigned id, const struct ra_flow *f)
 		var = f->dur_sumsq / n - mean * mean;
 		return var > 0 ? sqrt(var) : 0.0;
 	}
-	default: return (double)fld_uint(id, f);
+	default: *ok = false; return 0.0;
 	}
+}
+
+uint64_t fld_uint(unsigned id, const struct ra_flow *f)
+{
+	bool ok;
+	uint64_t v = uint_value(id, f, &ok);
+	double d;
+
+	if (ok)
+		return v;
+	d = float_value(id, f, &ok);
+	if (!ok || !(d >= 0.0))
+		return 0;
+	if (id == F_STDDEV)	/* seconds, as an integer: microseconds */
+		return (uint64_t)(d * 1e6 + 0.5);
+	return d >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)d;
+}
+
+double fld_double(unsigned id, const struct ra_flow *f)
+{
+	bool ok;
+	double d = float_value(id, f, &ok);
+	uint64_t v;
+
+	if (ok)
+		return d;
+	v = uint_value(id, f, &ok);
+	return ok ? (double)v : 0.0;
+}
+
+size_t fld_key_size(unsigned id)
+{
+	switch (id) {
+	case F_SOUI: case F_DOUI: return 3;
+	case F_SMAC: case F_DMAC: return 6;
+	case F_PROTO: case F_FAMILY: case F_STOS: case F_DTOS: case F_SDSB: case F_DDSB:
+	case F_STTL: case F_DTTL: case F_STCPFLAGS: case F_DTCPFLAGS: case F_STATE: case F_DIR: case F_CAUSE:
+		return 1;
+	case F_SPORT: case F_DPORT: case F_ETYPE: case F_SVLAN: case F_DVLAN:
+		return 2;
+	case F_SMPLS: case F_DMPLS: case F_SUBAGENT: case F_SRATE_SAMPLING: case F_INIF: case F_OUTIF:
+		return 4;
+	default:
+		return id < F_COUNT && ra_fields[id].type == FT_ADDR ? 17 : 8;	/* family byte + 16 */
+	}
+}
+
+bool fld_numeric(unsigned id)
+{
+	struct ra_flow f;
+	bool ok;
+
+	if (id >= F_COUNT)
+		return false;
+	ra_flow_init(&f);
+	uint_value(id, &f, &ok);
+	if (!ok)
+		float_value(id, &f, &ok);
+	return ok;
 }
 
 /* The L2 block may carry only VLANs or labels: all-zero MACs were not captured. */

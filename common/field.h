@@ -78,10 +78,18 @@ extern const struct ra_field ra_fields[F_COUNT];
 /* Look a name up (case-insensitive); NULL if unknown. */
 const struct ra_field *fld_lookup(const char *name);
 
-/* Numeric view of a field (FT_TIME, FT_DUR, FT_UINT, FT_HEX, FT_PORT, FT_PROTO,
- * FT_STATE, FT_DIR, FT_FLGS, FT_CAUSE, FT_IFINDEX, FT_MSEC).  0 for others. */
+/* Bytes a field's value takes in a key (racluster's -m, rasort's -m): the
+ * least that holds every value it can have; addresses 17 (a family byte
+ * and 16).  One answer for every key builder. */
+size_t fld_key_size(unsigned id);
+/* Does the field have a numeric value (everything but addresses, MACs and
+ * identities printed as text)?  fld_uint and fld_double answer 0 for the rest. */
+bool fld_numeric(unsigned id);
+/* Numeric view of a field: integers as they are, floating values (rates,
+ * loads, percentages) truncated, stddev in microseconds; 0 when not numeric. */
 uint64_t fld_uint(unsigned id, const struct ra_flow *f);
-/* Floating view: FT_FLOAT fields, and every numeric field as a double. */
+/* Floating view: FT_FLOAT fields, and every numeric field as a double; 0.0
+ * when not numeric. */
 double fld_double(unsigned id, const struct ra_flow *f);
 /* Address view: FT_ADDR/FT_MAC fields; returns the family (RA_AF_x) and the
  * address, or 0 when the record has none for this field. */
@@ -95,6 +103,12 @@ struct fmt_opts {
 	bool epoch;			/* -u: seconds since the epoch */
 	int numeric;			/* -n count: 1 numeric ports, 2 numeric protocols too */
 	bool utc;			/* print times in UTC rather than local time */
+	/* captured payload (suser, duser): Argus's encoding (enum ud_encode,
+	 * RA_USERDATA_ENCODE), or, when user_decode is set, the text it
+	 * writes (radump's protocol printers); dir is 0 source, 1 destination */
+	int user_encode;
+	size_t (*user_decode)(void *ctx, const struct ra_flow *f, int dir, char *out, size_t cap);
+	void *user_ctx;
 };
 void fmt_opts_default(struct fmt_opts *o);
 
@@ -108,6 +122,11 @@ void fmt_cache_free(struct fmt_cache *c);
  * quote_json: escape for a JSON string. */
 size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c,
 		  char *out, size_t cap);
+/* An FT_USER field cut to at most max payload bytes, as Argus's suser:N
+ * prints it ("s[N]=..." counts the bytes printed), in the cache's encoding
+ * or through its decoder. */
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap);
 /* True when the field's JSON value is a number (no quotes). */
 bool fld_json_number(const struct ra_field *fd);
 

@@ -21,8 +21,13 @@ struct ra_filter;
  * An empty expression (or only blanks) compiles to "match everything".
  */
 struct ra_filter *flt_compile(const char *expr, struct ra_err *err);
-/* True when the flow passes.  Non-flow records never pass a non-empty filter. */
+/* True when the flow passes.  A status record is tested through its view
+ * (ra_status_view in status.h), which only "man" and words that hold for
+ * any record select. */
 bool flt_match(const struct ra_filter *flt, const struct ra_flow *f);
+/* True when the filter names status records (the word "man"): tools print
+ * or write status records only then. */
+bool flt_names_status(const struct ra_filter *flt);
 /* Print the compiled program, one node a line, for -b.  Returns the length
  * the whole text needs (as snprintf does); cut to fit when that is >= cap. */
 size_t flt_dump(const struct ra_filter *flt, char *buf, size_t cap);

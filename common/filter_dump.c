@@ -39,10 +39,10 @@ static void put(struct out *o, const char *fmt, ...)
 
 static void families(struct out *o, uint32_t bits)
 {
-	static const char *const names[] = { "none", "inet", "inet6", "arp", "ether" };
+	static const char *const names[] = { "none", "inet", "inet6", "arp", "ether", "5", "6", "man" };
 	const char *sep = "{";
 
-	for (unsigned i = 0; i < 5; i++)
+	for (unsigned i = 0; i < 8; i++)
 		if (bits >> i & 1u) {
 			put(o, "%s%s", sep, names[i]);
 			sep = ",";

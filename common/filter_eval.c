@@ -140,3 +140,11 @@ bool flt_match(const struct ra_filter *flt, const struct ra_flow *f)
 		pc = flt_leaf_test(&nodes[pc].leaf, f) ? nodes[pc].jt : nodes[pc].jf;
 	return pc == n;
 }
+
+bool flt_names_status(const struct ra_filter *flt)
+{
+	for (uint32_t i = 0; flt && i < flt->n; i++)
+		if (flt->nodes[i].leaf.op == OP_FAMILY && (flt->nodes[i].leaf.bits >> RA_AF_STATUS & 1u))
+			return true;
+	return false;
+}

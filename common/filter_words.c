@@ -21,6 +21,7 @@
 #define F6 (1u << RA_AF_INET6)
 #define FARP (1u << RA_AF_ARP)
 #define FETH (1u << RA_AF_ETHER)
+#define FMAN (1u << RA_AF_STATUS)
 
 /* ---- protocol qualifiers ---- */
 
@@ -30,6 +31,7 @@ static const struct { const char *name; uint32_t fam; int proto; } pquals[] = {
 	{ "tcp", F4 | F6, 6 }, { "udp", F4 | F6, 17 }, { "icmp", F4, 1 }, { "icmp6", F6, 58 },
 	{ "igmp", F4, 2 }, { "gre", F4 | F6, 47 }, { "esp", F4 | F6, 50 }, { "ah", F4 | F6, 51 },
 	{ "sctp", F4 | F6, 132 },
+	{ "man", FMAN, -1 },	/* status records (Argus's management records) */
 };
 
 int flt_pq_lookup(const char *expr, const struct flt_token *t)

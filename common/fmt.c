@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "field.h"
+#include "userdata.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -390,20 +391,25 @@ static size_t fmt_flgs(const struct ra_flow *f, char *out)
 	return 8;
 }
 
-static size_t fmt_user(const uint8_t *p, size_t len, char prefix, char *out, size_t cap)
+static size_t fmt_user(const struct fmt_cache *c, const struct ra_flow *f, int dir, char *out, size_t cap)
 {
-	size_t n = 0;
+	if (c->o.user_decode)
+		return c->o.user_decode(c->o.user_ctx, f, dir, out, cap);
+	if (dir == 0)
+		return ud_format((enum ud_encode)c->o.user_encode, f->spayload, f->spaylen, 's', out, cap);
+	return ud_format((enum ud_encode)c->o.user_encode, f->dpayload, f->dpaylen, 'd', out, cap);
+}
 
-	if (!p || !len || cap < 32)
-		return 0;
-	out[n++] = prefix;
-	out[n++] = '[';
-	n += fmt_u64(out + n, len);
-	out[n++] = ']';
-	out[n++] = '=';
-	for (size_t i = 0; i < len && n + 1 < cap; i++)
-		out[n++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '.';
-	return n;
+size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
+		       char *out, size_t cap)
+{
+	struct ra_flow cut = *f;	/* the payload seen through a window of max bytes */
+
+	if (cut.spaylen > max)
+		cut.spaylen = (uint16_t)max;
+	if (cut.dpaylen > max)
+		cut.dpaylen = (uint16_t)max;
+	return fmt_user(c, &cut, fd->id == F_SUSER ? 0 : 1, out, cap);
 }
 
 static size_t fmt_ifindex(uint32_t v, char *out)
@@ -495,9 +501,7 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
 		return n;
 	}
 	case FT_USER:
-		if (fd->id == F_SUSER)
-			return fmt_user(f->spayload, f->spaylen, 's', out, cap);
-		return fmt_user(f->dpayload, f->dpaylen, 'd', out, cap);
+		return fmt_user(c, f, fd->id == F_SUSER ? 0 : 1, out, cap);
 	case FT_IFINDEX:
 		if (!RA_HAS(f, RA_BLK_ID))
 			return 0;

@@ -7,9 +7,15 @@ common_libcommon_a_SOURCES = \
 	common/record.c common/record.h common/state.c \
 	common/field.c common/field.h common/fmt.c \
 	common/reader.c common/writer.c common/stream.h \
-	common/printer.c common/printer.h \
+	common/argus3.c common/argus3.h \
+	common/printer.c common/printer.h common/status.c common/status.h \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \
 	common/client.c common/client.h \
 	common/units.c common/units.h common/hash.h \
-	common/sortkey.c common/sortkey.h
+	common/sortkey.c common/sortkey.h \
+	common/bigmem.c common/bigmem.h \
+	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
+	common/serve.c common/serve.h \
+	common/userdata.c common/userdata.h \
+	common/addrset.c common/addrset.h

@@ -545,7 +545,7 @@ size_t cl_one_raw(const struct cl_spec *s, const uint8_t *rec, size_t len, uint8
 	 * printed whole */
 	if (s->addr_mask[0] != CL_NO_PREFIX || s->addr_mask[1] != CL_NO_PREFIX || !ra_flow_reencodes(rec, len))
 		return 0;
-	a.dur_min = a.dur_max = a.dur_sum = ld_le32(rec + 16);
+	a.dur_min = a.dur_max = a.dur_sum = ld_le32(rec + RA_AT_DUR);
 	a.dur_sumsq = (double)a.dur_sum * (double)a.dur_sum * 1e-12;
 	copy_record(out, rec, len);
 	n = len + ra_agg_write(&a, out + len);

@@ -3,7 +3,9 @@
  *
  *   -r file...  -R dir...  -w file|-  -s fields  -m keys  -M modes  -t range
  *   -n  -c char  -L n  -N n  -F rarc  -u  -z  -q  -b  -p digits  -X  -h
- *   and a filter after a lone "-" or "--".
+ *   and a filter: the words that are not options, after an optional lone
+ *   "-"; "--" ends the options.  Options may stand anywhere (GNU getopt's
+ *   reordering, as Argus's clients parse them).
  *
  * Defaults come from ~/.rarc, then -F file, then the command line.
  */
@@ -17,6 +19,7 @@
 #include "printer.h"
 
 #define RA_MAX_ARGS 256
+#define RA_MAX_WIDTH 65535	/* -s field:width */
 
 struct time_range {
 	bool set;
@@ -29,6 +32,7 @@ struct ra_opts {
 	bool input_is_dir[RA_MAX_ARGS];
 	int ninputs;
 	const char *wfile;
+	const char *wfilter;			/* -w file filter: Argus's output filter */
 	bool gzip;
 	const char *fields[RA_MAX_ARGS];	/* -s words, as given */
 	int nfields;
@@ -38,6 +42,7 @@ struct ra_opts {
 	int nmodes;
 	const char *servers[RA_MAX_ARGS];	/* -S host[:port] */
 	int nservers;
+	bool noreconnect;			/* -M noreconnect: -S ends rather than reconnects */
 	struct time_range trange;
 	uint64_t first_record, max_records;	/* -N: skip first_record, then at most max */
 	bool quiet, print_program, no_rarc;
@@ -47,11 +52,28 @@ struct ra_opts {
 	char time_format[128];
 	char sep[2];
 	bool json;
+	struct { char opt; const char *val; } extra[16];	/* the tool's own letters, in order */
+#define RA_MAX_EXTRA 16
+	int nextra;
+	char words[2048];			/* -s "a,b" and -m "a b" split into words */
+	size_t wordlen;
+
+	/* rarc settings that apply when the command line does not say */
+	const char *rc_fields, *rc_filter, *rc_sort, *rc_wfile, *rc_input, *rc_server, *rc_trange;
+	uint64_t rc_number;
+	bool print_man;				/* RA_PRINT_MAN_RECORDS=yes */
+	char rcbuf[4096];			/* their text */
+	size_t rclen;
+	/* rarc settings not supported here: one line each, printed by the tool */
+#define RA_MAX_NOTES 32
+	char notes[RA_MAX_NOTES][160];
+	int nnotes;
 };
 
 /*
  * Parse argv.  allowed: the option letters this tool takes beyond the ones
- * every client takes ("rRwsnctLNFuzqpXhM" are always accepted).  Returns 0
+ * every client takes ("rRwsnctLNFuzqpXhMS" are always accepted); a letter
+ * followed by ':' takes a value.  The tool's letters land in o->extra.  Returns 0
  * on success, 1 when -h was given (usage printed by the caller), -1 on a
  * usage error (err filled).
  */
@@ -63,7 +85,9 @@ void ra_opts_free(struct ra_opts *o);
 int ra_opts_columns(const struct ra_opts *o, const char *const *defaults, int ndefaults,
 		    struct column *cols, struct ra_err *err);
 
-/* rarc: apply one file's settings; missing file is not an error when optional. */
+/* rarc: apply one file's settings; missing file is not an error when optional.
+ * A setting Argus has and this tool does not adds one line to o->notes
+ * (once per variable) for the tool to print on stderr. */
 bool ra_rarc_load(struct ra_opts *o, const char *path, bool optional, struct ra_err *err);
 
 /* Time ranges in Argus's forms (timerange.c).  now_us: "now" for relative forms. */

@@ -103,30 +103,30 @@ static inline __attribute__((always_inline)) bool plain_blocks(const uint8_t *b,
 static inline __attribute__((always_inline)) bool plain4_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
 {
 	/* one branch for all: each test alone would be one more */
-	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[5] & 7) != RA_AF_INET) | (b[6] >= RA_ST_COUNT) |
-	    (b[7] >= RA_DIR_COUNT))
-		return false;
+	if ((len - RA_FLOW_CORE4 > 128 - RA_FLOW_CORE4) | ((b[RA_AT_RFLAGS] & 7) != RA_AF_INET) | (b[RA_AT_STATE] >= RA_ST_COUNT) |
+	    (b[RA_AT_DIR] >= RA_DIR_COUNT) | (ld_le64(b + RA_AT_STIME) + ld_le32(b + RA_AT_DUR) < ld_le64(b + RA_AT_STIME)))
+		return false;	/* the last, a time past the end of time (RA_TIME_OVERFLOW) */
 	return plain_blocks(b, len, RA_FLOW_CORE4, x);
 }
 
 /* cl_rec.id0 of such a record: proto family sttl dttl sdsb ddsb secn decn. */
 static inline uint64_t plain4_id0(const uint8_t *b)
 {
-	uint64_t tos = ld_le16(b + 26);	/* stos, dtos */
+	uint64_t tos = ld_le16(b + RA_AT_STOS);	/* stos, dtos */
 
-	return (uint64_t)b[4] | (uint64_t)RA_AF_INET << 8 | (uint64_t)ld_le16(b + 24) << 16 |
+	return (uint64_t)b[RA_AT_PROTO] | (uint64_t)RA_AF_INET << 8 | (uint64_t)ld_le16(b + RA_AT_STTL) << 16 |
 	       ((tos >> 2) & 0x3f3f) << 32 | (tos & 0x0303) << 48;
 }
 
 /* The core's six packet and byte counters (spelt out: a loop was not unrolled). */
 static inline void plain4_counters(const uint8_t *b, uint64_t cnt[6])
 {
-	cnt[0] = ld_le32(b + 32);
-	cnt[1] = ld_le32(b + 36);
-	cnt[2] = ld_le32(b + 40);
-	cnt[3] = ld_le32(b + 44);
-	cnt[4] = ld_le32(b + 48);
-	cnt[5] = ld_le32(b + 52);
+	cnt[0] = ld_le32(b + RA_AT_SPKTS);
+	cnt[1] = ld_le32(b + RA_AT_DPKTS);
+	cnt[2] = ld_le32(b + RA_AT_SBYTES);
+	cnt[3] = ld_le32(b + RA_AT_DBYTES);
+	cnt[4] = ld_le32(b + RA_AT_SAPPBYTES);
+	cnt[5] = ld_le32(b + RA_AT_DAPPBYTES);
 }
 
 /* Such a record (checked by plain4_check) into r, as cl_rec_decode
@@ -134,16 +134,16 @@ static inline void plain4_counters(const uint8_t *b, uint64_t cnt[6])
 static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b, size_t len, const struct plain4_blocks *x, struct cl_rec *r,
 				 uint8_t *copy, bool in_place)
 {
-	uint64_t d = ld_le32(b + 16);
+	uint64_t d = ld_le32(b + RA_AT_DUR);
 
 	r->id0 = plain4_id0(b);
-	r->id1 = (uint64_t)ld_le32(b + 20) | x->seq_hi;
+	r->id1 = (uint64_t)ld_le32(b + RA_AT_SPORT) | x->seq_hi;
 	memset(&r->saddr, 0, sizeof(r->saddr));
 	memset(&r->daddr, 0, sizeof(r->daddr));
-	r->saddr.v4 = plain4_be32(b + 56);
-	r->daddr.v4 = plain4_be32(b + 60);
+	r->saddr.v4 = plain4_be32(b + RA_AT_SADDR);
+	r->daddr.v4 = plain4_be32(b + RA_AT_DADDR4);
 	plain4_counters(b, r->cnt);
-	r->stime = ld_le64(b + 8);
+	r->stime = ld_le64(b + RA_AT_STIME);
 	r->ltime = r->stime + d;
 	r->dur_min = r->dur_max = r->dur_sum = d;
 	r->dur_sumsq = (double)d * (double)d;
@@ -152,15 +152,15 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 	r->synack = x->synack;
 	r->ackdat = x->ackdat;
 	r->present = x->present;
-	r->flgs = ld_le16(b + 30);
+	r->flgs = ld_le16(b + RA_AT_FLGS);
 	r->etype = 0;
 	r->len = (uint16_t)len;
 	r->family = RA_AF_INET;
-	r->state = b[6];
-	r->cause = (b[5] >> 3) & 3;
-	r->dir = b[7];
-	r->stcpflags = b[28];
-	r->dtcpflags = b[29];
+	r->state = b[RA_AT_STATE];
+	r->cause = (b[RA_AT_RFLAGS] >> 3) & 3;
+	r->dir = b[RA_AT_DIR];
+	r->stcpflags = b[RA_AT_STCPFLAGS];
+	r->dtcpflags = b[RA_AT_DTCPFLAGS];
 	r->prefix_set = r->sprefix = r->dprefix = 0;
 	r->cold = false;
 	r->has_tcp = x->has_tcp;
@@ -178,14 +178,14 @@ static inline __attribute__((always_inline)) void plain4_decode(const uint8_t *b
 /* What a merge takes from such a record (as plain4_decode would give it). */
 static inline __attribute__((always_inline)) void plain4_mv(const uint8_t *b, const struct plain4_blocks *x, struct cl_mv *v)
 {
-	uint64_t d = ld_le32(b + 16);
+	uint64_t d = ld_le32(b + RA_AT_DUR);
 
 	v->id0 = plain4_id0(b);
-	v->id1 = (uint64_t)ld_le32(b + 20) | x->seq_hi;
-	v->sa = plain4_be32(b + 56);
-	v->da = plain4_be32(b + 60);
+	v->id1 = (uint64_t)ld_le32(b + RA_AT_SPORT) | x->seq_hi;
+	v->sa = plain4_be32(b + RA_AT_SADDR);
+	v->da = plain4_be32(b + RA_AT_DADDR4);
 	plain4_counters(b, v->cnt);
-	v->stime = ld_le64(b + 8);
+	v->stime = ld_le64(b + RA_AT_STIME);
 	v->ltime = v->stime + d;
 	v->dur_min = v->dur_max = v->dur_sum = d;
 	v->dur_sumsq = (double)d * (double)d;
@@ -193,12 +193,12 @@ static inline __attribute__((always_inline)) void plain4_mv(const uint8_t *b, co
 	v->synack = x->synack;
 	v->ackdat = x->ackdat;
 	v->present = x->present;
-	v->flgs = ld_le16(b + 30);
-	v->state = b[6];
-	v->cause = (b[5] >> 3) & 3;
-	v->dir = b[7];
-	v->stcpflags = b[28];
-	v->dtcpflags = b[29];
+	v->flgs = ld_le16(b + RA_AT_FLGS);
+	v->state = b[RA_AT_STATE];
+	v->cause = (b[RA_AT_RFLAGS] >> 3) & 3;
+	v->dir = b[RA_AT_DIR];
+	v->stcpflags = b[RA_AT_STCPFLAGS];
+	v->dtcpflags = b[RA_AT_DTCPFLAGS];
 }
 
 /* Items of a compiled IPv4 key (struct cl_op4.kind). */
@@ -262,7 +262,7 @@ static inline __attribute__((always_inline)) void plain_key_raw(const struct cl_
 		uint32_t v;
 		if (v6 && op->kind == CL_K4_ADDR) {
 			uint64_t a[2], m[2];
-			memcpy(a, b + 56 + 16 * op->arg, 16);
+			memcpy(a, b + RA_AT_SADDR + 16 * op->arg, 16);
 			memcpy(m, op->mask6, 16);
 			a[0] &= m[0];
 			a[1] &= m[1];

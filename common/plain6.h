@@ -12,9 +12,9 @@
  * false for any other record, damaged ones included. */
 static inline __attribute__((always_inline)) bool plain6_check(const uint8_t *b, size_t len, struct plain4_blocks *x)
 {
-	if ((len - RA_FLOW_CORE6 > 64) | ((b[5] & 7) != RA_AF_INET6) | (b[6] >= RA_ST_COUNT) |
-	    (b[7] >= RA_DIR_COUNT))
-		return false;
+	if ((len - RA_FLOW_CORE6 > 64) | ((b[RA_AT_RFLAGS] & 7) != RA_AF_INET6) | (b[RA_AT_STATE] >= RA_ST_COUNT) |
+	    (b[RA_AT_DIR] >= RA_DIR_COUNT) | (ld_le64(b + RA_AT_STIME) + ld_le32(b + RA_AT_DUR) < ld_le64(b + RA_AT_STIME)))
+		return false;	/* the last, a time past the end of time (RA_TIME_OVERFLOW) */
 	return plain_blocks(b, len, RA_FLOW_CORE6, x);
 }
 
@@ -27,15 +27,15 @@ static inline __attribute__((always_inline)) void plain6_mv(const uint8_t *b, co
 {
 	plain4_mv(b, x, v);
 	v->id0 ^= (uint64_t)(RA_AF_INET ^ RA_AF_INET6) << 8 * CL_B_FAMILY;
-	memcpy(&v->sa, b + 56, 4);
-	memcpy(&v->da, b + 72, 4);
+	memcpy(&v->sa, b + RA_AT_SADDR, 4);
+	memcpy(&v->da, b + RA_AT_DADDR6, 4);
 }
 
 /* The addresses of such a record. */
 static inline void plain6_addrs(const uint8_t *b, union ra_addr *sa, union ra_addr *da)
 {
-	memcpy(sa->v6, b + 56, 16);
-	memcpy(da->v6, b + 72, 16);
+	memcpy(sa->v6, b + RA_AT_SADDR, 16);
+	memcpy(da->v6, b + RA_AT_DADDR6, 16);
 }
 
 #endif

@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include "printer.h"
+#include "status.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@ struct printer {
 	size_t len, cap;
 	char *val;			/* one formatted value */
 	uint64_t lines;
+	uint64_t status_lines;		/* status rows printed (CSV labels) */
 	bool special[256];		/* bytes that make a CSV value need quotes */
 };
 
@@ -149,17 +152,19 @@ static bool needs_quotes(const struct printer *p, const char *s, size_t n)
 
 static void csv_cell(struct printer *p, const char *s, size_t n)
 {
-	if (!needs_quotes(p, s, n)) {
+	char q = p->o.quote ? p->o.quote : '"';
+
+	if (!p->o.quote && !needs_quotes(p, s, n)) {
 		put(p, s, n);
 		return;
 	}
-	p->out[p->len++] = '"';
+	p->out[p->len++] = q;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			p->out[p->len++] = '"';
+		if (s[i] == q)
+			p->out[p->len++] = q;
 		p->out[p->len++] = s[i];
 	}
-	p->out[p->len++] = '"';
+	p->out[p->len++] = q;
 }
 
 static void json_string(struct printer *p, const char *s, size_t n)
@@ -193,7 +198,11 @@ static bool plain_number(const char *s, size_t n)
 
 static bool labels(struct printer *p, struct ra_err *err)
 {
-	if (!room(p, (size_t)p->ncols * 300 + 2, err))
+	size_t need = 2;
+
+	for (int i = 0; i < p->ncols; i++)	/* widths go to RA_MAX_WIDTH (suser:1024) */
+		need += (size_t)p->cols[i].width + strlen(p->cols[i].fd->label) + 1;
+	if (!room(p, need, err))
 		return false;
 	for (int i = 0; i < p->ncols; i++) {
 		struct column *c = &p->cols[i];
@@ -266,7 +275,10 @@ static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t
 		struct column *c = &p->cols[i];
 		size_t n = 0;
 		if (!mask_has(blank, c->fd->id)) {
-			n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+			if (c->limit > 0 && c->fd->type == FT_USER)
+				n = fld_format_user(c->fd, f, p->cache, (size_t)c->limit, p->val, VALBUF);
+			else
+				n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
 			if (prefix)
 				n = with_prefix(p->val, n, prefix, c->fd->id);
 		}
@@ -316,5 +328,104 @@ bool printer_line(struct printer *p, const char *text, size_t len, struct ra_err
 	put(p, text, len);
 	if (!len || text[len - 1] != '\n')
 		p->out[p->len++] = '\n';
+	return true;
+}
+
+/* ---- status records ---- */
+
+static void status_cell(struct printer *p, int i, const char *s, size_t n)
+{
+	if (p->o.mode == OUT_CSV) {
+		if (i)
+			p->out[p->len++] = p->o.delim;
+		csv_cell(p, s, n);
+	} else {
+		if (i)
+			p->out[p->len++] = ' ';
+		put(p, s, n);
+	}
+}
+
+bool printer_status(struct printer *p, const struct ra_status *st, struct ra_err *err)
+{
+	const struct ra_status_kind_info *k = ra_status_kind_find(st->kind);
+	char tm[128], src[64], kind[16], name[64], val[64];
+	size_t tn = fmt_time(p->cache, st->time, tm, sizeof(tm)), sn = 1, kn;
+	struct ra_status_iter it;
+
+	if (st->family)
+		sn = fmt_addr(src, st->family, &st->source);
+	else
+		src[0] = '-';
+	if (k)
+		kn = (size_t)snprintf(kind, sizeof(kind), "%s", k->name);
+	else
+		kn = (size_t)snprintf(kind, sizeof(kind), "kind%u", st->kind);
+	ra_status_iter_init(&it, st);
+	if (p->o.mode == OUT_CSV) {
+		static const char *const lab[] = { "StartTime", "Proto", "Kind", "Source", "Item", "Value" };
+		if (p->o.labels >= 0 && p->status_lines++ == 0) {
+			if (!room(p, 128, err))
+				return false;
+			for (int i = 0; i < 6; i++)
+				status_cell(p, i, lab[i], strlen(lab[i]));
+			p->out[p->len++] = '\n';
+		}
+		while (ra_status_iter_next(&it, st, name, sizeof(name), val, sizeof(val))) {
+			const char *cells[] = { tm, "man", kind, src, name, val };
+			size_t lens[] = { tn, 3, kn, sn, strlen(name), strlen(val) };
+			if (!room(p, 2 * (tn + sn + kn + sizeof(name) + sizeof(val)) + 32, err))
+				return false;
+			for (int i = 0; i < 6; i++)
+				status_cell(p, i, cells[i], lens[i]);
+			p->out[p->len++] = '\n';
+		}
+	} else if (p->o.mode == OUT_JSON) {
+		if (!room(p, 2 * tn + sn + kn + 64, err))
+			return false;
+		put(p, "{\"stime\":", 9);
+		json_string(p, tm, tn);
+		put(p, ",\"proto\":\"man\",\"kind\":", 22);
+		json_string(p, kind, kn);
+		put(p, ",\"source\":", 10);
+		if (st->family)
+			json_string(p, src, sn);
+		else
+			put(p, "null", 4);
+		while (ra_status_iter_next(&it, st, name, sizeof(name), val, sizeof(val))) {
+			size_t nn = strlen(name), vn = strlen(val);
+			if (!room(p, nn + vn + 8, err))
+				return false;
+			p->out[p->len++] = ',';
+			json_string(p, name, nn);
+			p->out[p->len++] = ':';
+			put(p, val, vn);
+		}
+		if (!room(p, 2, err))
+			return false;
+		p->out[p->len++] = '}';
+		p->out[p->len++] = '\n';
+	} else {
+		if (!room(p, tn + sn + kn + 16, err))
+			return false;
+		status_cell(p, 0, tm, tn);
+		status_cell(p, 1, "man", 3);
+		status_cell(p, 2, kind, kn);
+		status_cell(p, 3, src, sn);
+		while (ra_status_iter_next(&it, st, name, sizeof(name), val, sizeof(val))) {
+			size_t nn = strlen(name), vn = strlen(val);
+			if (!room(p, nn + vn + 4, err))
+				return false;
+			p->out[p->len++] = ' ';
+			put(p, name, nn);
+			p->out[p->len++] = '=';
+			put(p, val, vn);
+		}
+		if (!room(p, 1, err))
+			return false;
+		p->out[p->len++] = '\n';
+	}
+	if (p->len >= OUTBUF)
+		return printer_flush(p, err);
 	return true;
 }

@@ -21,12 +21,14 @@ enum out_mode { OUT_TEXT, OUT_CSV, OUT_JSON };
 struct column {
 	const struct ra_field *fd;
 	int width;			/* text mode width */
+	int limit;			/* suser:N / duser:N: at most N payload bytes; 0 all */
 };
 
 struct printer_opts {
 	enum out_mode mode;
 	char delim;			/* CSV delimiter */
 	int labels;			/* -1 never, 0 once at the top, N every N lines */
+	char quote;			/* RA_FIELD_QUOTED: every CSV value in this quote; 0 as needed */
 	struct fmt_opts fmt;
 };
 
@@ -43,6 +45,13 @@ bool printer_flow(struct printer *p, const struct ra_flow *f, struct ra_err *err
  */
 bool printer_flow_masked(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
 			 const uint8_t prefix[2], struct ra_err *err);
+/*
+ * A status record (status.h): text "time man kind source name=value ...",
+ * CSV one row per item (StartTime, Proto, Kind, Source, Item, Value: the
+ * labels before the first), JSON one object with the items as keys.
+ */
+struct ra_status;
+bool printer_status(struct printer *p, const struct ra_status *st, struct ra_err *err);
 /* Write one free-form line (already terminated by the caller or not). */
 bool printer_line(struct printer *p, const char *text, size_t len, struct ra_err *err);
 bool printer_flush(struct printer *p, struct ra_err *err);

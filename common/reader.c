@@ -5,6 +5,8 @@
  * start with the gzip magic, whatever the name), and records are handed
  * out in place.  The reader checks framing only: type, length, the stream
  * header at the start of every input and wherever one appears later.
+ * An input that starts with an Argus 3 management record is an Argus 3
+ * stream: its records are framed here and converted by argus3.c.
  */
 #include "config.h"
 
@@ -21,7 +23,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "argus3.h"
 #include "cursor.h"
+#include "netin.h"
 
 #define BLOCK (1u << 20)
 
@@ -58,6 +62,12 @@ struct ra_reader {
 
 	/* the record just returned */
 	uint64_t rec_off;
+
+	bool is_a3;			/* the input is an Argus 3 stream */
+	struct a3_conv *a3;		/* its converter, made at the first one */
+	/* -S servers, read once the files are done (netin.c) */
+	struct netin *net;
+	bool in_net;
 };
 
 struct ra_reader *ra_reader_new(void)
@@ -95,6 +105,7 @@ static void close_input(struct ra_reader *r)
 	r->fd = -1;
 	r->path = NULL;
 	r->is_gzip = false;
+	r->is_a3 = false;
 }
 
 void ra_reader_free(struct ra_reader *r)
@@ -110,7 +121,43 @@ void ra_reader_free(struct ra_reader *r)
 	free(r->inputs);
 	free(r->buf);
 	free(r->zin);
+	a3_conv_free(r->a3);
+	netin_free(r->net);
 	free(r);
+}
+
+/* ---- live streams: the reader hands over to netin.c after the files ---- */
+
+static bool want_net(struct ra_reader *r)
+{
+	return r->net || (r->net = netin_new()) != NULL;
+}
+
+void ra_reader_net(struct ra_reader *r, const char *filter, bool reconnect,
+		   void (*notice)(void *arg, const char *msg), void *arg, volatile sig_atomic_t *stop)
+{
+	if (want_net(r))
+		netin_configure(r->net, filter, reconnect, notice, arg, stop);
+}
+
+void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg)
+{
+	if (want_net(r))
+		netin_on_idle(r->net, idle, arg);
+}
+
+bool ra_reader_add_server(struct ra_reader *r, const char *spec, struct ra_err *err)
+{
+	if (!want_net(r)) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	return netin_add(r->net, spec, err);
+}
+
+uint64_t ra_reader_lost(const struct ra_reader *r)
+{
+	return r->net ? netin_lost(r->net) : 0;
 }
 
 static bool push(struct ra_reader *r, const char *path, struct ra_err *err)
@@ -282,7 +329,7 @@ void ra_reader_keep(struct ra_reader *r, bool resident)
 	r->resident = resident;
 }
 
-bool ra_reader_kept(const struct ra_reader *r) { return r->map_kept; }
+bool ra_reader_kept(const struct ra_reader *r) { return r->map_kept && !r->is_a3; }
 
 static bool open_next(struct ra_reader *r, struct ra_err *err)
 {
@@ -397,6 +444,63 @@ static void release_behind(struct ra_reader *r)
 	}
 }
 
+/*
+ * The Argus 3 record at the reading point, converted: 1 with *rec and *len
+ * set, 0 to go on (a record skipped, more bytes read, our own stream
+ * header following an Argus 3 stream), -1 with err set.
+ */
+static int next_a3(struct ra_reader *r, uint16_t type, size_t have, const uint8_t **rec, size_t *len,
+		   struct ra_err *err)
+{
+	const uint8_t *p = r->base + r->start;
+	size_t alen = a3_frame(p);
+	enum a3_result res;
+
+	if (!r->is_a3) {
+		if (!r->a3 && !(r->a3 = a3_conv_new())) {
+			ra_err_where(err, r->path, r->file_off, 0);
+			ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			close_input(r);
+			return -1;
+		}
+		r->is_a3 = true;
+		r->first = false;
+	}
+	if (!alen) {
+		if (type == RA_REC_STREAM && have >= 8 && memcmp(p + 4, RA_STREAM_MAGIC, 4) == 0) {
+			r->is_a3 = false;	/* "cat old.argus new.argus" */
+			return 0;
+		}
+		damaged(r, err, RA_ERR_FORMAT, "bad Argus 3 record header 0x%02x%02x", p[0], p[1]);
+		return -1;
+	}
+	if (have < alen) {
+		if (!r->eof) {
+			if (!fill(r, err)) {
+				close_input(r);
+				return -1;
+			}
+			return 0;
+		}
+		damaged(r, err, RA_ERR_TRUNCATED, "file ends inside an Argus 3 record (%u of %u bytes present)",
+			(unsigned)have, (unsigned)alen);
+		return -1;
+	}
+	r->rec_off = r->file_off;
+	r->start += alen;
+	r->file_off += alen;
+	res = a3_convert(r->a3, p, alen, rec, len, err);
+	if (res == A3_SKIP)
+		return 0;
+	if (res == A3_BAD) {
+		ra_err_where(err, r->path, r->rec_off, r->recno + 1);
+		close_input(r);
+		return -1;
+	}
+	r->recno++;
+	return 1;
+}
+
 enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
 				   struct ra_err *err)
 {
@@ -407,6 +511,10 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 		size_t have;
 
 		if (!r->path) {
+			if (r->next >= r->ninputs && r->net && netin_count(r->net)) {
+				r->in_net = true;
+				return netin_next(r->net, rec, len, err);
+			}
 			if (r->next >= r->ninputs)
 				return RA_READ_END;
 			if (!open_next(r, err)) {
@@ -430,7 +538,20 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 		}
 		if (have < 4)
 			return damaged(r, err, RA_ERR_TRUNCATED, "file ends inside a record header (%u of 4 bytes)", (unsigned)have, 0);
+		if (r->first && have < A3_MIN_SNIFF && !r->eof) {
+			if (!fill(r, err)) {
+				close_input(r);
+				return RA_READ_ERROR;
+			}
+			continue;
+		}
 		ra_frame(r->base + r->start, &type, &rlen);
+		if (r->is_a3 || a3_sniff(r->base + r->start, have)) {
+			int res = next_a3(r, type, have, rec, len, err);
+			if (res == 0)
+				continue;
+			return res > 0 ? RA_READ_OK : RA_READ_ERROR;
+		}
 		if (r->first && (type != RA_REC_STREAM || rlen < RA_STREAM_HDR_LEN ||
 				 (have >= 8 && memcmp(r->base + r->start + 4, RA_STREAM_MAGIC, 4) != 0))) {
 			ra_err_where(err, r->path, 0, 0);
@@ -475,7 +596,7 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 
 size_t ra_reader_span(struct ra_reader *r, const uint8_t **p)
 {
-	if (!r->path || r->first || !r->map_kept)
+	if (!r->path || r->first || !r->map_kept || r->is_a3)
 		return 0;
 	*p = r->base + r->start;
 	return r->end - r->start;
@@ -495,9 +616,25 @@ void ra_reader_advance(struct ra_reader *r, size_t bytes, uint64_t records)
 
 void ra_reader_abandon(struct ra_reader *r)
 {
-	close_input(r);
+	if (r->in_net)
+		netin_abandon(r->net);
+	else
+		close_input(r);
 }
 
-const char *ra_reader_path(const struct ra_reader *r) { return r->path ? r->path : ""; }
-uint64_t ra_reader_offset(const struct ra_reader *r) { return r->rec_off; }
-uint64_t ra_reader_recno(const struct ra_reader *r) { return r->recno; }
+const char *ra_reader_path(const struct ra_reader *r)
+{
+	if (r->in_net)
+		return netin_path(r->net);
+	return r->path ? r->path : "";
+}
+
+uint64_t ra_reader_offset(const struct ra_reader *r)
+{
+	return r->in_net ? netin_offset(r->net) : r->rec_off;
+}
+
+uint64_t ra_reader_recno(const struct ra_reader *r)
+{
+	return r->in_net ? netin_recno(r->net) : r->recno;
+}

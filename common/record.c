@@ -127,29 +127,29 @@ size_t ra_encode_flow(const struct ra_flow *f, uint8_t *out)
 	else
 		memset(out, 0, RA_FLOW_CORE6);
 	st_le16(out, RA_REC_FLOW);
-	out[4] = f->proto;
-	out[5] = (uint8_t)(fam | (f->cause & 3) << 3);
-	out[6] = f->state;
-	out[7] = f->dir;
-	st_le64(out + 8, f->stime);
-	st_le32(out + 16, (uint32_t)dur);
-	st_le16(out + 20, f->sport);
-	st_le16(out + 22, f->dport);
-	out[24] = f->sttl; out[25] = f->dttl; out[26] = f->stos; out[27] = f->dtos;
-	out[28] = f->stcpflags; out[29] = f->dtcpflags;
-	st_le16(out + 30, (uint16_t)f->flgs);
-	st_le32(out + 32, (uint32_t)f->spkts);
-	st_le32(out + 36, (uint32_t)f->dpkts);
-	st_le32(out + 40, (uint32_t)f->sbytes);
-	st_le32(out + 44, (uint32_t)f->dbytes);
-	st_le32(out + 48, (uint32_t)f->sappbytes);
-	st_le32(out + 52, (uint32_t)f->dappbytes);
+	out[RA_AT_PROTO] = f->proto;
+	out[RA_AT_RFLAGS] = (uint8_t)(fam | (f->cause & 3) << 3);
+	out[RA_AT_STATE] = f->state;
+	out[RA_AT_DIR] = f->dir;
+	st_le64(out + RA_AT_STIME, f->stime);
+	st_le32(out + RA_AT_DUR, (uint32_t)dur);
+	st_le16(out + RA_AT_SPORT, f->sport);
+	st_le16(out + RA_AT_DPORT, f->dport);
+	out[RA_AT_STTL] = f->sttl; out[RA_AT_DTTL] = f->dttl; out[RA_AT_STOS] = f->stos; out[RA_AT_DTOS] = f->dtos;
+	out[RA_AT_STCPFLAGS] = f->stcpflags; out[RA_AT_DTCPFLAGS] = f->dtcpflags;
+	st_le16(out + RA_AT_FLGS, (uint16_t)f->flgs);
+	st_le32(out + RA_AT_SPKTS, (uint32_t)f->spkts);
+	st_le32(out + RA_AT_DPKTS, (uint32_t)f->dpkts);
+	st_le32(out + RA_AT_SBYTES, (uint32_t)f->sbytes);
+	st_le32(out + RA_AT_DBYTES, (uint32_t)f->dbytes);
+	st_le32(out + RA_AT_SAPPBYTES, (uint32_t)f->sappbytes);
+	st_le32(out + RA_AT_DAPPBYTES, (uint32_t)f->dappbytes);
 	if (family_is_wide(fam)) {
-		put_addr(out + 56, fam, &f->saddr, f->etype, true);
-		put_addr(out + 72, fam, &f->daddr, f->etype, false);
+		put_addr(out + RA_AT_SADDR, fam, &f->saddr, f->etype, true);
+		put_addr(out + RA_AT_DADDR6, fam, &f->daddr, f->etype, false);
 	} else {
-		put_addr(out + 56, fam, &f->saddr, 0, true);
-		put_addr(out + 60, fam, &f->daddr, 0, false);
+		put_addr(out + RA_AT_SADDR, fam, &f->saddr, 0, true);
+		put_addr(out + RA_AT_DADDR4, fam, &f->daddr, 0, false);
 	}
 
 	/* payload blocks come first */
@@ -469,7 +469,7 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 
 	if (len < RA_FLOW_CORE4)
 		return bad(err, "flow record shorter than its core");
-	fam = buf[5] & 7;
+	fam = buf[RA_AT_RFLAGS] & 7;
 	if (fam > RA_AF_ETHER)
 		return bad(err, "flow record has an unknown address family");
 	core = family_is_wide(fam) ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
@@ -478,30 +478,32 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 
 	clear_blocks(f);
 	f->present = 0;
-	f->proto = buf[4];
+	f->proto = buf[RA_AT_PROTO];
 	f->family = (uint8_t)fam;
-	f->cause = (buf[5] >> 3) & 3;
-	f->state = buf[6] < RA_ST_COUNT ? buf[6] : RA_ST_NONE;
-	f->dir = buf[7] < RA_DIR_COUNT ? buf[7] : RA_DIR_NONE;
-	f->stime = ld_le64(buf + 8);
-	f->ltime = f->stime + ld_le32(buf + 16);
-	f->sport = ld_le16(buf + 20);
-	f->dport = ld_le16(buf + 22);
-	f->sttl = buf[24]; f->dttl = buf[25]; f->stos = buf[26]; f->dtos = buf[27];
-	f->stcpflags = buf[28]; f->dtcpflags = buf[29];
-	f->flgs = ld_le16(buf + 30);
-	f->spkts = ld_le32(buf + 32);
-	f->dpkts = ld_le32(buf + 36);
-	f->sbytes = ld_le32(buf + 40);
-	f->dbytes = ld_le32(buf + 44);
-	f->sappbytes = ld_le32(buf + 48);
-	f->dappbytes = ld_le32(buf + 52);
+	f->cause = (buf[RA_AT_RFLAGS] >> 3) & 3;
+	f->state = buf[RA_AT_STATE] < RA_ST_COUNT ? buf[RA_AT_STATE] : RA_ST_NONE;
+	f->dir = buf[RA_AT_DIR] < RA_DIR_COUNT ? buf[RA_AT_DIR] : RA_DIR_NONE;
+	f->stime = ld_le64(buf + RA_AT_STIME);
+	f->ltime = f->stime + ld_le32(buf + RA_AT_DUR);
+	if (f->ltime < f->stime)
+		return bad(err, RA_TIME_OVERFLOW);
+	f->sport = ld_le16(buf + RA_AT_SPORT);
+	f->dport = ld_le16(buf + RA_AT_DPORT);
+	f->sttl = buf[RA_AT_STTL]; f->dttl = buf[RA_AT_DTTL]; f->stos = buf[RA_AT_STOS]; f->dtos = buf[RA_AT_DTOS];
+	f->stcpflags = buf[RA_AT_STCPFLAGS]; f->dtcpflags = buf[RA_AT_DTCPFLAGS];
+	f->flgs = ld_le16(buf + RA_AT_FLGS);
+	f->spkts = ld_le32(buf + RA_AT_SPKTS);
+	f->dpkts = ld_le32(buf + RA_AT_DPKTS);
+	f->sbytes = ld_le32(buf + RA_AT_SBYTES);
+	f->dbytes = ld_le32(buf + RA_AT_DBYTES);
+	f->sappbytes = ld_le32(buf + RA_AT_SAPPBYTES);
+	f->dappbytes = ld_le32(buf + RA_AT_DAPPBYTES);
 	if (family_is_wide(fam)) {
-		get_addr(buf + 56, fam, &f->saddr, &f->etype, true);
-		get_addr(buf + 72, fam, &f->daddr, &f->etype, false);
+		get_addr(buf + RA_AT_SADDR, fam, &f->saddr, &f->etype, true);
+		get_addr(buf + RA_AT_DADDR6, fam, &f->daddr, &f->etype, false);
 	} else {
-		get_addr(buf + 56, fam, &f->saddr, &f->etype, true);
-		get_addr(buf + 60, fam, &f->daddr, &f->etype, false);
+		get_addr(buf + RA_AT_SADDR, fam, &f->saddr, &f->etype, true);
+		get_addr(buf + RA_AT_DADDR4, fam, &f->daddr, &f->etype, false);
 	}
 	f->trans = 1;
 	f->spayload = f->dpayload = NULL;
@@ -526,8 +528,10 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 		const uint8_t *body = NULL;
 		size_t n = 0;
 		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, err);
-		if (more <= 0)
-			return more == 0;
+		if (more < 0)
+			return false;
+		if (more == 0)	/* the duration's high bits (block 3) may have run past the end of time */
+			return f->ltime >= f->stime || bad(err, RA_TIME_OVERFLOW);
 		decode_block(f, btype, body, n);
 	}
 }

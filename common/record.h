@@ -34,7 +34,37 @@ enum {
 #define RA_REC_MAX 65528u		/* largest record length */
 #define RA_FLOW_CORE4 64u
 #define RA_FLOW_CORE6 88u
+
+/*
+ * Where each field of a flow record's core starts (argus-record(5) draws
+ * it): every reader and writer of record bytes names them from here, so
+ * the layout lives in one place.  After the 8-byte frame:
+ */
+enum ra_core_at {
+	RA_AT_PROTO = 4,	/* u8 IP protocol */
+	RA_AT_RFLAGS = 5,	/* u8 bits 0-2 family, bits 3-4 cause */
+	RA_AT_STATE = 6,	/* u8 enum ra_state */
+	RA_AT_DIR = 7,		/* u8 enum ra_dir */
+	RA_AT_STIME = 8,	/* u64 microseconds */
+	RA_AT_DUR = 16,		/* u32 microseconds (high bits in RA_BLK_WIDE) */
+	RA_AT_SPORT = 20,	/* u16 */
+	RA_AT_DPORT = 22,	/* u16 */
+	RA_AT_STTL = 24, RA_AT_DTTL = 25,	/* u8 each */
+	RA_AT_STOS = 26, RA_AT_DTOS = 27,	/* u8 each */
+	RA_AT_STCPFLAGS = 28, RA_AT_DTCPFLAGS = 29,	/* u8 each */
+	RA_AT_FLGS = 30,	/* u16 RA_FL_x */
+	RA_AT_SPKTS = 32, RA_AT_DPKTS = 36,	/* u32 each (low bits) */
+	RA_AT_SBYTES = 40, RA_AT_DBYTES = 44,
+	RA_AT_SAPPBYTES = 48, RA_AT_DAPPBYTES = 52,
+	RA_AT_SADDR = 56,	/* source address (4 or 16 bytes, or a MAC) */
+	RA_AT_DADDR4 = 60,	/* destination address of a 64-byte core */
+	RA_AT_ETYPE = 62,	/* u16 big-endian ethertype of a MAC-keyed core */
+	RA_AT_DADDR6 = 72,	/* destination address of an 88-byte core */
+};
 #define RA_PAYLOAD_MAX 16384u		/* per direction */
+/* A flow whose start time plus duration does not fit in 64 bits of
+ * microseconds is damaged: every decoder says so, in these words. */
+#define RA_TIME_OVERFLOW "flow record's start time plus duration is past the year 586524"
 
 /* Address families of a flow (low 3 bits of the core's rflags byte). */
 enum ra_family {
@@ -43,6 +73,8 @@ enum ra_family {
 	RA_AF_INET6 = 2,	/* IPv6 addresses */
 	RA_AF_ARP = 3,		/* ARP/RARP: IPv4 sender/target protocol addresses */
 	RA_AF_ETHER = 4,	/* non-IP frame keyed by MAC addresses, etype below */
+	RA_AF_STATUS = 7,	/* never on disk: a status record seen as a flow by
+				 * the filter (ra_status_view, the word "man") */
 };
 
 /* Why the record was written (bits 3-4 of rflags), Argus's "cause". */
@@ -214,6 +246,7 @@ enum ra_status_kind {
 	RA_STATUS_DAEMON = 1,		/* the daemon's own health */
 	RA_STATUS_AGENT = 2,		/* one sFlow agent's figures */
 	RA_STATUS_IFACE = 3,		/* one interface's counters (sFlow counter sample) */
+	RA_STATUS_LOSS = 4,		/* records a stream server dropped for this client */
 };
 
 #define RA_STATUS_MAX_ITEMS 512

@@ -72,18 +72,18 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 	e->ahead_group = false;	/* the last AHEAD entries are not fetched ahead */
 	if (((!flow || s->flow4) && plain4_check(b, len, &e->x)) ||
 	    (!flow && (v6 = plain6_check(b, len, &e->x)))) {	/* a common record: not decoded */
-		uint64_t stime = ld_le64(b + 8);
+		uint64_t stime = ld_le64(b + RA_AT_STIME);
 
-		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + 16));
+		*keep = ra_time_range_match(tr, stime, stime + ld_le32(b + RA_AT_DUR));
 		e->ip = flow;
 		if (flow) {
-			plain4_flow_keys(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20), ld_le16(b + 22),
-					 b[4], e->key, e->rkey);
+			plain4_flow_keys(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT), ld_le16(b + RA_AT_DPORT),
+					 b[RA_AT_PROTO], e->key, e->rkey);
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);
 		} else {
 			if (!v6 && words == 8 && s->flow4)	/* -M nocorrect */
-				plain4_flow_key(s, plain4_be32(b + 56), plain4_be32(b + 60), ld_le16(b + 20),
-						ld_le16(b + 22), b[4], e->key);
+				plain4_flow_key(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT),
+						ld_le16(b + RA_AT_DPORT), b[RA_AT_PROTO], e->key);
 			else if (v6)
 				plain_key_raw(s, b, e->key, words, true);
 			else

@@ -20,27 +20,6 @@
 
 #include "field.h"
 
-static size_t item_size(const struct ra_field *fd)
-{
-	switch (fd->id) {
-	case F_STOS: case F_DTOS: case F_SDSB: case F_DDSB: case F_STTL: case F_DTTL:
-	case F_FAMILY: case F_STCPFLAGS: case F_DTCPFLAGS:
-		return 1;
-	case F_SVLAN: case F_DVLAN: case F_ETYPE:
-		return 2;
-	case F_SOUI: case F_DOUI:
-		return 3;
-	default:
-		break;
-	}
-	switch (fd->type) {
-	case FT_ADDR: return 17;
-	case FT_MAC: return 6;
-	case FT_PROTO: case FT_STATE: case FT_DIR: case FT_CAUSE: return 1;
-	case FT_PORT: return 2;
-	default: return 8;
-	}
-}
 
 bool sk_spec_parse(struct sk_spec *s, const char *const *words, int n, struct ra_err *err)
 {
@@ -76,7 +55,7 @@ bool sk_spec_parse(struct sk_spec *s, const char *const *words, int n, struct ra
 		}
 		it = &s->items[s->nitems++];
 		it->field = fd->id;
-		it->size = (uint8_t)item_size(fd);
+		it->size = (uint8_t)fld_key_size(fd->id);
 		it->masklen = 255;
 		it->desc = (fd->flags & FF_DESC) != 0;
 		if (*rest == '/') {

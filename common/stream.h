@@ -14,6 +14,7 @@
 #ifndef COMMON_STREAM_H
 #define COMMON_STREAM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,21 @@ enum ra_read_result {
  */
 enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, size_t *len,
 				   struct ra_err *err);
+/*
+ * Live streams (netin.c): a server "host[:port]" given with -S, read after
+ * the files, several at once.  ra_reader_net sets what every connection
+ * uses: the filter sent in the handshake, whether to reconnect, where
+ * notices go (connection state changes, loss records: the program prints
+ * them) and a signal flag that ends reading.  Call it before adding servers.
+ */
+void ra_reader_net(struct ra_reader *r, const char *filter, bool reconnect,
+		   void (*notice)(void *arg, const char *msg), void *arg, volatile sig_atomic_t *stop);
+/* Called before reading waits for the network (to flush output). */
+void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg);
+bool ra_reader_add_server(struct ra_reader *r, const char *spec, struct ra_err *err);
+/* Records the servers said they dropped for us (their loss records), in all. */
+uint64_t ra_reader_lost(const struct ra_reader *r);
+
 /* Give up on the rest of the current input (after damage found by a decoder). */
 void ra_reader_abandon(struct ra_reader *r);
 /*

@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "status.h"
 
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
@@ -43,11 +45,47 @@ static void report_open(const struct client *c, const struct ra_err *e)
 	fprintf(stderr, "ra: %s\n", client_error_text(c, e, buf, sizeof(buf)));
 }
 
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "ra: %s\n", msg); }
+
 struct run {
 	struct client c;
 	bool validate;
+	bool status;			/* the filter names status records ("man") */
+	struct ra_status *st;		/* one decoded status record */
+	struct ra_flow view;		/* its view for the filter */
 	uint64_t seen, passed, printed;
 };
+
+/* A status record, when the filter names them ("- man"): as a flow, its view
+ * passes the filter and the time range and counts for -N. */
+static int one_status(struct run *r, const uint8_t *rec, size_t len, int *status)
+{
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (!ra_decode_status(rec, len, r->st, &err)) {
+		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
+		report(&err);
+		*status = 1;
+		return 0;
+	}
+	ra_status_view(r->st, &r->view);
+	if (!ra_time_range_match(&r->c.o.trange, r->view.stime, r->view.ltime) || !flt_match(r->c.flt, &r->view))
+		return 0;
+	if (r->passed++ < r->c.o.first_record)
+		return 0;
+	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
+		return 1;
+	r->printed++;
+	if ((r->c.w && !ra_writer_put(r->c.w, rec, len, &err)) ||
+	    (!r->c.w && r->c.pr && !printer_status(r->c.pr, r->st, &err))) {
+		report(&err);
+		return -1;
+	}
+	return 0;
+}
 
 /* One framed record; returns 0 to go on, 1 to stop (count reached), -1 on error. */
 static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
@@ -57,6 +95,8 @@ static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f,
 	bool have_filter = r->c.o.filter[0] != '\0';
 
 	ra_err_clear(&err);
+	if (type == RA_REC_STATUS && r->status)
+		return one_status(r, rec, len, status);
 	if (type != RA_REC_FLOW) {
 		/* status and later record types: copied by -w when nothing selects */
 		if (r->c.w && !have_filter && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, &err)) {
@@ -113,6 +153,9 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report(&err);
+			/* a server that refused the filter: a usage error */
+			if (err.code == RA_ERR_USAGE)
+				return 2;
 			status = 1;
 			continue;
 		}
@@ -154,6 +197,15 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	for (int i = 0; i < r.c.o.nnotes; i++)
+		fprintf(stderr, "ra: %s\n", r.c.o.notes[i]);
+	if (r.c.o.nmodes > 0) {
+		fprintf(stderr, "ra: -M: unknown mode '%s' (modes: json, man, noman, TZ=zone, printer=ascii)\n",
+			r.c.o.modes[0]);
+		client_close(&r.c, 2, &err);
+		return 2;
+	}
+	r.c.wfilter_ok = true;
 	status = client_filter(&r.c, &err);
 	if (status == 0 && r.c.o.print_program) {
 		char buf[65536];
@@ -163,6 +215,9 @@ int main(int argc, char **argv)
 	}
 	if (r.validate)
 		r.c.o.wfile = NULL;	/* --validate writes nothing */
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
 	if (status == 0)
 		status = client_open(&r.c, "ra", default_fields,
 				     (int)(sizeof(default_fields) / sizeof(*default_fields)), !r.validate, &err);
@@ -171,7 +226,17 @@ int main(int argc, char **argv)
 		client_close(&r.c, status, &err);
 		return status;
 	}
+	r.status = flt_names_status(r.c.flt) || r.c.o.print_man;
+	if (r.status) {
+		r.st = malloc(sizeof(*r.st));
+		if (!r.st) {
+			fprintf(stderr, "ra: out of memory\n");
+			client_close(&r.c, 1, &err);
+			return 1;
+		}
+	}
 	status = run_inputs(&r);
+	free(r.st);
 	if (r.validate && status == 0)
 		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.seen);
 	rc = client_close(&r.c, status, &err);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,8 @@ static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 			*rmon = true;
 		} else if (strcmp(m, "nocorrect") == 0) {
 			*nocorrect = true;
+		} else if (strcmp(m, "correct") == 0) {
+			*nocorrect = false;	/* Argus's default, and ours */
 		} else if (strncmp(m, "idle=", 5) == 0) {
 			if (!ra_parse_seconds(m + 5, 100ull * 365 * 86400, &r->idle)) {
 				fprintf(stderr, "racluster: -M: '%s': idle time must be a positive count of "
@@ -147,7 +150,7 @@ static int parse_modes(struct run *r, bool *rmon, bool *nocorrect)
 			}
 		} else {
 			fprintf(stderr, "racluster: -M: unknown mode '%s' (modes: rmon, idle=SECS, "
-				"nocorrect, json)\n", m);
+				"correct, nocorrect, json, man, TZ=zone)\n", m);
 			return -1;
 		}
 	}
@@ -296,7 +299,7 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report_run(r);
-			status = 1;
+			status = r->err.code == RA_ERR_USAGE ? 2 : 1;	/* a server refused the filter */
 			continue;
 		}
 		if (!one(r, rec, len, &status))
@@ -347,6 +350,11 @@ static int setup(struct run *r, struct ra_err *err)
 	return 0;
 }
 
+/* Live streams (-S): notices to stderr, and SIGINT/SIGTERM end the input cleanly. */
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "racluster: %s\n", msg); }
+
 int main(int argc, char **argv)
 {
 	struct run r;
@@ -364,6 +372,11 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
+	for (int i = 0; i < r.c.o.nnotes; i++)	/* rarc settings not supported here */
+		fprintf(stderr, "%s: %s\n", "racluster", r.c.o.notes[i]);
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);

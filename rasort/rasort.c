@@ -10,13 +10,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include "client.h"
 #include "units.h"
@@ -68,11 +66,6 @@ struct run {
 	uint64_t emitted, written;
 	bool failed;
 	struct ra_err err;		/* cleared once, and again after each report */
-	/* input files mapped here, so that records are sorted in place */
-	struct inmap { const uint8_t *base; size_t len; } *maps;
-	size_t nmaps;
-	const char *map_path;		/* the input the current map is of */
-	const struct inmap *cur;	/* NULL: its records are copied */
 };
 
 static bool emit(void *ctx, const uint8_t *rec, size_t len, const struct ra_flow *f)
@@ -111,71 +104,11 @@ static int parse_modes(struct run *r)
 			}
 			r->mem = (size_t)mem;
 		} else {
-			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json)\n", m);
+			fprintf(stderr, "rasort: -M: unknown mode '%s' (modes: mem=SIZE, json, man, TZ=zone)\n", m);
 			return -1;
 		}
 	}
 	return 0;
-}
-
-/*
- * A plain regular file is mapped here too (the reader's own mapping goes
- * away when it moves on), so that its records need no copy: the store
- * refers to them where they are.  Pipes and gzip files are copied.
- */
-static const struct inmap *map_input(struct run *r, const char *path)
-{
-	struct stat st;
-	struct inmap *m;
-	void *p;
-	int fd;
-
-	if (strcmp(path, "-") == 0)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 4 || (uint64_t)st.st_size > SIZE_MAX) {
-		close(fd);
-		return NULL;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return NULL;
-	m = realloc(r->maps, (r->nmaps + 1) * sizeof(*m));
-	if (!m || (((const uint8_t *)p)[0] == 0x1f && ((const uint8_t *)p)[1] == 0x8b)) {
-		if (m)
-			r->maps = m;
-		munmap(p, (size_t)st.st_size);
-		return NULL;
-	}
-	r->maps = m;
-	m[r->nmaps].base = p;
-	m[r->nmaps].len = (size_t)st.st_size;
-	return &m[r->nmaps++];
-}
-
-/* rec in rasort's own mapping of its input, or NULL (then it is copied). */
-static const uint8_t *in_place(struct run *r, const uint8_t *rec, size_t len)
-{
-	const char *path = ra_reader_path(r->c.rd);
-	uint64_t off;
-	const uint8_t *p;
-
-	if (!path)
-		return NULL;
-	if (path != r->map_path) {
-		r->map_path = path;
-		r->cur = map_input(r, path);
-	}
-	if (!r->cur)
-		return NULL;
-	off = ra_reader_offset(r->c.rd);
-	if (off > r->cur->len || len > r->cur->len - off)
-		return NULL;
-	p = r->cur->base + off;
-	return memcmp(p, rec, len) == 0 ? p : NULL;	/* the same bytes, or no */
 }
 
 static void report_run(struct run *r)
@@ -188,8 +121,6 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f
 {
 	struct ra_err *err = &r->err;
 	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
-	const uint8_t *kept;
-
 	if (type != RA_REC_FLOW) {
 		/* status records go ahead of the sorted flows when writing */
 		if (r->c.w && !r->c.o.filter[0] && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, err)) {
@@ -209,8 +140,8 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f
 		return true;
 	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
 		return true;
-	kept = in_place(r, rec, len);
-	if (!store_add(r->st, kept ? kept : rec, len, kept != NULL, f, err)) {
+	/* a record of a file the reader keeps mapped stays where it is */
+	if (!store_add(r->st, rec, len, ra_reader_kept(r->c.rd), f, err)) {
 		report_run(r);
 		return false;
 	}
@@ -235,7 +166,7 @@ static int run_inputs(struct run *r)
 			break;
 		if (rr == RA_READ_ERROR) {
 			report_run(r);
-			status = 1;
+			status = r->err.code == RA_ERR_USAGE ? 2 : 1;	/* a server refused the filter */
 			continue;
 		}
 		if (!one(r, rec, len, &flow, &status))
@@ -264,6 +195,7 @@ static int setup(struct run *r, struct ra_err *err)
 		report(err);
 		return 2;
 	}
+	r->c.wfilter_ok = true;
 	rc = client_open(&r->c, "rasort", default_fields,
 			 (int)(sizeof(default_fields) / sizeof(*default_fields)), true, err);
 	if (rc) {
@@ -272,6 +204,10 @@ static int setup(struct run *r, struct ra_err *err)
 	}
 	if (r->c.o.max_records)
 		keep = r->c.o.first_record + r->c.o.max_records;
+	/* Regular files stay mapped, so the store refers to their records where
+	 * they are (pipes and gzip files are copied); their pages stay resident
+	 * when every record is read again at the end, not with -N. */
+	ra_reader_keep(r->c.rd, keep == 0);
 	r->st = store_new(&r->spec, r->mem, keep, tmpdir && *tmpdir ? tmpdir : "/tmp", err);
 	if (!r->st) {
 		report(err);
@@ -279,6 +215,11 @@ static int setup(struct run *r, struct ra_err *err)
 	}
 	return 0;
 }
+
+/* Live streams (-S): notices to stderr, and SIGINT/SIGTERM end the input cleanly. */
+static volatile sig_atomic_t stop;
+static void on_stop(int sig) { (void)sig; stop = 1; }
+static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "rasort: %s\n", msg); }
 
 int main(int argc, char **argv)
 {
@@ -297,6 +238,11 @@ int main(int argc, char **argv)
 		client_close(&r.c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
+	r.c.notice = notice;
+	r.c.on_signal = on_stop;
+	r.c.stop = &stop;
+	for (int i = 0; i < r.c.o.nnotes; i++)	/* rarc settings not supported here */
+		fprintf(stderr, "%s: %s\n", "rasort", r.c.o.notes[i]);
 	status = setup(&r, &err);
 	if (status == 0)
 		status = run_inputs(&r);
@@ -306,8 +252,5 @@ int main(int argc, char **argv)
 	if (rc && !status)
 		report(&err);
 	store_free(r.st);
-	for (size_t i = 0; i < r.nmaps; i++)
-		munmap((void *)r.maps[i].base, r.maps[i].len);
-	free(r.maps);
 	return rc;
 }

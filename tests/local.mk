@@ -11,6 +11,9 @@ tests_unit_test_timerange_LDADD = $(UNIT_LDADD)
 tests_unit_test_options_LDADD = $(UNIT_LDADD)
 tests_unit_test_sortkey_LDADD = $(UNIT_LDADD)
 tests_gen_ragen_SOURCES = tests/gen/ragen.c
+# The bundled site capture (tests/data/site.pcap) is this program's output.
+check_PROGRAMS += tests/gen/gensite
+tests_gen_gensite_SOURCES = tests/gen/gensite.c
 tests_gen_ragen_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
 	tests/unit/test_stream tests/unit/test_timerange tests/unit/test_options tests/unit/test_sortkey
@@ -39,7 +42,9 @@ tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_packet_LDADD = $(LIBFLOW) $(UNIT_LDADD)
 endif
 
-TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats
+TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats
+TESTS += tests/cli/argus3.bats
+EXTRA_DIST += tests/cli/argus3.bats
 EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
-	tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/fuzz/replay-reader.sh \
+	tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats tests/fuzz/replay-reader.sh \
 	tests/data tests/corpus

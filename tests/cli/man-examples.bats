@@ -5,6 +5,7 @@
 #   day.argus day.argus.gz a.argus b.argus  records (the version-1 sample)
 #   archive/                                a directory tree of record files
 #   capture.pcap                            a capture (tests/data/sample.pcap)
+#   addresses.txt                           an address file (rafilteraddr -f)
 # Live-capture examples (-i) and daemon starts (-d) are left out; the suites of
 # those programs test them.
 load test_helper
@@ -17,6 +18,7 @@ setup() {
 	cp day.argus b.argus
 	mkdir -p archive/2024/01
 	cp day.argus archive/2024/01/01.argus
+	printf '10.0.0.0/8\n2001:db8::/32\n' > addresses.txt
 	[ -f "$DATA/sample.pcap" ] && cp "$DATA/sample.pcap" capture.pcap
 	true
 }
@@ -32,7 +34,7 @@ examples() {	# the .Dl lines of the EXAMPLES section of page $1
 		while IFS= read -r cmd; do
 			case "$cmd" in *" -i "*|*" -d"*|*" -P "*) continue ;; esac
 			n=$((n + 1))
-			run bash -c "$cmd >/dev/null"
+			run bash -c "set -o pipefail; $cmd >/dev/null"
 			[ "$status" -eq 0 ] || { echo "$(basename "$page"): '$cmd' exited $status: $output"; false; }
 		done < <(examples "$page")
 	done

@@ -18,7 +18,7 @@ S="$DATA/sample-v1.argus"
 @test "-s replaces the columns, +field adds, -field removes, field:width widens" {
 	run -0 ra -r "$S" -N 1 -s saddr daddr
 	assert_line -n 0 --regexp '^ +SrcAddr +DstAddr$'
-	run -0 ra -r "$S" -N 1 -s +trans -state -flgs
+	run -0 ra -r "$S" -N 1 -s +trans -s -state -s -flgs
 	assert_line -n 0 --regexp 'TotBytes +Trans$'
 	refute_line -n 0 --partial 'State'
 	refute_line -n 0 --partial 'Flgs'
@@ -179,8 +179,8 @@ S="$DATA/sample-v1.argus"
 @test "usage errors exit 2" {
 	run -2 --separate-stderr ra -r "$S" -Q
 	assert_equal "$stderr" "ra: unknown option -Q"
-	run -2 --separate-stderr ra -n stray -r "$S"
-	[[ "$stderr" == *"unexpected argument 'stray'"* ]]
+	run -2 --separate-stderr ra -n stray -r "$S"	# a word that is no option is a filter word
+	[[ "$stderr" == *"filter: column 1:"*"'stray'"* ]]
 	run -2 --separate-stderr ra -r "$S" -c ab
 	[[ "$stderr" == *"-c: the delimiter must be one character"* ]]
 	run -2 --separate-stderr ra -r "$S" -N 0

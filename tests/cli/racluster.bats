@@ -124,7 +124,7 @@ sums() {	# $1: number of key columns; stdin: key... spkts dpkts sbytes dbytes
 	assert_line -n 0 --regexp '^ +SrcAddr +TotBytes +Load$'
 	# the reference: per-source byte totals from ra, biggest first
 	want=$(ra -r "$S" -L -1 -n -c ' ' -s saddr bytes - src net 10.0.0.0/8 |
-		awk '{b[$1] += $2} END {for (s in b) print b[s], s}' | sort -s -k1,1nr | head -10 | awk '{print $2, $1}')
+		awk '{b[$1] += $2} END {for (s in b) print b[s], s}' | sort -s -k1,1nr | first 10 | awk '{print $2, $1}')
 	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $1, $2}')
 	assert_equal "$got" "$want"
 	run -0 bash -c "racluster -r '$S' -m proto dport -w - | rasort -m bytes -n -s dport bytes load"
@@ -242,7 +242,7 @@ same_as_piped() {
 	run -2 --separate-stderr racluster -r "$S" -m proto/8
 	assert_equal "$stderr" "racluster: -m: 'proto' takes no mask"
 	run -2 --separate-stderr racluster -r "$S" -M norep
-	[[ "$stderr" == *"unknown mode 'norep'"* ]]
+	[[ "$stderr" == *"-M norep: Argus's mode 'norep' is not supported here"* ]]
 	run -0 racluster -r "$S" -m soui doui -L -1 -s soui
 }
 

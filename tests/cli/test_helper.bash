@@ -8,6 +8,10 @@ load '/usr/lib/bats/bats-assert/load'
 DATA="$top_srcdir/tests/data"
 CORPUS="$top_srcdir/tests/corpus"
 export TZ=UTC LC_ALL=C
+set -o pipefail	# a pipeline in a test fails when any stage fails
+# The first n lines, reading the rest (head would exit and kill the writer
+# with SIGPIPE, which pipefail reports as a failure).
+first() { awk -v n="$1" 'NR <= n'; }
 export HOME="$BATS_TEST_TMPDIR"	# no user ~/.rarc leaks into a test
 unset RA_TIME_FORMAT RA_FIELD_DELIMITER RA_PRINT_LABELS RA_PRINT_NAMES RA_USEC_PRECISION
 for d in tests/gen tests raclickhouse rafilteraddr rastream radium ratop raban raservices radump ragraph rabins rasort racluster argus ra; do PATH="$top_builddir/$d:$PATH"; done

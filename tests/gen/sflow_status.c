@@ -1,7 +1,7 @@
 /*
  * sflow_status.c - prints the status records of a record stream, one item
  * a line, so tests and the benchmark can check what the sFlow input
- * reported (ra prints flow records only):
+ * reported, independently of ra's status printer (ra - man):
  *
  *   KIND SOURCE KEY AUX VALUE
  *

@@ -361,6 +361,68 @@ static void test_one_raw(void)
 	ok(refused, "records that would not come out the same are left to be decoded");
 }
 
+static size_t places[8];
+static uint64_t seen_src[8];
+static int nvisits;
+
+static bool visit(void *ctx, size_t place, struct cl_group *g)
+{
+	(void)ctx;
+	places[nvisits] = place;
+	seen_src[nvisits++] = g->f.saddr.v4 | g->f.spkts << 32;
+	return true;
+}
+
+/* A live view (cl_scan, cl_evict_set): groups seen in first-seen order
+ * without emptying the table, some at chosen places, and dropped by place,
+ * the rest keeping their order; merges after a scan land in the same
+ * groups, new groups take the next places. */
+static void test_scan(void)
+{
+	const char *saddr[] = { "saddr" };
+	struct cl_spec s;
+	struct cl_table *t;
+	struct ra_flow a;
+	struct ra_err err;
+	uint64_t want[1] = { 1u << 1 | 1u << 3 }, gone[1] = { 1u << 0 | 1u << 2 };
+	static struct cl_group got[8];
+	bool order = true;
+
+	cl_spec_parse(&s, saddr, 1, false, &err);
+	t = cl_table_new(&s, &err);
+	for (uint32_t i = 0; i < 4; i++) {
+		flow(&a, 0x0a000001 + i, 0xc0a80101, 1000, 80, 1000000, 10);
+		cl_add(t, &a, &err);
+		if (i == 1)
+			cl_add(t, &a, &err);	/* a merged group among groups of one record */
+	}
+	nvisits = 0;
+	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 4 && cl_count(t) == 4, "a scan visits every group, keeps them");
+	for (int i = 0; i < 4; i++)
+		order = order && places[i] == (size_t)i && (uint32_t)seen_src[i] == 0x0a000001u + (uint32_t)i;
+	ok(order && seen_src[1] >> 32 == 4 && seen_src[0] >> 32 == 2, "in first-seen order, merged and not");
+	nvisits = 0;
+	ok(cl_scan(t, want, visit, NULL) && nvisits == 2 && places[0] == 1 && places[1] == 3 &&
+	   (uint32_t)seen_src[1] == 0x0a000004, "a scan of chosen places visits those only");
+	flow(&a, 0x0a000002, 0xc0a80101, 1000, 80, 2000000, 10);
+	cl_add(t, &a, &err);	/* into the merged group, after the scan */
+	ngroups = 0;
+	ok(cl_evict_set(t, gone, collect, got) && ngroups == 2 && got[0].f.saddr.v4 == 0x0a000001 &&
+	   got[1].f.saddr.v4 == 0x0a000003 && cl_count(t) == 2, "groups dropped by place, emitted first");
+	flow(&a, 0x0a000009, 0xc0a80101, 1000, 80, 3000000, 10);
+	cl_add(t, &a, &err);
+	nvisits = 0;
+	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 3 && (uint32_t)seen_src[0] == 0x0a000002 &&
+	   seen_src[0] >> 32 == 6 && (uint32_t)seen_src[1] == 0x0a000004 && (uint32_t)seen_src[2] == 0x0a000009 &&
+	   places[2] == 2, "the rest keep their order and their counters, a new group comes last");
+	gone[0] = 0;
+	ngroups = 0;
+	ok(cl_evict_set(t, gone, NULL, NULL) && cl_count(t) == 3 && cl_add(t, &a, &err) && cl_drain(t, &err) &&
+	   cl_count(t) == 3,
+	   "an empty set drops nothing; the index still finds the groups");
+	cl_table_free(t);
+}
+
 /* The merge's tables, against what they stand for. */
 static void test_tables(void)
 {
@@ -394,7 +456,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(42);
+	tap_plan(48);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -406,6 +468,7 @@ int main(void)
 	       "common prefix of 10.1.2.3 and 10.1.3.3");
 	test_tables();
 	test_one_raw();
+	test_scan();
 
 	/* merge by saddr: sums, times, differing ports blank, daddr common prefix */
 	ra_err_clear(&err);

@@ -16,6 +16,50 @@ static const char *show(struct fmt_cache *c, const char *name, const struct ra_f
 	return buf;
 }
 
+/* Every row answers every view, on an empty record and on a full one:
+ * numeric fields a value, the others 0 and an address or text, never a
+ * crash or a recursion (fld_uint(F_SADDR) once went round fld_double). */
+static void every_field(void)
+{
+	static char buf[4 * RA_PAYLOAD_MAX + 64];
+	struct fmt_opts o;
+	struct fmt_cache *c;
+	struct ra_flow f[2];
+	union ra_addr a;
+	unsigned seen = 0, numeric = 0, nonnum_zero = 0, formatted = 0;
+
+	fmt_opts_default(&o);
+	c = fmt_cache_new(&o);
+	ra_flow_init(&f[0]);
+	ra_flow_init(&f[1]);
+	f[1].family = RA_AF_INET; f[1].proto = 17; f[1].stime = 1000000; f[1].ltime = 3500000;
+	f[1].spkts = 3; f[1].dpkts = 2; f[1].sbytes = 300; f[1].dbytes = 200; f[1].trans = 2;
+	f[1].saddr.v4 = 0x0a000001; f[1].daddr.v4 = 0x0a000002; f[1].sport = 53; f[1].dport = 5353;
+	for (unsigned id = 0; id < F_COUNT; id++) {
+		const struct ra_field *fd = &ra_fields[id];
+		for (int k = 0; k < 2; k++) {
+			uint64_t u = fld_uint(id, &f[k]);
+			double d = fld_double(id, &f[k]);
+			unsigned fam = fld_addr(id, &f[k], &a);
+			size_t n = fld_format(fd, &f[k], c, buf, sizeof(buf));
+			seen++;
+			formatted += n < sizeof(buf);
+			if (fld_numeric(id))
+				numeric += k == 1 && (d >= 0.0) && (u <= UINT64_MAX);
+			else
+				nonnum_zero += u == 0 && d == 0.0 && (k == 0 || fam || fd->type != FT_ADDR);
+		}
+	}
+	fmt_cache_free(c);
+	ok(seen == 2 * F_COUNT && seen > 100, "every field's views answered on two records");
+	ok(formatted == seen, "every field formats within its buffer");
+	ok(numeric > 60 && fld_numeric(F_BYTES) && fld_numeric(F_LOAD) && fld_numeric(F_STDDEV),
+	   "counters, rates and stddev are numeric");
+	ok(!fld_numeric(F_SADDR) && !fld_numeric(F_SMAC) && fld_uint(F_SADDR, &f[1]) == 0 &&
+	   fld_double(F_DADDR, &f[1]) == 0.0 && nonnum_zero > 0 && !fld_numeric(F_COUNT),
+	   "addresses are not numeric: 0, and no recursion");
+}
+
 int main(void)
 {
 	struct fmt_opts o;
@@ -24,7 +68,7 @@ int main(void)
 	union ra_addr a;
 	int dup = 0;
 
-	tap_plan(32);
+	tap_plan(36);
 	for (unsigned i = 0; i < F_COUNT; i++) {
 		if (ra_fields[i].id != i || !ra_fields[i].name || !ra_fields[i].label)
 			dup++;
@@ -97,5 +141,6 @@ int main(void)
 	ok(parse_addr("fe80::1", &a) == RA_AF_INET6 && a.v6[0] == 0xfe, "parse IPv6");
 	ok(parse_addr("0:1:2:3:4:ff", &a) == RA_AF_ETHER && a.mac[5] == 0xff, "parse MAC");
 	ok(parse_addr("999.1.1.1", &a) == 0, "refuse a bad IPv4 address");
+	every_field();
 	return tap_done();
 }

@@ -38,6 +38,7 @@ static const char *print(const struct printer_opts *po, const char *const *names
 	for (int i = 0; i < n; i++) {
 		cols[i].fd = fld_lookup(names[i]);
 		cols[i].width = cols[i].fd->width;
+		cols[i].limit = 0;
 	}
 	if (pipe(fds) != 0)
 		return "";
@@ -62,7 +63,7 @@ int main(void)
 	int n, fd;
 
 	setenv("HOME", "/nonexistent", 1);
-	tap_plan(33);
+	tap_plan(38);
 
 	ok(parse(&o, "ra -r a b c -s saddr daddr -n - tcp and port 80", &err) == 0, "parse a typical line");
 	is_int(o.ninputs, 3, "-r takes every following word");
@@ -77,18 +78,32 @@ int main(void)
 	ok(parse(&o, "ra -nnuq -L-1 -N5", &err) == 0 && o.pr.fmt.numeric == 2 && o.pr.fmt.epoch && o.quiet &&
 	   o.pr.labels == -1 && o.max_records == 5, "clustered flags and attached values");
 	ra_opts_free(&o);
-	ok(parse(&o, "ra -s -dur +sport", &err) == 0 && o.nfields == 2, "-s list words may start with - when they name fields");
+	ok(parse(&o, "ra -s -dur +sport", &err) == 0 && o.nfields == 2, "-s: the first word may start with -");
+	ra_opts_free(&o);
+	ok(parse(&o, "ra -s saddr -state", &err) == 0 && o.nfields == 2 && !strcmp(o.fields[1], "tate"),
+	   "a later word starting with - is an option: -state is -s tate, as getopt reads it");
+	ra_opts_free(&o);
+	ok(parse(&o, "ra - tcp -n and -s saddr,daddr dur -N 3 port 80", &err) == 0 &&
+	   !strcmp(o.filter, "tcp and port 80") && o.nfields == 3 && !strcmp(o.fields[1], "daddr") && o.max_records == 3 && o.pr.fmt.numeric == 1,
+	   "options between filter words; -s splits at commas and takes words up to the next option");
+	ra_opts_free(&o);
+	ok(parse(&o, "ra udp -n -r f -- -s", &err) == 0 && !strcmp(o.filter, "udp -s") && o.nfields == 0,
+	   "filter words without '-'; after '--' nothing is an option");
+	ra_opts_free(&o);
+	ok(parse(&o, "ra - tcp - udp", &err) == -1 && strstr(err.msg, "second lone '-'"), "a second lone - is refused");
+	ok(parse(&o, "ra -w out tcp -t 2020/01/01 - 2020/01/02", &err) == 0 && !strcmp(o.wfilter, "tcp") &&
+	   !o.filter[0] && o.trange.set, "-w file filter; -t a - b");
 	ra_opts_free(&o);
 	ok(parse(&o, "ra -Y", &err) == -1 && strstr(err.msg, "unknown option -Y"), "an unknown letter is refused");
 	ok(parse(&o, "ra -w", &err) == -1 && strstr(err.msg, "needs an argument"), "a missing argument is refused");
 	ok(parse(&o, "ra -h", &err) == 1, "-h asks for usage");
 	ok(parse(&o, "ra -p 12", &err) == -1, "-p beyond 9 digits is refused");
 
-	parse(&o, "ra -s +trans -state saddr:20", &err);
+	parse(&o, "ra -s +trans -s -state saddr:20", &err);
 	n = ra_opts_columns(&o, defs, 4, cols, &err);
 	is_int(n, 2, "a plain name replaces the defaults after +/- applied");
 	ra_opts_free(&o);
-	parse(&o, "ra -s +trans -bytes", &err);
+	parse(&o, "ra -s +trans -s-bytes", &err);
 	n = ra_opts_columns(&o, defs, 4, cols, &err);
 	ok(n == 4 && cols[3].fd->id == F_TRANS && cols[2].fd->id == F_DADDR, "+ adds at the end, - removes");
 	ra_opts_free(&o);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "record.h"
 #include "../tests/unit/tap.h"
 
@@ -53,7 +54,7 @@ int main(void)
 	struct ra_err err;
 	size_t n;
 
-	tap_plan(37);
+	tap_plan(39);
 	full_flow(&a);
 	n = ra_encode_flow(&a, buf);
 	ok(n % 8 == 0 && n > RA_FLOW_CORE4, "flow encodes to a multiple of 8 bytes");
@@ -179,6 +180,20 @@ int main(void)
 			     : "a sequence number alone, over a full record, decodes alone");
 		free(again);
 	}
+	/* a start time and duration past the end of 64-bit time: damaged, in
+	 * the core's 32 bits and with block 3's high bits alike */
+	ra_flow_init(&a);
+	a.family = RA_AF_INET; a.proto = 17;
+	a.stime = UINT64_MAX - 1000; a.ltime = UINT64_MAX;
+	n = ra_encode_flow(&a, buf);
+	st_le32(buf + 16, 5000);	/* the duration on disk: 5 ms, past the end */
+	ok(!ra_decode_flow(buf, n, &b, &err) && strstr(err.msg, "past the year"),
+	   "a start time plus duration past the end of time is damage");
+	a.stime = UINT64_MAX - (1ull << 33); a.ltime = UINT64_MAX - 1;
+	n = ra_encode_flow(&a, buf);
+	st_le32(buf + RA_FLOW_CORE4 + 4, 3);	/* block 3's high bits of the duration */
+	ok(ld_le32(buf + RA_FLOW_CORE4) == RA_BLK_WORD(RA_BLK_WIDE, 32) && !ra_decode_flow(buf, n, &b, &err),
+	   "so is one that block 3's high bits carry past it");
 	free(buf);
 	return tap_done();
 }
