@@ -75,6 +75,7 @@ struct run {
 	const char *conf_path;
 	bool replay;
 	bool state_dirty;
+	uint64_t next_tick, next_dump;	/* -S: the wall clock's ticks */
 	uint64_t drops_logged_s, drops_this_s, drops_total;
 };
 
@@ -349,19 +350,60 @@ static void service_scripts(struct run *r, int wait_ms)
 	scripts_service(r->sc, 0);
 }
 
-static int replay(struct run *r, char **files, int nfiles)
+/* What live record streams (-S) do while the reader waits: ticks on the wall clock. */
+static void stream_idle(void *arg)
+{
+	struct run *r = arg;
+	uint64_t now = wall_ms();
+
+	if (now >= r->next_tick) {
+		detect_tick(r->d, now);
+		r->next_tick = now + TICK_MS;
+		save_state(r);
+		if (r->c->status_file && now >= r->next_dump) {
+			if (r->next_dump && !detect_status(r->d, r->c->status_file))
+				logmsg(true, "status file %s: %s", r->c->status_file, strerror(errno));
+			r->next_dump = now + r->c->dump_interval * 1000;
+		}
+	}
+	service_scripts(r, 0);
+	if (got_hup) {
+		got_hup = 0;
+		reload(r);
+	}
+}
+
+static void stream_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	logmsg(false, "%s", msg);
+}
+
+/*
+ * Flow records: files (-r) in record time, or servers (-S) on the wall
+ * clock, as they come.
+ */
+static int records(struct run *r, char **files, int nfiles, char **servers, int nservers)
 {
 	struct ra_reader *rd = ra_reader_new();
 	struct ra_flow f;
 	struct ra_err err;
 	uint64_t next_tick = 0;
 	int status = 0;
+	bool live = nservers > 0;
 
 	if (!rd)
 		return 1;
-	for (int i = 0; i < nfiles; i++) {
+	if (live) {
+		ra_reader_net(rd, "", true, stream_notice, r, &got_term);
+		ra_reader_on_idle(rd, stream_idle, r);
+	}
+	for (int i = 0; i < nfiles + nservers; i++) {
+		bool ok;
 		ra_err_clear(&err);
-		if (!ra_reader_add(rd, files[i], false, &err)) {
+		ok = i < nfiles ? ra_reader_add(rd, files[i], false, &err) :
+			ra_reader_add_server(rd, servers[i - nfiles], &err);
+		if (!ok) {
 			char buf[700];
 			logmsg(true, "%s", ra_err_string(&err, buf, sizeof(buf)));
 			ra_reader_free(rd);
@@ -398,7 +440,13 @@ static int replay(struct run *r, char **files, int nfiles)
 		}
 		n = sample_from_flow(&f, s);
 		for (unsigned i = 0; i < n; i++) {
-			uint64_t t = s[i].t_ms;
+			uint64_t t = live ? wall_ms() : s[i].t_ms;
+			if (live) {
+				s[i].t_ms = t;
+				stream_idle(r);
+				detect_sample(r->d, &s[i]);
+				continue;
+			}
 			if (t >= next_tick) {
 				detect_tick(r->d, t);
 				next_tick = (t / TICK_MS + 1) * TICK_MS;
@@ -474,12 +522,13 @@ static bool drop_privileges(const char *user)
 
 static void usage(FILE *fp)
 {
-	fputs("usage: raban [-t] [-l] [-u user] [-c] raban.conf [-r file ...]\n"
+	fputs("usage: raban [-t] [-l] [-u user] [-c] raban.conf [-r file ...] [-S host[:port] ...]\n"
 	      "       raban -M status FILE [-N count]\n"
 	      "Thresholds on sFlow or flow records that run ban and unban scripts.\n"
 	      "  -c file   the configuration (raban.conf(5)); a lone argument is taken too\n"
 	      "  -t        check the configuration, report every error, and exit\n"
 	      "  -r file   read flow records instead of sFlow; time is record time\n"
+	      "  -S host[:port]  read a live record stream (argus -P) instead of sFlow\n"
 	      "  -l        log to syslog rather than standard error\n"
 	      "  -u user   run as user after opening the sockets\n"
 	      "  -M status FILE   print a status file as tables, busiest first (-N rows each)\n", fp);
@@ -492,14 +541,16 @@ int main(int argc, char **argv)
 	bool check = false;
 	unsigned top = 0;
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
-	int nfiles = 0, c, status;
+	char **servers = calloc((size_t)argc + 1, sizeof(char *));
+	int nfiles = 0, nservers = 0, c, status;
 	char err[400];
 
 	memset(&r, 0, sizeof(r));
-	if (!files)
+	if (!files || !servers)
 		return 1;
-	while ((c = getopt(argc, argv, "c:tr:lu:M:N:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:tr:S:lu:M:N:h")) != -1) {
 		switch (c) {
+		case 'S': servers[nservers++] = optarg; break;
 		case 'c': r.conf_path = optarg; break;
 		case 't': check = true; break;
 		case 'r': files[nfiles++] = optarg; break;
@@ -551,7 +602,7 @@ int main(int argc, char **argv)
 		conf_free(r.c);
 		return 0;
 	}
-	r.replay = nfiles > 0;
+	r.replay = nfiles > 0 || nservers > 0;
 	if (!(r.d = make_detect(&r, r.c)))
 		return 1;
 	if (!(r.sc = scripts_new(r.c->max_scripts, r.c->script_timeout * 1000, script_logger)))
@@ -587,7 +638,7 @@ int main(int argc, char **argv)
 			logmsg(false, "%d standing bans restored from %s", n, r.c->state_file);
 	}
 	logmsg(false, "started: %u triggers, %s", r.c->ntriggers, r.replay ? "reading records" : "listening for sFlow");
-	status = r.replay ? replay(&r, files, nfiles) : live(&r);
+	status = r.replay ? records(&r, files, nfiles, servers, nservers) : live(&r);
 	r.state_dirty = true;
 	save_state(&r);
 	if (r.c->status_file && !detect_status(r.d, r.c->status_file))
@@ -602,5 +653,6 @@ int main(int argc, char **argv)
 		conf_free(cc);
 	}
 	free(files);
+	free(servers);
 	return status;
 }

@@ -425,3 +425,28 @@ TRIGGER=tcp"
 	assert_equal "${stderr_lines[1]}" "raban: m.conf:24:16: script '/usr/local/sbin/raban-firewall': No such file or directory"
 	assert_equal "${stderr_lines[2]}" "raban: m.conf:27:16: script '/usr/local/sbin/raban-mail': No such file or directory"
 }
+
+@test "raban -S: a live record stream from argus -P bans and unbans on the wall clock" {
+	P2=$((PORT + 1))
+	cat > s.conf <<-EOF
+	options { min-ban-time 2; }
+	prefixes { mine { 192.168.0.0/24; } }
+	actions { rec { script "$BATS_TEST_TMPDIR/rec.sh" { events [ ban unban ]; } } }
+	triggers { flood { networks [ mine ]; directions [ ingress ]; thresholds { pps 100k; } actions [ rec ]; } }
+	EOF
+	argus -i "sflow:127.0.0.1:$PORT" -P "$P2" -S 1 2> argus.log 3>&- &
+	apid=$!
+	wait_udp "$PORT"
+	raban -c s.conf -S "127.0.0.1:$P2" 2> log 3>&- &
+	RABAN=$!
+	for _ in $(seq 50); do grep -q streaming argus.log && break; sleep 0.1; done
+	"$SEND" -g 1 -R 200 -n 600 127.0.0.1 "$PORT" 2> /dev/null
+	wait_for "ev/unban.*.time" 80
+	stop_raban
+	kill "$apid"
+	wait "$apid" || true
+	grep -q 'ban trigger=flood target=192.168.0.1' log
+	grep -q 'unban trigger=flood target=192.168.0.1' log
+	[ "$(ls ev/ban.* | grep -vc -e time -e flows)" -eq 1 ]
+	grep -qx 'TARGET=192.168.0.1' "$(ls ev/unban.* | grep -v -e time -e flows)"
+}
