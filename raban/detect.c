@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "detect.h"
 #include "det_int.h"
 
@@ -47,24 +47,15 @@ static struct ent *slot_at(const struct trig *t, size_t i)
 }
 
 /*
- * A table of cap entries, zeroed.  Large tables are mapped and asked for
- * transparent huge pages: a sample's one random access into a table of
- * hundreds of megabytes then costs a cache miss but no page walk.
+ * A table of cap entries, zeroed.  Large tables come from common/bigmem.h on
+ * huge pages: a sample's one random access into a table of hundreds of
+ * megabytes then costs a cache miss but no page walk.
  */
 static uint8_t *tab_new(size_t cap, size_t esize)
 {
-	size_t bytes = cap * esize;
-	void *p;
-
-	if (bytes < (4u << 20))
+	if (cap * esize < (4u << 20))
 		return calloc(cap, esize);
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
+	return ra_big_alloc(cap * esize, RA_BIG_HUGE);
 }
 
 void det_tab_free(uint8_t *tab, size_t cap, size_t esize)
@@ -74,7 +65,7 @@ void det_tab_free(uint8_t *tab, size_t cap, size_t esize)
 	if (cap * esize < (4u << 20))
 		free(tab);
 	else
-		munmap(tab, cap * esize);
+		ra_big_free(tab, cap * esize);
 }
 
 static bool tab_alloc(struct trig *t, size_t cap)

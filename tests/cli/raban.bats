@@ -450,3 +450,23 @@ TRIGGER=tcp"
 	[ "$(ls ev/ban.* | grep -vc -e time -e flows)" -eq 1 ]
 	grep -qx 'TARGET=192.168.0.1' "$(ls ev/unban.* | grep -v -e time -e flows)"
 }
+
+@test "raban -u: runs as the user after opening its sockets; scripts run as that user" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to change user"
+	d=$(mktemp -d /tmp/raban-u.XXXXXX)
+	chmod 755 "$d"
+	printf '#!/bin/sh\nid -un > "%s/who.$TYPE"\n' "$d" > "$d/who.sh"
+	chmod 755 "$d/who.sh"
+	chmod 777 "$d"
+	live_conf 100k 300 ""
+	sed -i "s|\"$BATS_TEST_TMPDIR/rec.sh\"|\"$d/who.sh\"|; s|state-file \"[^\"]*\";|state-file \"$d/state\";|; s|status-file \"[^\"]*\"|status-file \"$d/status.csv\"|" raban.conf
+	start_raban -u nobody
+	"$SEND" -g 1 -R 300 -n 300 127.0.0.1 "$PORT" 2> /dev/null
+	for _ in $(seq 40); do [ -s "$d/who.ban" ] && break; sleep 0.1; done
+	user=$(ps -o user= -p "$RABAN")
+	stop_raban
+	run cat "$d/who.ban"
+	rm -rf "$d"
+	assert_output nobody
+	assert_equal "$user" nobody
+}
