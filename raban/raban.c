@@ -122,7 +122,8 @@ static void run_scripts(struct run *r, const struct ban *b, unsigned ev, char **
 				continue;
 			}
 			memcpy(full, env, n * sizeof(char *));
-			memcpy(full + n, sc->env, sc->nenv * sizeof(char *));
+			if (sc->nenv)
+				memcpy(full + n, sc->env, sc->nenv * sizeof(char *));
 			scripts_run(r->sc, sc->path, full, what, key);
 			free(full);
 		}
@@ -520,6 +521,14 @@ static bool drop_privileges(const char *user)
 	return true;
 }
 
+/* The -r and -S lists, freed at exit whichever way main returns. */
+static char **args_files, **args_servers;
+static void free_args(void)
+{
+	free(args_files);
+	free(args_servers);
+}
+
 static void usage(FILE *fp)
 {
 	fputs("usage: raban [-t] [-l] [-u user] [-c] raban.conf [-r file ...] [-S host[:port] ...]\n"
@@ -540,12 +549,14 @@ int main(int argc, char **argv)
 	const char *user = NULL, *mode = NULL;
 	bool check = false;
 	unsigned top = 0;
-	char **files = calloc((size_t)argc + 1, sizeof(char *));
-	char **servers = calloc((size_t)argc + 1, sizeof(char *));
+	char **files, **servers;
 	int nfiles = 0, nservers = 0, c, status;
 	char err[400];
 
 	memset(&r, 0, sizeof(r));
+	atexit(free_args);
+	files = args_files = calloc((size_t)argc + 1, sizeof(char *));
+	servers = args_servers = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files || !servers)
 		return 1;
 	while ((c = getopt(argc, argv, "c:tr:S:lu:M:N:h")) != -1) {
@@ -652,7 +663,5 @@ int main(int argc, char **argv)
 		detect_free(r.d);
 		conf_free(cc);
 	}
-	free(files);
-	free(servers);
 	return status;
 }
