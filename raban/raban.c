@@ -287,6 +287,7 @@ static void reload(struct run *r)
 {
 	struct conf *nc = conf_load(r->conf_path, true, conf_logger, NULL);
 	struct detect *nd;
+	char err[300];
 
 	if (!nc) {
 		logmsg(true, "%s: not reloaded: the running configuration stays", r->conf_path);
@@ -300,12 +301,18 @@ static void reload(struct run *r)
 		conf_free(nc);
 		return;
 	}
+	if (!sflow_in_policy(&r->in, nc, err, sizeof(err))) {
+		logmsg(true, "%s: not reloaded: %s", r->conf_path, err);
+		detect_free(nd);
+		r->c = (struct conf *)detect_conf(r->d);
+		conf_free(nc);
+		return;
+	}
 	detect_take_bans(nd, r->d);
 	{
 		struct conf *oc = (struct conf *)detect_conf(r->d);
 		detect_free(r->d);
 		r->d = nd;
-		r->in.c = nc;
 		conf_free(oc);
 	}
 	r->state_dirty = true;

@@ -104,16 +104,10 @@ static void on_flow_sample(void *ctx, const struct sflow_datagram *d, const stru
 	in->sample(in->ctx, &s);
 }
 
-bool sflow_in_init(struct sflow_in *in, const struct conf *c, char *err, size_t errcap)
+/* The agents section as the agent table's allow-list and caps. */
+static bool policy(struct sflow_agents *t, const struct conf *c, char *err, size_t errcap)
 {
-	memset(in, 0, sizeof(*in));
-	in->c = c;
-	in->agents = malloc(sizeof(*in->agents));
-	if (!in->agents) {
-		snprintf(err, errcap, "out of memory for the agent table");
-		return false;
-	}
-	sflow_agents_init(in->agents);
+	sflow_agents_init(t);
 	for (unsigned i = 0; i < c->nagents; i++)
 		for (unsigned j = 0; j < c->agents[i].naddrs; j++) {
 			struct sflow_allow a;
@@ -124,13 +118,37 @@ bool sflow_in_init(struct sflow_in *in, const struct conf *c, char *err, size_t 
 			a.prefix = c->agents[i].addrs[j].len;
 			a.rate_cap = c->agents[i].rate_cap;
 			ra_err_clear(&e);
-			if (!sflow_agents_add_allow(in->agents, &a, &e)) {
+			if (!sflow_agents_add_allow(t, &a, &e)) {
 				snprintf(err, errcap, "agent %s: %s", c->agents[i].name, e.msg);
-				free(in->agents);
-				in->agents = NULL;
 				return false;
 			}
 		}
+	return true;
+}
+
+bool sflow_in_policy(struct sflow_in *in, const struct conf *c, char *err, size_t errcap)
+{
+	struct sflow_agents *t = malloc(sizeof(*t));
+
+	if (!t) {
+		snprintf(err, errcap, "out of memory for the agent table");
+		return false;
+	}
+	if (!policy(t, c, err, errcap)) {
+		free(t);
+		return false;
+	}
+	free(in->agents);
+	in->agents = t;
+	in->c = c;
+	return true;
+}
+
+bool sflow_in_init(struct sflow_in *in, const struct conf *c, char *err, size_t errcap)
+{
+	memset(in, 0, sizeof(*in));
+	if (!sflow_in_policy(in, c, err, errcap))
+		return false;
 	in->cb.ctx = in;
 	in->cb.datagram = on_datagram;
 	in->cb.flow_sample = on_flow_sample;

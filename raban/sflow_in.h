@@ -34,6 +34,8 @@ struct sflow_in {
 
 bool sflow_in_init(struct sflow_in *in, const struct conf *c, char *err, size_t errcap);
 void sflow_in_free(struct sflow_in *in);
+/* A new configuration's agents (reload): a fresh agent table, sockets kept. */
+bool sflow_in_policy(struct sflow_in *in, const struct conf *c, char *err, size_t errcap);
 /* Open the sockets of the listen lines. */
 bool sflow_in_bind(struct sflow_in *in, char *err, size_t errcap);
 /* Read what is waiting on fd (bounded); returns datagrams read. */
