@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +148,29 @@ static void dups(struct checker *k, const char *what, const void *arr, unsigned 
 		}
 	}
 }
-#define DUPS(k, what, arr, n, type) \
-	dups((k), (what), (arr), (n), sizeof(type), offsetof(type, name), offsetof(type, pos))
+/* Names go into the status CSV and the state file: no blanks, commas or controls. */
+static void plain_names(struct checker *k, const char *what, const void *arr, unsigned n, size_t size,
+			size_t name_off, size_t pos_off)
+{
+	const char *base = arr;
+	for (unsigned i = 0; i < n; i++) {
+		const char *nm = *(char *const *)(base + i * size + name_off);
+		const struct conf_pos *p = (const void *)(base + i * size + pos_off);
+		if (!nm)
+			continue;
+		if (!nm[0])
+			err_at(k, *p, "empty %s name", what);
+		for (const char *c = nm; *c; c++)
+			if ((unsigned char)*c <= ' ' || *c == ',' || *c == 0x7f) {
+				err_at(k, *p, "%s name '%s': no blanks, commas or control characters", what, nm);
+				break;
+			}
+	}
+}
+#define DUPS(k, what, arr, n, type) do { \
+	dups((k), (what), (arr), (n), sizeof(type), offsetof(type, name), offsetof(type, pos)); \
+	plain_names((k), (what), (arr), (n), sizeof(type), offsetof(type, name), offsetof(type, pos)); \
+} while (0)
 
 static void check_filter(struct checker *k, struct conf_filter *f)
 {
@@ -212,6 +234,9 @@ static void check_trigger(struct checker *k, struct conf_trigger *t)
 		t->directions = DIR_INGRESS | DIR_EGRESS;
 	if (t->nlevels == 0)
 		err_at(k, t->pos, "trigger '%s' has no thresholds", t->name);
+	if (t->nlevels > 1)
+		plain_names(k, "level", t->levels + 1, t->nlevels - 1, sizeof(struct conf_level),
+			    offsetof(struct conf_level, name), offsetof(struct conf_level, pos));
 	for (unsigned l = 0; l < t->nlevels; l++) {
 		struct conf_level *lv = &t->levels[l];
 		bool any = false;

@@ -389,7 +389,8 @@ bool detect_status(const struct detect *d, const char *path)
 			rotate(t, e, d->now_ms);
 			det_rates(t, e, &r);
 			if (e->key.family == 0)
-				snprintf(addr, sizeof(addr), "%s", d->c->plists[e->key.net].name);
+				snprintf(addr, sizeof(addr), "%s",
+					 e->key.net < d->c->nplists ? d->c->plists[e->key.net].name : "?");
 			else
 				addr_text(e->key.family, &e->key.addr, addr, sizeof(addr));
 			if (t->t->agg == AGG_PREFIX)

@@ -470,3 +470,11 @@ TRIGGER=tcp"
 	assert_output nobody
 	assert_equal "$user" nobody
 }
+
+@test "raban -t: names that would break the status CSV or the state file are refused" {
+	printf 'prefixes { "a b" { 10.0.0.0/8; } }\ntriggers { t { networks [ "a b" ]; thresholds { pps 1; } level "x,y" { thresholds { pps 2; } } } }\n' > n.conf
+	run -1 --separate-stderr raban -t -c n.conf
+	assert_equal "${stderr_lines[0]}" "raban: n.conf:1:12: prefix list name 'a b': no blanks, commas or control characters"
+	assert_equal "${stderr_lines[1]}" "raban: n.conf:2:64: level name 'x,y': no blanks, commas or control characters"
+	assert_equal "${#stderr_lines[@]}" 2
+}
