@@ -19,7 +19,7 @@ report "ours: radump -F dns.rarc -s seq ltime saddr daddr suser:1024 duser:1024"
 report "ours: ra, the same columns as bytes" "$M" \
 	"$(best_of 3 "$B/ra/ra" -F "$WORK/dns.rarc" -r "$WORK/dns.argus" -s seq ltime saddr daddr suser:1024 duser:1024)"
 if [ -x "$B/raservices/raservices" ]; then
-	report "ours: raservices -w - (label every record)" "$M" \
+	report "ours: raservices -w /dev/null (label every record)" "$M" \
 		"$(best_of 3 "$B/raservices/raservices" -r "$WORK/dns.argus" -w /dev/null)"
 	report "ours: raservices -s service (label and print)" "$M" \
 		"$(best_of 3 "$B/raservices/raservices" -r "$WORK/dns.argus" -n -c , -L -1 -s service)"

@@ -12,6 +12,8 @@ bench_bench_filter_LDADD = $(LIBCOMMON)
 EXTRA_DIST += bench/bench-filter.sh
 # racluster and rasort against Debian's and nfdump (bench/bench-cluster.sh).
 EXTRA_DIST += bench/bench-cluster.sh
+# ratop against 1M records a second and 1M live groups (bench/bench-ratop.sh).
+EXTRA_DIST += bench/bench-ratop.sh
 # radump and raservices (bench/bench-radump.sh); gen-dns-pcap.py makes its capture.
 EXTRA_DIST += bench/bench-radump.sh bench/gen-dns-pcap.py
 # rabins and ragraph, rabins against Debian's (bench/bench-rabins.sh).

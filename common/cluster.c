@@ -672,7 +672,7 @@ static void drop_group(struct cl_table *t, uint32_t idx)
 
 static bool bit_at(const uint64_t *set, size_t n) { return (set[n >> 6] >> (n & 63)) & 1u; }
 
-bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx)
+bool cl_scan(struct cl_table *t, const uint64_t *want, size_t nbits, cl_visit_fn fn, void *ctx)
 {
 	struct ra_err err;
 	size_t n = 0;
@@ -684,7 +684,7 @@ bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx
 		struct cl_group *g;
 
 		pos += log_entry_len(e);
-		if (want && !bit_at(want, n))
+		if (want && (n >= nbits || !bit_at(want, n)))
 			continue;
 		if (!(g = emit_group(t, e, &err)) || !fn(ctx, n, g))
 			return false;
@@ -692,7 +692,7 @@ bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx
 	return true;
 }
 
-bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, void *ctx)
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, size_t nbits, cl_emit_fn fn, void *ctx)
 {
 	uint64_t w = 0, end;
 	uint32_t gone = 0;
@@ -707,7 +707,7 @@ bool cl_evict_set(struct cl_table *t, const uint64_t *gone_set, cl_emit_fn fn, v
 		uint8_t *e = log_at(t, pos);
 		size_t len = log_entry_len(e);
 
-		if (bit_at(gone_set, n)) {
+		if (n < nbits && bit_at(gone_set, n)) {
 			if (ok && fn) {
 				struct cl_group *g = emit_group(t, e, &err);
 				ok = g && fn(ctx, g);

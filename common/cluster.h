@@ -214,13 +214,14 @@ bool cl_evict_started(struct cl_table *t, uint64_t before, cl_emit_fn fn, void *
  */
 typedef bool (*cl_visit_fn)(void *ctx, size_t place, struct cl_group *g);
 /* Visit the groups in order of place (all of them, or when want is not
- * NULL, only those whose bit is set: bit p of want[p / 64]); the group is
- * the table's scratch, valid during the call.  Return false to stop.
+ * NULL, only those whose bit is set: bit p of want[p / 64], for places
+ * below nbits; places from nbits on are not wanted); the group is the
+ * table's scratch, valid during the call.  Return false to stop.
  * Completes pending merges first (call cl_drain before to see errors). */
-bool cl_scan(struct cl_table *t, const uint64_t *want, cl_visit_fn fn, void *ctx);
-/* Drop the groups whose place has its bit set in gone (emitted first
- * through fn when it is not NULL); the bitmap covers cl_count places. */
-bool cl_evict_set(struct cl_table *t, const uint64_t *gone, cl_emit_fn fn, void *ctx);
+bool cl_scan(struct cl_table *t, const uint64_t *want, size_t nbits, cl_visit_fn fn, void *ctx);
+/* Drop the groups whose place (below nbits) has its bit set in gone
+ * (emitted first through fn when it is not NULL). */
+bool cl_evict_set(struct cl_table *t, const uint64_t *gone, size_t nbits, cl_emit_fn fn, void *ctx);
 
 size_t cl_count(const struct cl_table *t);	/* live groups */
 size_t cl_memory(const struct cl_table *t);	/* bytes held by arena and index */

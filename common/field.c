@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "field.h"
+#include "service.h"
 
 #include <math.h>
 #include <string.h>
@@ -106,6 +107,8 @@ const struct ra_field ra_fields[F_COUNT] = {
 	[F_OUTIF] = { "outif", "OutIf", 10, FT_IFINDEX, K, F_OUTIF, "output ifindex (sFlow)" },
 	[F_FAMILY] = { "family", "Fam", 5, FT_UINT, K, F_FAMILY, "address family: 1 IPv4, 2 IPv6, 3 ARP, 4 Ethernet" },
 	[F_ETYPE] = { "etype", "EType", 6, FT_HEX, K, F_ETYPE, "ethertype of a non-IP flow" },
+	/* raservices(1): the payload signature's name, else the port's (service.c) */
+	[F_SERVICE] = { "service", "Service", 10, FT_SERVICE, L, F_SERVICE, "service named by payload signature, else by port" },
 };
 
 const struct ra_field *fld_lookup(const char *name)
@@ -202,6 +205,14 @@ static uint64_t uint_value(unsigned id, const struct ra_flow *f, bool *ok)
 	case F_ETYPE: return f->etype;
 	case F_SUSER: return f->spaylen;
 	case F_DUSER: return f->dpaylen;
+	case F_SERVICE: {
+		char name[SVC_NAMELEN];
+		size_t n;
+		if (f->service)
+			return svc_key(f->service, strlen(f->service));
+		n = svc_name(svc_builtin(), f, name);
+		return svc_key(name, n);
+	}
 	default: *ok = false; return 0;
 	}
 }

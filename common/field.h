@@ -34,6 +34,7 @@ enum fld_type {
 	FT_CAUSE,
 	FT_USER,	/* captured payload bytes */
 	FT_IFINDEX,	/* sFlow ifindex (2+30-bit format) */
+	FT_SERVICE,	/* a name computed from payload signatures (service.h) */
 };
 
 enum {
@@ -60,6 +61,7 @@ enum fld_id {
 	F_STATE, F_SUSER, F_DUSER, F_INODE, F_SYNACK, F_ACKDAT, F_TCPRTT,
 	F_STCPFLAGS, F_DTCPFLAGS, F_SMEANSZ, F_DMEANSZ,
 	F_SUBAGENT, F_SRATE_SAMPLING, F_INIF, F_OUTIF, F_FAMILY, F_ETYPE,
+	F_SERVICE,
 	F_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "filter_int.h"
+#include "service.h"
 #include "field.h"
 
 #include <string.h>
@@ -121,7 +122,7 @@ int flt_cmp_word(const char *expr, const struct flt_token *t)
 		return -1;
 	switch (fd->type) {
 	case FT_TIME: case FT_DUR: case FT_MSEC: case FT_UINT: case FT_HEX: case FT_FLOAT:
-	case FT_PORT: case FT_PROTO: case FT_IFINDEX:
+	case FT_PORT: case FT_PROTO: case FT_IFINDEX: case FT_SERVICE:
 		return FIELD_BASE + fd->id;
 	default:
 		return -1;
@@ -158,6 +159,30 @@ static uint32_t one_leaf(struct flt_parser *p, const struct cmp_word *w, int sid
 				l.what = aliases[i].name;
 	}
 	return flt_leaf_node(p, &l, neg);
+}
+
+/* "service NAME", "service != NAME": the name's key (svc_key) against fld_uint. */
+static uint32_t service_prim(struct flt_parser *p, const struct ra_field *fd, int cmp,
+			     const struct flt_token *kwt, const struct flt_token *t)
+{
+	struct flt_leaf l = { 0 };
+	char text[SVC_NAMELEN], found[96];
+
+	if (cmp != CMP_EQ && cmp != CMP_NE) {
+		flt_err_at(p, kwt, "'%s' compares with = or != only", fd->name);
+		return FLT_BAD;
+	}
+	if (t->type != TK_WORD || !flt_text(p->expr, t, text, sizeof(text))) {
+		flt_err_at(p, t, "expected a service name after '%s', found %s", fd->name,
+			   flt_found(p, t, found, sizeof(found)));
+		return FLT_BAD;
+	}
+	p->i++;
+	l.op = OP_FIELD;
+	l.field = fd->id;
+	l.what = fd->name;
+	l.lo = l.hi = svc_key(text, strlen(text));
+	return flt_leaf_node(p, &l, cmp == CMP_NE);
 }
 
 uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
@@ -201,6 +226,8 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 	} else {
 		cmp = CMP_EQ;
 	}
+	if (fd && fd->type == FT_SERVICE)
+		return service_prim(p, fd, cmp, kwt, t);
 	if (t->type != TK_WORD || !flt_text(p->expr, t, text, sizeof(text)) ||
 	    !((is_int = flt_parse_uint(text, &v)) || flt_parse_double(text, &d))) {
 		flt_err_at(p, t, "expected a number after '%.*s', found %s", (int)kwt->len, p->expr + kwt->pos,

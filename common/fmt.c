@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "field.h"
+#include "service.h"
 #include "userdata.h"
 
 #include <arpa/inet.h>
@@ -301,6 +302,8 @@ static size_t fmt_proto(struct fmt_cache *c, const struct ra_flow *f, char *out)
 		name = "arp";
 	else if (f->family == RA_AF_ETHER)
 		name = f->etype ? NULL : "llc";
+	else if (c->o.numeric < 2 && f->proto == 17 && (f->flgs & (RA_FL_RTP | RA_FL_RTCP)))
+		name = f->flgs & RA_FL_RTP ? "rtp" : "rtcp";	/* as Argus labels them */
 	else if (c->o.numeric < 2) {
 		if (!c->proto_names[f->proto]) {
 			struct protoent *pe = getprotobynumber(f->proto);
@@ -502,6 +505,18 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
 	}
 	case FT_USER:
 		return fmt_user(c, f, fd->id == F_SUSER ? 0 : 1, out, cap);
+	case FT_SERVICE: {
+		char name[SVC_NAMELEN];
+		size_t n;
+		if (f->service) {
+			n = strnlen(f->service, SVC_NAMELEN - 1);
+			memcpy(out, f->service, n);
+			return n;
+		}
+		n = svc_name(svc_builtin(), f, name);
+		memcpy(out, name, n);
+		return n;
+	}
 	case FT_IFINDEX:
 		if (!RA_HAS(f, RA_BLK_ID))
 			return 0;

@@ -18,4 +18,16 @@ common_libcommon_a_SOURCES = \
 	common/netaddr.c common/netaddr.h common/netin.c common/netin.h \
 	common/serve.c common/serve.h \
 	common/userdata.c common/userdata.h \
-	common/addrset.c common/addrset.h
+	common/addrset.c common/addrset.h \
+	common/service.c common/service.h
+
+# The signatures of raservices/services.sig compiled into the library (the field
+# `service`), by raservices/sigc, a build tool that does not link the library.
+nodist_common_libcommon_a_SOURCES = common/service_builtin.c
+CLEANFILES += common/service_builtin.c
+noinst_PROGRAMS += raservices/sigc
+raservices_sigc_SOURCES = raservices/sigc.c common/service.c common/service.h common/error.c
+raservices_sigc_LDADD = -lm
+common/service_builtin.c: $(srcdir)/raservices/services.sig raservices/sigc$(EXEEXT)
+	@$(MKDIR_P) common
+	raservices/sigc$(EXEEXT) $(srcdir)/raservices/services.sig > $@.tmp && mv $@.tmp $@

@@ -408,7 +408,7 @@ static int frame(struct netin *n, struct conn *c, const uint8_t **rec, size_t *l
 		size_t have = c->end - c->start;
 		uint16_t type, rlen;
 		const uint8_t *p = c->buf + c->start;
-		char why[200];
+		char why[320];	/* "byte N: " and an error message (256) */
 
 		if (have < 4 || (ra_frame(p, &type, &rlen), have < rlen)) {
 			if (!c->eof)

@@ -144,6 +144,9 @@ static void text_cell(struct printer *p, struct column *c, const char *s, size_t
 
 static bool needs_quotes(const struct printer *p, const char *s, size_t n)
 {
+	if (n >= 32)	/* long cells (decoded payload): memchr scans many bytes at a time */
+		return memchr(s, p->o.delim, n) || memchr(s, '"', n) || memchr(s, '\n', n) ||
+		       memchr(s, '\r', n);
 	for (size_t i = 0; i < n; i++)
 		if (p->special[(unsigned char)s[i]])
 			return true;

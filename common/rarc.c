@@ -295,7 +295,7 @@ bool ra_rarc_load(struct ra_opts *o, const char *path, bool optional, struct ra_
 	}
 	while (fgets(line + have, (int)(sizeof(line) - have), fp)) {
 		struct rc_line at = { path, 0, false };
-		char *p = line, *name, *v;
+		char *p = line, *name = NULL, *v = NULL;
 		size_t n = strlen(line);
 
 		lineno++;

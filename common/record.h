@@ -142,6 +142,8 @@ enum {
 	RA_FL_SLL = 1u << 10,		/* 's' Linux cooked capture */
 	RA_FL_TUNNEL = 1u << 11,	/* 'T' tunnel (GRE, VXLAN, 6in4) */
 	RA_FL_SAMPLED = 1u << 12,	/* 'S' counts from sampled traffic (sFlow) */
+	RA_FL_RTP = 1u << 13,		/* UDP flow Argus's heuristic labels RTP (proto "rtp") */
+	RA_FL_RTCP = 1u << 14,		/* ... or RTCP (proto "rtcp") */
 };
 
 /* TCP flag bits as in the TCP header. */
@@ -239,6 +241,10 @@ struct ra_flow {
 	/* RA_BLK_PAYLOAD_x: point into the decode buffer or the daemon's flow */
 	const uint8_t *spayload, *dpayload;
 	uint16_t spaylen, dpaylen;
+
+	/* Not on disk: a service name a tool gave the flow (raservices -f);
+	 * NULL: the field `service` is computed (service.h).  Decoding leaves it. */
+	const char *service;
 };
 
 /* Status record kinds and item keys (argus-record(5) lists them all). */

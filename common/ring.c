@@ -78,8 +78,8 @@ static inline __attribute__((always_inline)) bool make_entry(const struct cl_spe
 		*keep = ra_time_range_match(tr, stime, ltime);
 		e->ip = flow;
 		if (flow) {
-			plain4_flow_keys(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT), ld_le16(b + RA_AT_DPORT),
-					 b[RA_AT_PROTO], e->key, e->rkey);
+			plain4_flow_keys(s, plain4_be32(b + RA_AT_SADDR), plain4_be32(b + RA_AT_DADDR4), ld_le16(b + RA_AT_SPORT),
+					 ld_le16(b + RA_AT_DPORT), b[RA_AT_PROTO], e->key, e->rkey);
 			if (win)	/* the time bin (cl_spec_bin) */
 				e->key[s->bin_at / 8] = e->rkey[s->bin_at / 8] = stime / s->bin_width;
 			e->hash = cl_hash_key(key_less(e->rkey, e->key, words) ? e->rkey : e->key, words);

@@ -7,8 +7,8 @@ radump_radump_SOURCES = radump/radump.c $(RADUMP_PRINTERS)
 radump_radump_LDADD = $(LIBCOMMON)
 dist_man_MANS += man/radump.1
 
-TESTS += tests/cli/radump.bats
-EXTRA_DIST += tests/cli/radump.bats tests/cli/radump-compare.py tests/gen/radump-pcap.py
+TESTS += tests/cli/radump.bats tests/cli/userdata.bats
+EXTRA_DIST += tests/cli/radump.bats tests/cli/userdata.bats tests/cli/radump-compare.py tests/gen/radump-pcap.py doc/HACKING.md
 
 # Corpus replay: every printer over tests/corpus/radump/* (the first byte picks the printer).
 check_PROGRAMS += tests/fuzz/replay_radump

@@ -31,7 +31,7 @@ static void escape(struct rd_out *o, uint8_t ch)
 	o->p[o->len++] = hexd[ch & 15];
 }
 
-void rd_putc(struct rd_out *o, uint8_t ch)
+void rd_putc_slow(struct rd_out *o, uint8_t ch)
 {
 	if (o->full || o->len + 4 + 32 > o->cap) {
 		o->full = true;
@@ -46,14 +46,14 @@ void rd_putc(struct rd_out *o, uint8_t ch)
 /* The hot path: room for the worst case is checked once per run of bytes,
  * and the bytes are written through a local pointer (a char store could
  * alias o->len otherwise). */
-void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
+void rd_text_slow(struct rd_out *o, const uint8_t *s, size_t n)
 {
 	char *w, *start;
 	const uint8_t *esc = o->esc;
 
 	if (o->full || n > (o->cap - o->len) / 4 || o->len + 4 * n + 32 > o->cap) {
 		for (size_t i = 0; i < n; i++)
-			rd_putc(o, s[i]);
+			rd_putc_slow(o, s[i]);
 		return;
 	}
 	w = start = o->p + o->len;
@@ -70,11 +70,6 @@ void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
 		w += 4;
 	}
 	o->len += (size_t)(w - start);
-}
-
-void rd_puts(struct rd_out *o, const char *s)
-{
-	rd_text(o, (const uint8_t *)s, strlen(s));
 }
 
 void rd_u(struct rd_out *o, uint64_t v)
@@ -97,11 +92,20 @@ void rd_hex(struct rd_out *o, uint64_t v, int digits)
 
 void rd_ip4(struct rd_out *o, const uint8_t *a)
 {
+	uint8_t text[16];
+	size_t n = 0;
+
 	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
 		if (i)
-			rd_putc(o, '.');
-		rd_u(o, a[i]);
+			text[n++] = '.';
+		if (v >= 100)
+			text[n++] = (uint8_t)('0' + v / 100);
+		if (v >= 10)
+			text[n++] = (uint8_t)('0' + v / 10 % 10);
+		text[n++] = (uint8_t)('0' + v % 10);
 	}
+	rd_text(o, text, n);	/* one room check; '.' may be the delimiter */
 }
 
 /* RFC 5952: lower case, leading zeros dropped, the longest run of two or

@@ -22,6 +22,8 @@
 
 #include "radump.h"
 
+#include <string.h>
+
 #define DNS_MAX_HOPS 64		/* compression pointers followed for one name */
 #define DNS_MAX_RR 256		/* records printed per section */
 
@@ -245,45 +247,58 @@ static enum name_rc rdata(struct dns *d, uint16_t type, struct cursor *rd, bool 
 	}
 }
 
+/* "TYPE? " put in before the name written from name_at on (a question's
+ * type follows its name on the wire): escaped in a scratch writer, then the
+ * name moves up.  When the buffer is full the name stays as it is. */
+static void type_before(struct rd_out *o, size_t name_at, uint16_t type)
+{
+	char t[4 * 64 + 40];	/* room for rd_text's inline path */
+	struct rd_out tmp = { t, 0, sizeof(t), o->esc, false };
+	size_t nl = o->len - name_at;
+
+	put_type(&tmp, type);
+	rd_lit(&tmp, "? ");
+	if (o->full || tmp.full || o->len + tmp.len + 36 > o->cap)
+		return;
+	memmove(o->p + name_at + tmp.len, o->p + name_at, nl);
+	memcpy(o->p + name_at, t, tmp.len);
+	o->len += tmp.len;
+}
+
 /* One question ("A? name") or record ("name ttl A data"), after lead when
  * print is set; OPT records print nothing and count in *opt. */
 static enum name_rc record(struct dns *d, struct cursor *c, bool question, bool print,
 			   const char *lead, int *opt)
 {
-	struct cursor at = *c;
 	uint16_t type, cls, rdlen;
 	uint32_t ttl;
-	size_t mark = d->o->len;
-	bool cut = false, inline_name = print && !question;
+	size_t mark = d->o->len, name_at;
+	bool cut = false;
 	enum name_rc rc;
 
-	/* a record's name prints as it is read; a question's after its type */
-	if (inline_name)
+	/* the name prints as it is read; a question's type then moves in before it */
+	if (print)
 		rd_puts(d->o, lead);
-	rc = dns_name(d, c, inline_name ? d->o : NULL);
-	if (rc == NAME_BAD)
+	name_at = d->o->len;
+	rc = dns_name(d, c, print ? d->o : NULL);
+	if (rc == NAME_BAD) {
+		if (print && d->o->len == name_at)
+			d->o->len = mark;	/* no lead before the reason alone */
 		return rc;
-	if (rc == NAME_CUT || !cur_be16(c, &type) || !cur_be16(c, &cls)) {
-		if (print && !inline_name) {	/* the name as far as it goes */
-			rd_puts(d->o, lead);
-			dns_name(d, &at, d->o);
-		}
-		return NAME_CUT;
 	}
+	if (rc == NAME_CUT || !cur_be16(c, &type) || !cur_be16(c, &cls))
+		return NAME_CUT;	/* the name as far as it goes */
 	if (!question && type == 41) {
 		(*opt)++;
-		if (inline_name)
+		if (print)
 			d->o->len = mark;	/* an OPT record prints nothing */
 		print = false;
 	}
 	if (question) {
-		if (print) {
-			rd_puts(d->o, lead);
-			put_type(d->o, type);
-			rd_lit(d->o, "? ");
-			dns_name(d, &at, d->o);
+		if (print)
+			type_before(d->o, name_at, type);
+		if (print)
 			put_class(d->o, cls);
-		}
 		return NAME_OK;
 	}
 	if (!cur_be32(c, &ttl) || !cur_be16(c, &rdlen))

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "cursor.h"
 #include "record.h"
 
@@ -38,9 +40,43 @@ struct rd_out {
 /* Literal text of ours (a string constant). */
 #define rd_lit(o, s) rd_text((o), (const uint8_t *)(s), sizeof(s) - 1)
 
-void rd_putc(struct rd_out *o, uint8_t ch);
-void rd_puts(struct rd_out *o, const char *s);
-void rd_text(struct rd_out *o, const uint8_t *s, size_t n);	/* untrusted bytes */
+void rd_putc_slow(struct rd_out *o, uint8_t ch);
+/* One byte: the common case inline (room and no escape), the rest in out.c. */
+static inline void rd_putc(struct rd_out *o, uint8_t ch)
+{
+	if (o->len + 36 <= o->cap && !o->esc[ch])
+		o->p[o->len++] = (char)ch;
+	else
+		rd_putc_slow(o, ch);
+}
+void rd_text_slow(struct rd_out *o, const uint8_t *s, size_t n);
+/* Untrusted bytes, escaped.  Inline: most runs are a few bytes (labels,
+ * numbers, separators) and the call would cost more than the copy. */
+static inline void rd_text(struct rd_out *o, const uint8_t *s, size_t n)
+{
+	char *w;
+
+	if (n > 64 || o->len + 4 * 64 + 32 > o->cap) {
+		rd_text_slow(o, s, n);
+		return;
+	}
+	w = o->p + o->len;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = s[i];
+		if (o->esc[ch]) {
+			o->len = (size_t)(w - o->p);
+			rd_text_slow(o, s + i, n - i);
+			return;
+		}
+		*w++ = (char)ch;
+	}
+	o->len = (size_t)(w - o->p);
+}
+
+static inline void rd_puts(struct rd_out *o, const char *s)
+{
+	rd_text(o, (const uint8_t *)s, strlen(s));
+}
 void rd_u(struct rd_out *o, uint64_t v);
 void rd_hex(struct rd_out *o, uint64_t v, int digits);		/* 0x... */
 void rd_ip4(struct rd_out *o, const uint8_t *a);

@@ -127,12 +127,13 @@ static bool name_for(struct rs *r, uint64_t t, char *out, size_t cap)
 	if (n == 0)
 		return false;
 	gz = n > 3 && !strcmp(base + n - 3, ".gz");
-	snprintf(out, cap, "%s", base);
+	if ((size_t)snprintf(out, cap, "%s", base) >= cap)
+		return false;
 	for (unsigned k = 1; access(out, F_OK) == 0 && k < 100000; k++) {
-		if (gz)
-			snprintf(out, cap, "%.*s.%u.gz", (int)(n - 3), base, k);
-		else
-			snprintf(out, cap, "%s.%u", base, k);
+		int w = gz ? snprintf(out, cap, "%.*s.%u.gz", (int)(n - 3), base, k)
+			   : snprintf(out, cap, "%s.%u", base, k);
+		if (w < 0 || (size_t)w >= cap)
+			return false;	/* a name too long for a path */
 	}
 	for (unsigned i = 0; i < r->nbins; i++)
 		if (!strcmp(r->bins[i].path, out))

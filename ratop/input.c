@@ -131,6 +131,24 @@ void feed_release(struct feed *q)
 	atomic_store_explicit(&q->tail, tail + HDR + pad8(l32), memory_order_release);
 }
 
+void feed_notice(void *arg, const char *msg)
+{
+	struct feed *q = arg;
+
+	pthread_mutex_lock(&q->mu);
+	snprintf(q->notice, sizeof(q->notice), "%s", msg);
+	pthread_mutex_unlock(&q->mu);
+	atomic_store(&q->server_lost, ra_reader_lost(q->rd));
+	atomic_fetch_add(&q->notices, 1);
+}
+
+void feed_notice_text(struct feed *q, char *buf, size_t cap)
+{
+	pthread_mutex_lock(&q->mu);
+	snprintf(buf, cap, "%s", q->notice);
+	pthread_mutex_unlock(&q->mu);
+}
+
 void feed_errmsg(struct feed *q, char *buf, size_t cap)
 {
 	pthread_mutex_lock(&q->mu);

@@ -29,7 +29,7 @@ static bool bitmap(uint64_t **m, size_t *words, size_t n)
 		*m = nm;
 		*words = need * 2;
 	}
-	memset(*m, 0, need * sizeof(**m));
+	memset(*m, 0, *words * sizeof(**m));
 	return true;
 }
 
@@ -37,7 +37,7 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	void *np;
 
-	if (n <= *cap)
+	if (n <= *cap && *cap)	/* never a size of 0: realloc may say NULL for it */
 		return true;
 	n = n * 3 / 2 + 1024;
 	if (!(np = realloc(*p, n * size)))
@@ -54,7 +54,7 @@ static bool evict_marked(struct top *tp, struct ra_err *err)
 
 	if (!tp->any_gone)
 		return true;
-	if (!cl_evict_set(tp->t, tp->gone, NULL, NULL)) {
+	if (!cl_evict_set(tp->t, tp->gone, tp->nside, NULL, NULL)) {	/* the places marked: those of the last tick */
 		ra_err_set(err, RA_ERR_NOMEM, "out of memory evicting groups");
 		return false;
 	}
@@ -202,7 +202,7 @@ bool top_tick(struct top *tp, struct ra_err *err)
 		tp->side[i].changed = tp->tick;
 	}
 	tp->nside = n;
-	if (!cl_scan(tp->t, NULL, visit, tp)) {
+	if (!cl_scan(tp->t, NULL, 0, visit, tp)) {
 		ra_err_set(err, RA_ERR_NOMEM, "the table could not be read");
 		return false;
 	}
@@ -296,7 +296,7 @@ size_t top_rows(struct top *tp, size_t first, size_t n)
 		bit_set(want, place);
 	}
 	qsort(fx.pairs, n, sizeof(*fx.pairs), cmp_u64);
-	if (!cl_scan(tp->t, want, fetch_visit, &fx))
+	if (!cl_scan(tp->t, want, tp->nside, fetch_visit, &fx))
 		n = 0;
 	free(fx.pairs);
 	free(want);

@@ -40,6 +40,16 @@ static void usage(FILE *fp)
 	fprintf(fp, " rank pps bps\n");
 }
 
+static volatile sig_atomic_t stop_flag;	/* SIGINT, SIGTERM: the -S reader ends, and ratop */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+bool top_signalled(void) { return stop_flag != 0; }
+
 static void report(const char *what)
 {
 	fprintf(stderr, "ratop: %s\n", what);
@@ -132,14 +142,26 @@ size_t top_header(struct top *tp, bool paused, char *out, size_t cap)
 	size_t at;
 	int k;
 	bool done = atomic_load(&tp->q.done);
-	uint64_t lost = atomic_load(&tp->q.errors) + tp->damaged;
+	uint64_t lost = atomic_load(&tp->q.errors) + tp->damaged + atomic_load(&tp->q.server_lost);
 	const char *state = !done ? (tp->live ? "live" : "reading") : tp->live ? "ended" : "done";
 
 	if (localtime_r(&now, &tm))
 		strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
-	k = snprintf(out, cap, "ratop %s  %s%s %s  records %llu (%.0f/s)  groups %zu  keys %s  sort %s", when,
-		     tp->c.o.ninputs ? tp->c.o.inputs[0] : tp->c.o.nservers ? tp->c.o.servers[0] : "-",
-		     tp->c.o.ninputs + tp->c.o.nservers > 1 ? " ..." : "", state,
+	const char *src = tp->c.o.ninputs ? tp->c.o.inputs[0] : tp->c.o.nservers ? tp->c.o.servers[0] : "-";
+	char note[700] = "";
+	if (tp->c.o.ninputs && strrchr(src, '/') && strrchr(src, '/')[1])	/* a file's name, not its path */
+		src = strrchr(src, '/') + 1;
+	if (!tp->c.o.ninputs && tp->c.o.nservers) {	/* a probe: its latest state as the client said it */
+		feed_notice_text(&tp->q, note, sizeof(note));
+		if (note[0]) {
+			src = note;
+			state = done ? "(ended)" : "";
+		} else {
+			state = done ? "ended" : tp->nrecords ? "connected" : "connecting";
+		}
+	}
+	k = snprintf(out, cap, "ratop %s  %s%s%s%s  records %llu (%.0f/s)  groups %zu  keys %s  sort %s", when, src,
+		     tp->c.o.ninputs + tp->c.o.nservers > 1 ? " ..." : "", state[0] ? " " : "", state,
 		     (unsigned long long)tp->nrecords, tp->rec_rate, tp->nent, tp->keys_text, tp->sort.text);
 	at = k < 0 ? 0 : (size_t)k < cap ? (size_t)k : cap - 1;
 	if (lost) {
@@ -180,15 +202,23 @@ static int run_plain(struct top *tp)
 	uint64_t next = top_clock() + tp->update_us;
 	bool printed = false;
 
+	uint32_t told = 0;
+
 	for (;;) {
 		bool took = top_intake(tp, 50000);
+		if (atomic_load(&tp->q.notices) != told) {	/* -S: connected, reconnecting, lost */
+			char note[700];
+			told = atomic_load(&tp->q.notices);
+			feed_notice_text(&tp->q, note, sizeof(note));
+			report(note);
+		}
 		bool done = atomic_load(&tp->q.done) && !took;
 		const uint8_t *rec;
 		size_t len;
 
 		if (done && feed_peek(&tp->q, &rec, &len))
 			done = false;
-		if (done || (tp->live && top_clock() >= next)) {
+		if (done || (tp->live && (top_clock() >= next || top_over(tp)))) {
 			if (!top_tick(tp, &err)) {
 				report_err(&err);
 				return 1;
@@ -237,6 +267,10 @@ static int setup(struct top *tp, bool *plain)
 		return 2;
 	}
 	tp->c.o.nfields = 0;	/* the columns are ratop's own (rank, pps, bps) */
+	tp->c.notice = feed_notice;	/* called on the input thread */
+	tp->c.notice_arg = &tp->q;
+	tp->c.on_signal = on_signal;
+	tp->c.stop = &stop_flag;
 	rc = client_open(&tp->c, "ratop", NULL, 0, false, &err);
 	if (rc) {
 		char buf[1200];
@@ -278,7 +312,9 @@ int main(int argc, char **argv)
 	status = setup(&tp, &plain);
 	if (status == 0)
 		status = plain ? run_plain(&tp) : screen_run(&tp);
+	stop_flag = 1;
 	feed_stop(&tp.q);
+	tp.c.notice = NULL;	/* the feed is gone: what client_close would say is in the header already */
 	cl_table_free(tp.t);
 	flt_free(tp.display);
 	fmt_cache_free(tp.fc);

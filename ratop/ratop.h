@@ -35,8 +35,11 @@ struct feed {
 	_Atomic uint64_t errors;	/* damage met: records lost */
 	_Atomic uint64_t records;	/* records queued */
 	_Atomic bool stop;
-	pthread_mutex_t mu;		/* guards errmsg */
+	_Atomic uint64_t server_lost;	/* records the servers (-S) said they dropped for us */
+	_Atomic uint32_t notices;	/* how many notices came */
+	pthread_mutex_t mu;		/* guards errmsg and notice */
 	char errmsg[600];		/* the latest reader error */
+	char notice[700];		/* the latest -S notice: connected, reconnecting, lost */
 	pthread_t th;
 	bool started;
 };
@@ -47,6 +50,10 @@ bool feed_peek(struct feed *q, const uint8_t **rec, size_t *len);
 void feed_release(struct feed *q);
 void feed_stop(struct feed *q);
 void feed_errmsg(struct feed *q, char *buf, size_t cap);
+/* The client's notice callback (-S connection state, loss reports), called
+ * on the input thread; feed_notice_text copies the latest out. */
+void feed_notice(void *arg, const char *msg);
+void feed_notice_text(struct feed *q, char *buf, size_t cap);
 
 /* ---- columns.c: -s words and a group as a line ---- */
 
@@ -165,6 +172,9 @@ struct top {
 bool top_setup_table(struct top *tp, struct ra_err *err);
 /* Queued records merged, for at most budget_us; returns true when any was. */
 bool top_intake(struct top *tp, uint64_t budget_us);
+/* Is the table half as large again as -M max?  Then intake stops and
+ * ticks come at once: the groups past max leave within two of them. */
+bool top_over(const struct top *tp);
 /* Evictions due, rates, ranking. */
 bool top_tick(struct top *tp, struct ra_err *err);
 /* n rows from shown rank first into tp->rowbuf; returns how many. */
@@ -178,6 +188,9 @@ size_t top_header(struct top *tp, bool paused, char *out, size_t cap);
 long top_find(struct top *tp, size_t from, const char *s);
 /* The whole table as text to fd (plain mode, :w); false on a write error. */
 bool top_print(struct top *tp, int fd, uint64_t max_rows, bool header);
+
+/* Was ratop told to stop (SIGINT, SIGTERM while reading -S)? */
+bool top_signalled(void);
 
 /* ---- screen.c ---- */
 

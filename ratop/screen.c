@@ -269,7 +269,8 @@ static void submit(struct ui *u, int kind, char *text)
 		struct col cols[RA_MAX_COLS];
 		const char *w[RA_MAX_COLS];
 		int n = 0, nc;
-		for (char *p = strtok(arg, " ,"); p && n < RA_MAX_COLS; p = strtok(NULL, " ,"))
+		char *save = NULL;
+		for (char *p = strtok_r(arg, " ,", &save); p && n < RA_MAX_COLS; p = strtok_r(NULL, " ,", &save))
 			w[n++] = p;
 		if ((nc = cols_parse(w, n, cols, &err)) < 0) {
 			set_msg(u, true, ra_err_string(&err, buf, sizeof(buf)));
@@ -403,12 +404,12 @@ int screen_run(struct top *tp)
 		init_pair(PAIR_ALERT, COLOR_RED, -1);
 		init_pair(PAIR_HEAD, COLOR_CYAN, -1);
 	}
-	while (!u.quit) {
+	while (!u.quit && !top_signalled()) {
 		bool took = top_intake(tp, 30000);
 		uint64_t now = top_clock();
 		int ch;
 
-		if (now >= next && (!u.paused || u.force) &&
+		if ((now >= next || top_over(tp)) && (!u.paused || u.force || top_over(tp)) &&
 		    (tp->live || u.force || tp->nrecords != ticked_records || !atomic_load(&tp->q.done))) {
 			if (!top_tick(tp, &err)) {
 				char buf[700];

@@ -28,8 +28,9 @@ uint64_t top_clock(void)
 static int split(char *text, const char **w, int max)
 {
 	int n = 0;
+	char *save = NULL;
 
-	for (char *p = strtok(text, " ,\t"); p && n < max; p = strtok(NULL, " ,\t"))
+	for (char *p = strtok_r(text, " ,\t", &save); p && n < max; p = strtok_r(NULL, " ,\t", &save))
 		w[n++] = p;
 	return n;
 }
@@ -205,6 +206,11 @@ damaged:
 	tp->damaged++;
 }
 
+bool top_over(const struct top *tp)
+{
+	return tp->max_groups && cl_count(tp->t) > tp->max_groups + tp->max_groups / 2 + CL_BATCH * CL_INFLIGHT;
+}
+
 bool top_intake(struct top *tp, uint64_t budget_us)
 {
 	uint64_t until = top_clock() + budget_us, n = 0;
@@ -219,7 +225,7 @@ bool top_intake(struct top *tp, uint64_t budget_us)
 			status_in(tp, rec, len);
 		feed_release(&tp->q);
 		tp->nrecords++;
-		if (++n % 4096 == 0 && top_clock() >= until)
+		if (++n % 4096 == 0 && (top_clock() >= until || top_over(tp)))
 			break;
 	}
 	if (tp->npending)

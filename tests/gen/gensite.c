@@ -297,7 +297,8 @@ int main(int argc, char **argv)
 		if (g.now < start)
 			g.now = start;
 		for (unsigned u = 0; u < 1 + sec % 2; u++) {
-			uint32_t cli = ip(10, 1, 2 + rnd(&g) % 6, 10 + rnd(&g) % 40);
+			unsigned net = 2 + rnd(&g) % 6, host = 10 + rnd(&g) % 40;	/* in this order: not as arguments */
+			uint32_t cli = ip(10, 1, net, host);
 			unsigned i = rnd(&g) % NSITES;
 			dns_lookup(&g, cli, i);
 			web(&g, cli, i, rnd(&g) % 3 != 0);

@@ -2,11 +2,11 @@
  * ragen.c - a deterministic generator of synthetic flow records, for tests
  * and benchmarks that need many records before (or without) the daemon.
  *
- *   ragen -n COUNT [-s SEED] [-w FILE] [-p] [-g USEC] [-t START] [-a HOSTS]
+ *   ragen -n COUNT [-s SEED] [-w FILE] [-p] [-t START] [-i USEC|-g USEC] [-a HOSTS]
  *
- * -p adds captured payload; -g: microseconds between records' starts (1000);
- * -t: the first record's second since the epoch (2024-01-01 00:00:00 UTC);
- * -a: IPv4 sources drawn from 10.0.0.1 to 10.0.0.HOSTS rather than 10.0.0.0/16.
+ * -p adds captured payload; -t: the first record's second since the epoch
+ * (2024-01-01 00:00:00 UTC); -i: microseconds between records (1000); -a:
+ * IPv4 sources drawn from 10.0.0.1 to 10.0.0.HOSTS rather than 10.0.0.0/16.
  *
  * The same count and seed always give the same bytes.  The mix: IPv4 mostly
  * from 10.0.0.0/8 towards a few hundred servers, 10% IPv6, TCP (web, ssh,
@@ -23,7 +23,6 @@
 #include "stream.h"
 
 static uint64_t rng_state;
-static uint64_t gap = 1000;	/* -g */
 
 static uint64_t rnd(void)
 {
@@ -37,7 +36,7 @@ static uint64_t rnd(void)
 
 static uint32_t pick(uint32_t n) { return (uint32_t)(rnd() % n); }
 
-static uint64_t start_us = 1704067200000000ull;	/* 2024-01-01 00:00:00 UTC */
+static uint64_t start_us = 1704067200000000ull, step_us = 1000;
 static uint32_t hosts;	/* 0: 10.0.0.0/16 */
 
 static void make(struct ra_flow *f, uint64_t i, bool payload)
@@ -50,7 +49,7 @@ static void make(struct ra_flow *f, uint64_t i, bool payload)
 	uint64_t dur;
 
 	ra_flow_init(f);
-	f->stime = start_us + i * gap + pick(1000);
+	f->stime = start_us + i * step_us + pick(1000);
 	dur = pick(10) < 3 ? 0 : pick(5000000);
 	f->ltime = f->stime + dur;
 	f->cause = RA_CAUSE_START;
@@ -124,17 +123,18 @@ int main(int argc, char **argv)
 	struct ra_flow f;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:s:w:pg:t:a:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:w:pt:i:g:a:")) != -1) {
 		switch (c) {
 		case 'n': n = strtoull(optarg, NULL, 10); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'w': path = optarg; break;
 		case 'p': payload = true; break;
-		case 'g': gap = strtoull(optarg, NULL, 10); break;
 		case 't': start_us = strtoull(optarg, NULL, 10) * 1000000ull; break;
+		case 'i':
+		case 'g': step_us = strtoull(optarg, NULL, 10); break;
 		case 'a': hosts = (uint32_t)strtoul(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p] [-g USEC] [-t START] [-a HOSTS]\n");
+			fprintf(stderr, "usage: ragen -n COUNT [-s SEED] [-w FILE] [-p] [-t START] [-i USEC|-g USEC] [-a HOSTS]\n");
 			return 2;
 		}
 	}

@@ -397,27 +397,30 @@ static void test_scan(void)
 			cl_add(t, &a, &err);	/* a merged group among groups of one record */
 	}
 	nvisits = 0;
-	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 4 && cl_count(t) == 4, "a scan visits every group, keeps them");
+	ok(cl_scan(t, NULL, 0, visit, NULL) && nvisits == 4 && cl_count(t) == 4, "a scan visits every group, keeps them");
 	for (int i = 0; i < 4; i++)
 		order = order && places[i] == (size_t)i && (uint32_t)seen_src[i] == 0x0a000001u + (uint32_t)i;
 	ok(order && seen_src[1] >> 32 == 4 && seen_src[0] >> 32 == 2, "in first-seen order, merged and not");
 	nvisits = 0;
-	ok(cl_scan(t, want, visit, NULL) && nvisits == 2 && places[0] == 1 && places[1] == 3 &&
+	ok(cl_scan(t, want, 4, visit, NULL) && nvisits == 2 && places[0] == 1 && places[1] == 3 &&
 	   (uint32_t)seen_src[1] == 0x0a000004, "a scan of chosen places visits those only");
+	nvisits = 0;
+	ok(cl_scan(t, want, 2, visit, NULL) && nvisits == 1 && places[0] == 1,
+	   "places past the bitmap's length are not wanted");
 	flow(&a, 0x0a000002, 0xc0a80101, 1000, 80, 2000000, 10);
 	cl_add(t, &a, &err);	/* into the merged group, after the scan */
 	ngroups = 0;
-	ok(cl_evict_set(t, gone, collect, got) && ngroups == 2 && got[0].f.saddr.v4 == 0x0a000001 &&
+	ok(cl_evict_set(t, gone, 3, collect, got) && ngroups == 2 && got[0].f.saddr.v4 == 0x0a000001 &&
 	   got[1].f.saddr.v4 == 0x0a000003 && cl_count(t) == 2, "groups dropped by place, emitted first");
 	flow(&a, 0x0a000009, 0xc0a80101, 1000, 80, 3000000, 10);
 	cl_add(t, &a, &err);
 	nvisits = 0;
-	ok(cl_scan(t, NULL, visit, NULL) && nvisits == 3 && (uint32_t)seen_src[0] == 0x0a000002 &&
+	ok(cl_scan(t, NULL, 0, visit, NULL) && nvisits == 3 && (uint32_t)seen_src[0] == 0x0a000002 &&
 	   seen_src[0] >> 32 == 6 && (uint32_t)seen_src[1] == 0x0a000004 && (uint32_t)seen_src[2] == 0x0a000009 &&
 	   places[2] == 2, "the rest keep their order and their counters, a new group comes last");
 	gone[0] = 0;
 	ngroups = 0;
-	ok(cl_evict_set(t, gone, NULL, NULL) && cl_count(t) == 3 && cl_add(t, &a, &err) && cl_drain(t, &err) &&
+	ok(cl_evict_set(t, gone, 3, NULL, NULL) && cl_count(t) == 3 && cl_add(t, &a, &err) && cl_drain(t, &err) &&
 	   cl_count(t) == 3,
 	   "an empty set drops nothing; the index still finds the groups");
 	cl_table_free(t);
@@ -456,7 +459,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(48);
+	tap_plan(49);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
