@@ -39,13 +39,16 @@ live() {
 	rm -f replay && mkfifo replay
 	radium -r replay -P 0 2>radium.err 3>&- &
 	rpid=$!
-	end=$((SECONDS + 30))
-	until grep -q 'listening on 127.0.0.1:' radium.err; do [ $SECONDS -lt $end ] && sleep 0.1 || return 1; done
+	end=$((SECONDS + 60))
+	until grep -q 'listening on 127.0.0.1:' radium.err 2>/dev/null; do
+		kill -0 $rpid 2>/dev/null && [ $SECONDS -lt $end ] || { echo "radium is not serving:"; cat radium.err; return 1; }
+		sleep 0.1
+	done
 	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
 	rabins -S "127.0.0.1:$port" -M noreconnect "$@" >live.out 2>live.err 3>&- &
 	pid=$!
 	until ss -Htn state established "( dport = :$port )" | grep -q .; do
-		[ $SECONDS -lt $end ] && sleep 0.1 || { kill $pid $rpid; return 1; }
+		[ $SECONDS -lt $end ] && sleep 0.1 || { echo "rabins did not connect:"; cat live.err; kill $pid $rpid; return 1; }
 	done
 	cat "$file" >replay
 	wait "$rpid"
