@@ -165,6 +165,9 @@ fails() {
 	[ "${#lines[@]}" -ge 20 ]
 	run -0 ra -r "$O" -n -L -1 -c , -s saddr -t 2030/01/01 - 2031/01/01
 	assert_output ""
+	# a filter word that is no time is not taken into the range
+	run -0 ra -r "$O" -n -L -1 -c , -s saddr -t 2019/03/21 - 10.30.1.1	# Debian's ra: "invalid time range"
+	[ "$(echo "$output" | sort -u)" = "10.30.1.1" ]
 }
 
 @test "the daily-report commands from issue 24 run as Argus runs them" {
