@@ -285,6 +285,25 @@ PY
 	assert_output --regexp "^ *$UPORT +9$"
 }
 
+@test "rasort -S -w: SIGINT ends it with its records sorted and its file complete" {
+	start_argus -S 60 - udp port "$UPORT"
+	rasort -S "127.0.0.1:$PORT" -m daddr -w "$T/sorted.argus" 2>"$T/err" 3>&- &
+	local rpid=$!
+	PIDS="$PIDS $rpid"
+	until_true streaming 1
+	udp_flows 20
+	sleep 0.5
+	stop_argus
+	sleep 0.5
+	kill -INT "$rpid"
+	local rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 0
+	run -0 ra -r "$T/sorted.argus" -n -s daddr - udp
+	assert_equal "$(echo "$output" | tail -n +2 | wc -l)" 20
+	assert_equal "$(echo "$output" | tail -n +2)" "$(echo "$output" | tail -n +2 | sort -t . -k 1,1n -k 2,2n -k 3,3n -k 4,4n)"
+}
+
 @test "an idle live link still reports its flows by the wall clock" {
 	start_argus -S 60 -o ARGUS_UDP_TIMEOUT=2 - udp port "$UPORT"
 	ra -S "127.0.0.1:$PORT" -n -s sport cause >"$T/out" 2>"$T/err" 3>&- &
