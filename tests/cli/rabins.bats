@@ -47,7 +47,7 @@ live() {
 	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
 	rabins -S "127.0.0.1:$port" -M noreconnect "$@" >live.out 2>live.err 3>&- &
 	pid=$!
-	until ss -Htn state established "( dport = :$port )" | grep -q .; do
+	until [ -n "$(ss -Htn state established "( dport = :$port )")" ]; do
 		[ $SECONDS -lt $end ] && sleep 0.1 || { echo "rabins did not connect:"; cat live.err; kill $pid $rpid; return 1; }
 	done
 	cat "$file" >replay

@@ -87,7 +87,7 @@ argus.021320"
 	local spid=$!
 	PIDS="$PIDS $spid"
 	# connected: radium answers it once the replay starts
-	connected() { ss -Htn state established "( dport = :$port )" | grep -q .; }
+	connected() { [ -n "$(ss -Htn state established "( dport = :$port )")" ]; }
 	until_true connected
 	ra -r hours.argus -w - >replay
 	wait "$rpid"

@@ -23,7 +23,7 @@ wait_drained() {
 # Wait until something listens on UDP port $1 (at most 5 s).
 wait_udp() {
 	for _ in $(seq 50); do
-		ss -Hlun "sport = :$1" | grep -q . && return 0
+		[ -n "$(ss -Hlun "sport = :$1")" ] && return 0
 		sleep 0.1
 	done
 	return 1

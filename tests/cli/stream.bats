@@ -158,8 +158,8 @@ flows_of() { ra -n -r "$1" -s saddr sport daddr dport proto pkts bytes - "udp an
 	grep -q "client #[12] .*, $lost lost)" "$T/argus.err"
 	# and in its status record: key 400, per client; key 20, every client
 	run -0 sflow_status "$T/file.argus"
-	echo "$output" | awk '$1 == "daemon" && $3 == 400 { v[$4] = $5 } END { for (a in v) print v[a] }' | grep -qx "$lost"
-	echo "$output" | awk '$1 == "daemon" && $3 == 20 { v = $5 } END { print v }' | grep -qx "$lost"
+	grep -qx "$lost" <<< "$(awk '$1 == "daemon" && $3 == 400 { v[$4] = $5 } END { for (a in v) print v[a] }' <<< "$output")"
+	grep -qx "$lost" <<< "$(awk '$1 == "daemon" && $3 == 20 { v = $5 } END { print v }' <<< "$output")"
 }
 
 @test "a client outside ARGUS_ACCESS_ALLOW is refused with the reason, logged once" {
