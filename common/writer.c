@@ -29,6 +29,8 @@ struct ra_writer {
 	size_t len;
 	uint8_t *zout;		/* WBLOCK */
 	char producer[17];
+	off_t good;		/* file bytes that end on a whole record (a sync point for .gz) */
+	bool broken;		/* a write failed: the file was cut back to good */
 };
 
 static bool write_all(struct ra_writer *w, const uint8_t *p, size_t n, struct ra_err *err)
@@ -72,14 +74,36 @@ static bool deflate_out(struct ra_writer *w, int flush, struct ra_err *err)
 	return true;
 }
 
+/*
+ * A failed write (a full disk) may leave part of a record at the file's end:
+ * the file is cut back to the last whole record, so what it holds reads
+ * cleanly, and the writer writes no more.
+ */
 static bool drain(struct ra_writer *w, int zflush, struct ra_err *err)
 {
-	if (w->gzip)
-		return deflate_out(w, zflush, err);
-	if (!write_all(w, w->buf, w->len, err))
+	bool ok;
+
+	if (w->broken) {
+		ra_err_where(err, w->path, 0, 0);
+		err->has_offset = 0;
+		ra_err_set(err, RA_ERR_IO, "not written after an earlier write error");
 		return false;
-	w->len = 0;
-	return true;
+	}
+	if (w->gzip) {
+		ok = deflate_out(w, zflush, err);
+	} else {
+		ok = write_all(w, w->buf, w->len, err);
+		if (ok)
+			w->len = 0;
+	}
+	if (ok && !w->is_stdout && (!w->gzip || zflush != Z_NO_FLUSH))
+		w->good = lseek(w->fd, 0, SEEK_CUR);
+	if (!ok && !w->is_stdout) {
+		w->broken = true;
+		if (w->good >= 0 && ftruncate(w->fd, w->good) != 0)
+			w->good = -1;
+	}
+	return ok;
 }
 
 static uint64_t now_us(void)
@@ -93,6 +117,8 @@ static bool start_file(struct ra_writer *w, struct ra_err *err)
 {
 	struct ra_stream_hdr h;
 
+	w->good = 0;
+	w->broken = false;
 	if (w->is_stdout) {
 		w->fd = 1;
 	} else {

@@ -30,14 +30,20 @@
 
 #define PRODUCER "rastream " PACKAGE_VERSION
 #define MAX_OPEN 64
+/* Flushed at this many bytes, below the writer's own block, so rastream
+ * knows which records a file holds when a write fails. */
+#define FLUSH_AT (64u * 1024u)
 
 enum { M_TIME, M_SIZE, M_COUNT };
 
 struct bin {
 	uint64_t start, end;		/* time mode: [start, end) in microseconds */
 	char path[4096];
-	struct ra_writer *w;
+	struct ra_writer *w;		/* NULL once a write failed: its records are lost */
 	uint64_t bytes, records;
+	uint64_t pending;		/* bytes put since the last flush */
+	uint64_t ondisk;		/* records known written (at the last flush) */
+	uint64_t lost;			/* records of this file not written */
 };
 
 struct rs {
@@ -49,8 +55,8 @@ struct rs {
 	struct bin bins[MAX_OPEN];
 	unsigned nbins;
 	uint64_t clock, clock_wall;	/* latest record time, and the wall time it was seen */
-	uint64_t late, files;
-	bool failed;
+	uint64_t late, files, lost;
+	bool failed, fatal;
 	struct scripts *sc;
 	struct ra_flow f;
 	struct ra_status st;
@@ -141,20 +147,61 @@ static bool name_for(struct rs *r, uint64_t t, char *out, size_t cap)
 	return true;
 }
 
+/*
+ * A write to b failed (a full disk): say so once, count what the file did
+ * not get, and write no more to it; the writer has cut the file back to its
+ * last whole record.  Later records for this file are counted as lost until
+ * it would have closed; the next file is tried afresh.
+ */
+static void bin_failed(struct rs *r, struct bin *b, const struct ra_err *err)
+{
+	struct ra_err cerr;
+	char buf[700];
+
+	if (b->ondisk)
+		logmsg("%s; the file ends after its first %llu records, the rest of it is lost",
+		       ra_err_string(err, buf, sizeof(buf)), (unsigned long long)b->ondisk);
+	else
+		logmsg("%s; the file is removed, its records are lost", ra_err_string(err, buf, sizeof(buf)));
+	ra_err_clear(&cerr);
+	ra_writer_close(b->w, &cerr);	/* fails too: already said */
+	b->w = NULL;
+	if (b->ondisk == 0)
+		unlink(b->path);
+	b->lost += b->records - b->ondisk;
+	r->lost += b->records - b->ondisk;
+	r->failed = true;
+}
+
 static void close_bin(struct rs *r, unsigned i)
 {
 	struct bin *b = &r->bins[i];
 	struct ra_err err;
-	char buf[700];
 
 	ra_err_clear(&err);
-	if (!ra_writer_close(b->w, &err)) {
-		logmsg("%s", ra_err_string(&err, buf, sizeof(buf)));
-		r->failed = true;
-	} else if (r->sc) {
+	if (b->w && !ra_writer_close(b->w, &err)) {
+		b->w = NULL;
+		bin_failed(r, b, &err);
+	} else if (b->w && r->sc) {
 		scripts_run(r->sc, b->path);
 	}
+	if (b->lost)
+		logmsg("%s: %llu records lost (not written)", b->path, (unsigned long long)b->lost);
 	r->bins[i] = r->bins[--r->nbins];
+}
+
+static bool flush_bin(struct rs *r, struct bin *b)
+{
+	struct ra_err err;
+
+	ra_err_clear(&err);
+	if (!ra_writer_flush(b->w, &err)) {
+		bin_failed(r, b, &err);
+		return false;
+	}
+	b->ondisk = b->records;
+	b->pending = 0;
+	return true;
 }
 
 static struct bin *open_bin(struct rs *r, uint64_t t, uint64_t start, uint64_t end)
@@ -174,20 +221,17 @@ static struct bin *open_bin(struct rs *r, uint64_t t, uint64_t start, uint64_t e
 	memset(b, 0, sizeof(*b));
 	if (!name_for(r, r->mode == M_TIME ? start : t, b->path, sizeof(b->path))) {
 		logmsg("-w %s: no file name for this time", r->pattern);
-		r->failed = true;
+		r->failed = r->fatal = true;
 		return NULL;
 	}
+	/* a file that cannot be made is kept open as lost: its records are counted */
 	ra_err_clear(&err);
 	if (!make_dirs(b->path)) {
-		logmsg("%s: cannot make its directory: %s", b->path, strerror(errno));
+		logmsg("%s: cannot make its directory: %s; its records are lost", b->path, strerror(errno));
 		r->failed = true;
-		return NULL;
-	}
-	b->w = ra_writer_open(b->path, false, true, PRODUCER, &err);
-	if (!b->w) {
-		logmsg("%s", ra_err_string(&err, buf, sizeof(buf)));
+	} else if (!(b->w = ra_writer_open(b->path, false, true, PRODUCER, &err))) {
+		logmsg("%s; its records are lost", ra_err_string(&err, buf, sizeof(buf)));
 		r->failed = true;
-		return NULL;
 	}
 	b->start = start;
 	b->end = end;
@@ -228,7 +272,6 @@ static void put(struct rs *r, const uint8_t *rec, size_t len)
 	uint64_t t = record_time(r, rec, len);
 	struct bin *b = NULL;
 	struct ra_err err;
-	char buf[700];
 
 	if (r->mode == M_TIME) {
 		uint64_t start = t - t % r->interval;
@@ -243,22 +286,30 @@ static void put(struct rs *r, const uint8_t *rec, size_t len)
 			r->late++;	/* its file is closed already */
 			return;
 		}
-		if (!b && !(b = open_bin(r, t, start, start + r->interval)))
+		if (!b && !(b = open_bin(r, t, start, start + r->interval))) {
+			r->lost++;
 			return;
+		}
 	} else {
 		if (r->nbins)
 			b = &r->bins[0];
-		else if (!(b = open_bin(r, t, 0, UINT64_MAX)))
+		else if (!(b = open_bin(r, t, 0, UINT64_MAX))) {
+			r->lost++;
 			return;
-	}
-	ra_err_clear(&err);
-	if (!ra_writer_put(b->w, rec, len, &err)) {
-		logmsg("%s", ra_err_string(&err, buf, sizeof(buf)));
-		r->failed = true;
-		return;
+		}
 	}
 	b->bytes += len;
 	b->records++;
+	if (!b->w) {
+		b->lost++;
+		r->lost++;
+	} else {
+		ra_err_clear(&err);
+		if (!ra_writer_put(b->w, rec, len, &err))
+			bin_failed(r, b, &err);
+		else if ((b->pending += len) >= FLUSH_AT)
+			flush_bin(r, b);
+	}
 	if ((r->mode == M_SIZE && b->bytes >= r->limit) || (r->mode == M_COUNT && b->records >= r->limit))
 		close_bin(r, (unsigned)(b - r->bins));
 	else if (r->mode == M_TIME)
@@ -269,13 +320,11 @@ static void put(struct rs *r, const uint8_t *rec, size_t len)
 static void idle(void *arg)
 {
 	struct rs *r = arg;
-	struct ra_err err;
 
 	close_due(r, wall_us());
-	for (unsigned i = 0; i < r->nbins; i++) {
-		ra_err_clear(&err);
-		ra_writer_flush(r->bins[i].w, &err);
-	}
+	for (unsigned i = 0; i < r->nbins; i++)
+		if (r->bins[i].w && r->bins[i].pending)
+			flush_bin(r, &r->bins[i]);
 	if (r->sc)
 		scripts_poll(r->sc, false);
 }
@@ -418,7 +467,7 @@ int main(int argc, char **argv)
 				continue;
 		}
 		put(&r, rec, len);
-		if (r.failed)
+		if (r.fatal)
 			break;
 	}
 	while (r.nbins)
@@ -426,6 +475,8 @@ int main(int argc, char **argv)
 	if (r.late)
 		logmsg("%llu records came after their file was closed and were not written (raise -B)",
 		       (unsigned long long)r.late);
+	if (r.lost)
+		logmsg("%llu records lost: not written (write errors)", (unsigned long long)r.lost);
 	scripts_free(r.sc);
 	if (r.failed || r.late)
 		status = status ? status : 1;

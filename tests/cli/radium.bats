@@ -121,3 +121,46 @@ PY
 	run -0 cat "$T/err"
 	assert_output "ra: 127.0.0.1:$port: Connection refused; trying again in 1 s, then every 30 s at most"
 }
+
+@test "a client killed (SIGKILL) mid-read: radium and its other client go on, the other gets every record" {
+	ragen -n 10800 -g 1000000 -w "$T/hours.argus"
+	local size=$(stat -c %s "$T/hours.argus")
+	mkfifo "$T/replay"
+	radium -r "$T/replay" -P 0 2>"$T/radium.err" 3>&- &
+	local rpid=$!
+	PIDS="$rpid"
+	until_true logged "$T/radium.err" listening
+	local port=$(port_of "$T/radium.err")
+	ra -S "127.0.0.1:$port" -M noreconnect -w "$T/keep.argus" 2>"$T/keep.err" 3>&- &
+	local keep=$!
+	ra -S "127.0.0.1:$port" -M noreconnect -n -s stime saddr >"$T/victim.out" 2>"$T/victim.err" 3>&- &
+	local victim=$!
+	PIDS="$PIDS $keep $victim"
+	clients() { [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge 2 ]; }
+	until_true clients
+	# half the stream, the victim reading it, killed, then the rest
+	exec 4>"$T/replay"
+	head -c $((size / 2)) "$T/hours.argus" >&4
+	got_some() { [ "$(wc -l <"$T/victim.out")" -ge 100 ]; }
+	until_true got_some
+	kill -KILL "$victim"
+	local rc=0
+	wait "$victim" || rc=$?
+	assert_equal "$rc" 137
+	local seen=$(($(wc -l <"$T/victim.out") - 1))
+	[ "$seen" -lt 10800 ]
+	tail -c +$((size / 2 + 1)) "$T/hours.argus" >&4
+	exec 4>&-
+	rc=0
+	wait "$rpid" || rc=$?
+	cat "$T/radium.err"
+	assert_equal "$rc" 0
+	assert_equal "$(grep -c ': disconnected (' "$T/radium.err")" 1
+	rc=0
+	wait "$keep" || rc=$?
+	cat "$T/keep.err"
+	assert_equal "$rc" 0
+	run -0 ra -r "$T/keep.argus" -n -c , -s stime saddr daddr - not man
+	assert_equal "$output" "$(ra -r "$T/hours.argus" -n -c , -s stime saddr daddr)"
+	assert_equal "${#lines[@]}" 10801
+}

@@ -16,8 +16,20 @@ setup() {
 
 teardown() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	if [ -n "${DISK:-}" ]; then umount "$DISK" 2>/dev/null; fi
 	true
 }
+
+# A 256k tmpfs at $T/disk, rastream's full disk: sets DISK.
+small_disk() {
+	[ "$(id -u)" = 0 ] || skip "a full disk is a small tmpfs: mounting it needs root"
+	mkdir -p disk
+	mount -t tmpfs -o size=256k tmpfs disk || skip "cannot mount a tmpfs here"
+	DISK=$T/disk
+}
+
+# Records of file $1 that ra reads: none must fail (ra exits 0).
+nrecs() { local out; out=$(ra -r "$1" -n -s stime) || return 1; echo "$out" | tail -n +2 | wc -l; }
 
 until_true() {
 	local end=$((SECONDS + ${WAIT:-30}))
@@ -104,4 +116,52 @@ argus.021320"
 	[ "${#lines[@]}" -le 4 ]
 	assert_equal "$(stimes live/* | sort)" "$(stimes hours.argus | sort)"
 	assert_equal "$(grep -c ': closed live/argus.0[012] 3600$' rastream.err)" 3
+}
+
+@test "rastream on a full disk: the file and the loss said, every record written or counted, what was written reads cleanly" {
+	small_disk
+	# 926k of records into 256k: the first file fills the disk partway
+	run -1 --separate-stderr timeout 60 rastream -r hours.argus -M count 4000 -w 'disk/argus.%H%M%S' -f ./hook.sh
+	assert_equal "${stderr_lines[0]}" "rastream: disk/argus.000000: write: No space left on device; the file ends after its first 2290 records, the rest of it is lost"
+	assert_equal "${stderr_lines[1]}" "rastream: disk/argus.000000: 1710 records lost (not written)"
+	assert_equal "${stderr_lines[2]}" "rastream: disk/argus.010640: write: No space left on device; the file is removed, its records are lost"
+	assert_equal "${stderr_lines[3]}" "rastream: disk/argus.010640: 4000 records lost (not written)"
+	assert_equal "${stderr_lines[-1]}" "rastream: 8510 records lost: not written (write errors)"
+	# no script on a file cut short
+	[[ "$stderr" != *hook.sh* ]]
+	run -0 ls disk
+	assert_output argus.000000
+	assert_equal "$(nrecs disk/argus.000000)" 2290
+	# the records it holds are the stream's first, whole
+	assert_equal "$(stimes disk/argus.000000)" "$(stimes hours.argus | head -2290)"
+	umount disk && DISK=
+
+	# by time, and from a live stream (radium -S): rastream keeps going to the end
+	small_disk
+	mkfifo replay
+	radium -r replay -P 0 2>radium.err 3>&- &
+	local rpid=$!
+	PIDS="$rpid"
+	until_true grep -q 'listening on 127.0.0.1:' radium.err
+	local port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
+	rastream -S "127.0.0.1:$port" -M noreconnect -M time 1h -B 60 -w 'disk/argus.%H' - not man 2>rastream.err 3>&- &
+	local spid=$!
+	PIDS="$PIDS $spid"
+	connected() { ss -Htn state established "( dport = :$port )" | grep -q .; }
+	until_true connected
+	ra -r hours.argus -w - >replay
+	wait "$rpid"
+	local rc=0
+	wait "$spid" || rc=$?
+	cat rastream.err
+	assert_equal "$rc" 1
+	run -0 grep -c 'disk/argus.0[012]: write: No space left on device; ' rastream.err
+	[ "$output" -ge 1 ]
+	# every record is in a file, whole, or counted as lost
+	local written=0 f
+	for f in disk/*; do written=$((written + $(nrecs "$f"))); done
+	[ "$written" -gt 0 ]
+	local lost=$(grep -o '^rastream: [0-9]* records lost: not written (write errors)$' rastream.err | grep -o '[0-9]*')
+	assert_equal "$((written + lost))" 10800
+	assert_equal "$(grep -o ': [0-9]* records lost (not written)$' rastream.err | grep -o '[0-9]*' | paste -sd+ | bc)" "$lost"
 }
