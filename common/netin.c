@@ -1,7 +1,8 @@
 /*
  * netin.c - reading record streams from servers (netin.h): connecting
  * without blocking, the handshake, framing records out of each
- * connection's buffer, loss records, and reconnecting with backoff.
+ * connection's buffer, loss records, and reconnecting with backoff; an
+ * Argus 3 server known by its opening MAR, its records converted.
  */
 #include "config.h"
 
@@ -392,7 +393,7 @@ static void take(struct netin *n, struct conn *c)
 			return;
 		}
 		c->rlen += (size_t)got;
-		if (c->state == S_REPLY && c->rlen > 0 && (uint8_t)c->reply[0] == 0x83 && c->rlen < A3_MIN_SNIFF && got > 0)
+		if (c->state == S_REPLY && got > 0 && c->rlen < A3_MIN_SNIFF && (uint8_t)c->reply[0] == 0x83)
 			return;	/* perhaps Argus 3's opening MAR: wait for its cookie */
 		if (c->state == S_REPLY && c->rlen >= A3_MIN_SNIFF && a3_sniff((const uint8_t *)c->reply, c->rlen)) {
 			if (!a3_greeted(n, c))
