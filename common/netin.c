@@ -1,7 +1,8 @@
 /*
  * netin.c - reading record streams from servers (netin.h): connecting
  * without blocking, the handshake, framing records out of each
- * connection's buffer, loss records, and reconnecting with backoff.
+ * connection's buffer, loss records, and reconnecting with backoff; an
+ * Argus 3 server known by its opening MAR, its records converted.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argus3.h"
 #include "cursor.h"
 #include "netaddr.h"
 #include "serve.h"
@@ -48,6 +50,8 @@ struct conn {
 	uint64_t lost;
 	bool has_err;			/* an error for netin_next() to return */
 	struct ra_err err;
+	bool a3;			/* the server is Argus 3's: its handshake, its records converted */
+	struct a3_conv *conv;		/* made when a3 is first seen */
 };
 
 struct netin {
@@ -119,6 +123,7 @@ void netin_free(struct netin *n)
 		return;
 	for (unsigned i = 0; i < n->n; i++) {
 		close_fd(n->c[i]);
+		a3_conv_free(n->c[i]->conv);
 		free(n->c[i]->buf);
 		free(n->c[i]);
 	}
@@ -288,8 +293,9 @@ static void connected(struct netin *n, struct conn *c)
 		conn_down(n, c, strerror(e), true);
 		return;
 	}
-	/* The hello is one short line: the socket's empty buffer takes it whole. */
-	if (send(c->fd, n->hello, n->hello_len, MSG_NOSIGNAL) != (ssize_t)n->hello_len) {
+	/* The hello is one short line: the socket's empty buffer takes it whole.
+	 * An Argus 3 server speaks first and is sent nothing before its MAR. */
+	if (!c->a3 && send(c->fd, n->hello, n->hello_len, MSG_NOSIGNAL) != (ssize_t)n->hello_len) {
 		conn_down(n, c, strerror(errno), true);
 		return;
 	}
@@ -330,6 +336,51 @@ static void refused(struct netin *n, struct conn *c)
 	}
 }
 
+/*
+ * An Argus 3 server sent its opening MAR.  It takes no hello of ours (our
+ * "RA/1" line spoils its command parser): the first time, connect again at
+ * once, sending nothing; then ask it to start, as Argus's own clients do.
+ * The filter is not sent: every client applies its filter to what it reads.
+ * False when the connection was closed.
+ */
+static bool a3_greeted(struct netin *n, struct conn *c)
+{
+	static const char go[] = "START: ";
+
+	if (!c->a3) {
+		c->a3 = true;
+		close_fd(c);
+		c->state = S_WAIT;
+		c->retry_at = 0;
+		return false;
+	}
+	if (!c->conv && !(c->conv = a3_conv_new())) {
+		conn_down(n, c, "out of memory", true);
+		return false;
+	}
+	if (send(c->fd, go, sizeof(go) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(go) - 1)) {
+		conn_down(n, c, strerror(errno), true);
+		return false;
+	}
+	c->first = false;
+	return true;
+}
+
+/* The handshake is over: the bytes received go to the record buffer. */
+static void streaming(struct netin *n, struct conn *c, bool eof)
+{
+	memcpy(c->buf, c->reply, c->rlen);
+	c->end = c->rlen;
+	c->state = S_STREAM;
+	c->eof = eof;
+	if (c->announced_down) {
+		tell(n, "%s: connected", c->spec);
+		c->announced_down = false;
+	}
+	c->said[0] = '\0';
+	c->backoff = BACKOFF_MIN;
+}
+
 /* Read what the socket has into the buffer. */
 static void take(struct netin *n, struct conn *c)
 {
@@ -342,29 +393,28 @@ static void take(struct netin *n, struct conn *c)
 			return;
 		}
 		c->rlen += (size_t)got;
+		if (c->state == S_REPLY && got > 0 && c->rlen < A3_MIN_SNIFF && (uint8_t)c->reply[0] == 0x83)
+			return;	/* perhaps Argus 3's opening MAR: wait for its cookie */
+		if (c->state == S_REPLY && c->rlen >= A3_MIN_SNIFF && a3_sniff((const uint8_t *)c->reply, c->rlen)) {
+			if (!a3_greeted(n, c))
+				return;
+			streaming(n, c, got == 0);
+			return;
+		}
 		if (c->state == S_REPLY && c->rlen >= 4) {
-			if (!memcmp(c->reply, "ERR ", 4)) {
-				c->state = S_ERRTEXT;
-			} else {
-				/* the stream itself: move the bytes to the record buffer */
-				memcpy(c->buf, c->reply, c->rlen);
-				c->end = c->rlen;
-				c->state = S_STREAM;
-				c->eof = got == 0;
-				if (c->announced_down) {
-					tell(n, "%s: connected", c->spec);
-					c->announced_down = false;
-				}
-				c->said[0] = '\0';
-				c->backoff = BACKOFF_MIN;
+			if (memcmp(c->reply, "ERR ", 4) != 0) {
+				streaming(n, c, got == 0);
 				return;
 			}
+			c->state = S_ERRTEXT;
 		}
 		if (got == 0 || c->rlen == REPLY_MAX) {
 			if (c->state == S_ERRTEXT)
 				refused(n, c);
-			else
+			else {
+				c->a3 &= c->rlen > 0;	/* the next server there may be ours */
 				conn_down(n, c, c->rlen ? "closed in the handshake" : "closed by the server before the stream began", true);
+			}
 		}
 		return;
 	}
@@ -405,9 +455,63 @@ static void loss(struct netin *n, struct conn *c, const uint8_t *rec, size_t len
 		}
 }
 
+/* The stream ends: cleanly between records, or inside one. */
+static void ended(struct netin *n, struct conn *c, size_t have)
+{
+	char why[96];
+
+	if (have == 0) {
+		conn_down(n, c, "the server closed the stream", n->reconnect);
+		return;
+	}
+	snprintf(why, sizeof(why), "the stream ended inside a record (%zu bytes of it)", have);
+	conn_down(n, c, why, true);
+}
+
+/* frame() for an Argus 3 server: its records framed and converted to ours. */
+static int frame_a3(struct netin *n, struct conn *c, const uint8_t **rec, size_t *len)
+{
+	for (;;) {
+		size_t have = c->end - c->start, alen;
+		const uint8_t *p = c->buf + c->start;
+		struct ra_err err;
+		char why[320];
+
+		if (have < 4 || have < (alen = a3_frame(p))) {
+			if (c->eof)
+				ended(n, c, have);
+			return 0;
+		}
+		if (!alen) {
+			snprintf(why, sizeof(why), "byte %llu: bad Argus 3 record header 0x%02x%02x",
+				 (unsigned long long)c->off, p[0], p[1]);
+			conn_down(n, c, why, true);
+			return 0;
+		}
+		c->rec_off = c->off;
+		c->start += alen;
+		c->off += alen;
+		ra_err_clear(&err);
+		switch (a3_convert(c->conv, p, alen, rec, len, &err)) {
+		case A3_SKIP:
+			continue;
+		case A3_BAD:
+			snprintf(why, sizeof(why), "byte %llu: %s", (unsigned long long)c->rec_off, err.msg);
+			conn_down(n, c, why, true);
+			return 0;
+		case A3_OK:
+			break;
+		}
+		c->recno++;
+		return 1;
+	}
+}
+
 /* 1: a record; 0: need more bytes (or the connection went down). */
 static int frame(struct netin *n, struct conn *c, const uint8_t **rec, size_t *len)
 {
+	if (c->a3)
+		return frame_a3(n, c, rec, len);
 	for (;;) {
 		size_t have = c->end - c->start;
 		uint16_t type, rlen;
@@ -415,14 +519,8 @@ static int frame(struct netin *n, struct conn *c, const uint8_t **rec, size_t *l
 		char why[320];	/* "byte N: " and an error message (256) */
 
 		if (have < 4 || (ra_frame(p, &type, &rlen), have < rlen)) {
-			if (!c->eof)
-				return 0;
-			if (have == 0)
-				conn_down(n, c, "the server closed the stream", n->reconnect);
-			else {
-				snprintf(why, sizeof(why), "the stream ended inside a record (%zu bytes of it)", have);
-				conn_down(n, c, why, true);
-			}
+			if (c->eof)
+				ended(n, c, have);
 			return 0;
 		}
 		if (c->first && (type != RA_REC_STREAM || rlen < RA_STREAM_HDR_LEN ||

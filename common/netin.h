@@ -1,12 +1,13 @@
 /*
  * netin.h - record streams read from servers (-S host[:port]): argus -P
- * and radium -P.  Several servers are read at once with poll(2); records
- * come out one at a time, in place, as from a file.  The handshake of
- * argus-record(5) sends the client's filter.  A connection that drops or
- * is refused is tried again with backoff (1 s doubling to 30 s) unless
- * reconnecting is off; every change of a connection's state, and every
- * loss record a server sends, is told through the notice callback (the
- * program prints it; nothing here prints).
+ * and radium -P, and Argus 3's argus -P (its handshake spoken, its
+ * records converted to ours).  Several servers are read at once with
+ * poll(2); records come out one at a time, as from a file.  The handshake
+ * of argus-record(5) sends the client's filter (not sent to Argus 3).
+ * A connection that drops or is refused is tried again with backoff (1 s
+ * doubling to 30 s) unless reconnecting is off; every change of a
+ * connection's state, and every loss record a server sends, is told
+ * through the notice callback (the program prints it; nothing here prints).
  */
 #ifndef COMMON_NETIN_H
 #define COMMON_NETIN_H

@@ -58,7 +58,9 @@ endif
 
 TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats
 TESTS += tests/cli/argus3.bats
+TESTS += tests/cli/argus3-live.bats
 EXTRA_DIST += tests/cli/argus3.bats
+EXTRA_DIST += tests/cli/argus3-live.bats
 EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
 	tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats tests/fuzz/replay-reader.sh \
 	tests/data tests/corpus
