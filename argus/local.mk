@@ -12,12 +12,6 @@ argus_libflow_a_SOURCES = argus/engine.h argus/engine_int.h argus/engine.c argus
 	argus/decode_link.c argus/decode_ip.c argus/decode_ip6.c argus/decode_tcp.c \
 	argus/decode_udp.c argus/decode_icmp.c argus/decode_arp.c
 
-# Host health records (ARGUS_HOST_HEALTH): the /proc parsers and sock_diag.
-noinst_LIBRARIES += argus/libhealth.a
-argus_libhealth_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
-argus_libhealth_a_SOURCES = argus/health.c argus/health.h argus/health_proc.c argus/health_proc.h \
-	argus/health_diag.c argus/health_diag.h
-
 sbin_PROGRAMS += argus/argus
 argus_argus_SOURCES = argus/main.c argus/input.h argus/settings.c argus/settings.h \
 	argus/daemon.c argus/daemon.h argus/source_pcap.c argus/source_pcap.h \
