@@ -36,6 +36,7 @@ struct health {
 	struct hp_netstat net;
 	uint64_t prev_time;		/* 0 until the first record */
 	bool have_prev;			/* cpu and net hold a sample */
+	bool count_synrecv;		/* ARGUS_HOST_HEALTH_SYNRECV */
 	struct hd_listener *l;
 	size_t lcap;
 	uint32_t synrecv[65536];
@@ -96,7 +97,8 @@ static ssize_t slurp(struct health *h, unsigned src)
 	return (ssize_t)got;
 }
 
-struct health *health_open(const char *ports, void (*warn)(const char *fmt, ...), struct ra_err *err)
+struct health *health_open(const char *ports, bool synrecv, void (*warn)(const char *fmt, ...),
+			   struct ra_err *err)
 {
 	struct health *h = calloc(1, sizeof(*h));
 	ssize_t n;
@@ -106,6 +108,7 @@ struct health *health_open(const char *ports, void (*warn)(const char *fmt, ...)
 		return NULL;
 	}
 	h->warn = warn;
+	h->count_synrecv = synrecv;
 	if (ports && *ports && strcmp(ports, "all") != 0) {
 		h->want = malloc(8192);
 		if (!h->want || !health_ports(ports, h->want)) {
@@ -260,7 +263,7 @@ void health_sample(struct health *h, uint64_t now, void (*emit)(void *arg, const
 	long n = -1;
 
 	if (h->diag) {
-		n = hd_sample(h->diag, h->want, &h->l, &h->lcap, h->synrecv);
+		n = hd_sample(h->diag, h->want, &h->l, &h->lcap, h->count_synrecv ? h->synrecv : NULL);
 		if (n < 0 && !h->diag_logged) {
 			h->diag_errno = errno;
 		}
@@ -282,7 +285,8 @@ void health_sample(struct health *h, uint64_t now, void (*emit)(void *arg, const
 		add(st, RA_HK_LPORT, l->port, true);
 		add(st, RA_HK_ACCEPTQ, l->acceptq, true);
 		add(st, RA_HK_ACCEPTMAX, l->acceptmax, true);
-		add(st, RA_HK_SYNRECV, h->synrecv[l->port], true);
+		if (h->count_synrecv)
+			add(st, RA_HK_SYNRECV, h->synrecv[l->port], true);
 		emit(arg, st);
 	}
 }

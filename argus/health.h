@@ -21,10 +21,12 @@ struct health;
  * sampling works after a chroot or a change of user) and take the first
  * sample the first interval's deltas start from.  ports: NULL or "" for
  * every listener, else "80,443" (ports and a-b ranges); a bad list is a
- * usage error.  A source that cannot be opened is said through warn and
+ * usage error.  synrecv false: no half-open counts (ARGUS_HOST_HEALTH_SYNRECV=no
+ * saves the dump that walks the kernel's established hash).  A source that cannot be opened is said through warn and
  * reported missing in every record.
  */
-struct health *health_open(const char *ports, void (*warn)(const char *fmt, ...), struct ra_err *err);
+struct health *health_open(const char *ports, bool synrecv, void (*warn)(const char *fmt, ...),
+			   struct ra_err *err);
 void health_close(struct health *h);
 
 /* Sample now: the records to emit (st is overwritten for each one). */

@@ -25,6 +25,7 @@ enum { TCP_ST_SYN_RECV = 3, TCP_ST_LISTEN = 10, TCP_ST_NEW_SYN_RECV = 12 };
 struct hd_diag {
 	int fd;
 	uint32_t seq;
+	bool per_family;	/* the kernel refused TCPDIAG_GETSOCK: v2 per family */
 	uint16_t *touched;	/* ports whose synrecv count is not zero */
 	size_t ntouched, touched_cap;
 	uint8_t buf[HD_BUF];
@@ -78,7 +79,8 @@ int hd_parse(const uint8_t *buf, size_t len, void (*fn)(void *arg, const struct 
 			errno = e.error ? -e.error : EPROTO;
 			return -1;
 		}
-		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY && h.nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+		if ((h.nlmsg_type == SOCK_DIAG_BY_FAMILY || h.nlmsg_type == TCPDIAG_GETSOCK) &&
+		    h.nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
 			struct inet_diag_msg m;
 			memcpy(&m, buf + off + NLMSG_HDRLEN, sizeof(m));
 			fn(arg, &m);
@@ -92,25 +94,37 @@ int hd_parse(const uint8_t *buf, size_t len, void (*fn)(void *arg, const struct 
 	return 0;
 }
 
-/* One dump of family's TCP sockets in states; every message to fn. */
+/* One dump of family's TCP sockets in states; every message to fn.
+ * Family 0: both families in one walk of the kernel's tables, through
+ * the older TCPDIAG_GETSOCK request (the SYN_RECV dump walks the whole
+ * established hash, so one walk rather than two halves its cost). */
 static int dump(struct hd_diag *d, int family, uint32_t states,
 		void (*fn)(void *arg, const struct inet_diag_msg *m), void *arg)
 {
 	struct {
 		struct nlmsghdr h;
-		struct inet_diag_req_v2 r;
+		union {
+			struct inet_diag_req_v2 r;
+			struct inet_diag_req old;
+		} u;
 	} req;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
 	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.h.nlmsg_seq = ++d->seq;
-	req.r.sdiag_family = (uint8_t)family;
-	req.r.sdiag_protocol = IPPROTO_TCP;
-	req.r.idiag_states = states;
-	if (sendto(d->fd, &req, sizeof(req), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
+	if (family) {
+		req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.u.r));
+		req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req.u.r.sdiag_family = (uint8_t)family;
+		req.u.r.sdiag_protocol = IPPROTO_TCP;
+		req.u.r.idiag_states = states;
+	} else {
+		req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.u.old));
+		req.h.nlmsg_type = TCPDIAG_GETSOCK;
+		req.u.old.idiag_states = states;
+	}
+	if (sendto(d->fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
 		return -1;
 	for (;;) {
 		ssize_t n = recv(d->fd, d->buf, sizeof(d->buf), 0);
@@ -146,7 +160,8 @@ static void one_listener(void *arg, const struct inet_diag_msg *m)
 	uint16_t port = ntohs(m->id.idiag_sport);
 	struct hd_listener *x;
 
-	if (m->idiag_state != TCP_ST_LISTEN || (c->want && !(c->want[port >> 3] >> (port & 7) & 1)))
+	if (m->idiag_state != TCP_ST_LISTEN || (c->want && !(c->want[port >> 3] >> (port & 7) & 1)) ||
+	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6))
 		return;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
@@ -163,7 +178,7 @@ static void one_listener(void *arg, const struct inet_diag_msg *m)
 	x->port = port;
 	x->acceptq = m->idiag_rqueue;
 	x->acceptmax = m->idiag_wqueue;
-	if (c->family == AF_INET) {
+	if (m->idiag_family == AF_INET) {
 		x->family = RA_AF_INET;
 		x->addr.v4 = ntohl(m->id.idiag_src[0]);
 	} else {
@@ -202,15 +217,31 @@ long hd_sample(struct hd_diag *d, const uint8_t *want, struct hd_listener **out,
 	struct collect c = { want, *out, 0, *cap, false, 0, d, synrecv };
 	int rc = 0;
 
-	for (size_t i = 0; i < d->ntouched; i++)
+	for (size_t i = 0; synrecv && i < d->ntouched; i++)
 		synrecv[d->touched[i]] = 0;
 	d->ntouched = 0;
+	if (!d->per_family) {
+		rc = dump(d, 0, 1u << TCP_ST_LISTEN, one_listener, &c);
+		if (rc == 0 && synrecv)
+			rc = dump(d, 0, 1u << TCP_ST_SYN_RECV | 1u << TCP_ST_NEW_SYN_RECV, one_synrecv, &c);
+		if (rc == 0 || (errno != EINVAL && errno != ENOENT && errno != EOPNOTSUPP))
+			goto done;
+		/* a kernel without the older request: a dump per family */
+		d->per_family = true;
+		for (size_t i = 0; synrecv && i < d->ntouched; i++)
+			synrecv[d->touched[i]] = 0;
+		d->ntouched = 0;
+		c.n = 0;
+		c.nomem = false;
+		rc = 0;
+	}
 	for (unsigned i = 0; i < 2 && rc == 0; i++) {
 		c.family = fams[i];
 		rc = dump(d, fams[i], 1u << TCP_ST_LISTEN, one_listener, &c);
-		if (rc == 0)
+		if (rc == 0 && synrecv)
 			rc = dump(d, fams[i], 1u << TCP_ST_SYN_RECV | 1u << TCP_ST_NEW_SYN_RECV, one_synrecv, &c);
 	}
+done:
 	*out = c.l;
 	*cap = c.cap;
 	if (rc == 0 && c.nomem) {

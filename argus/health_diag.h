@@ -31,7 +31,9 @@ void hd_close(struct hd_diag *d);
  * Dump the listeners (every one when want is NULL, else those whose port
  * has its bit set in want[port / 8]) into *out (grown with realloc, *cap
  * its room) and count the SYN_RECV connections of every port into
- * synrecv[65536] (zeroed first for the ports it touched last time).
+ * synrecv[65536] (zeroed first for the ports it touched last time), or,
+ * when synrecv is NULL, skip that dump (it walks the kernel's whole
+ * established hash, the sample's dearest part).
  * Returns the number of listeners, or -1 with errno set (the kernel
  * refused a dump, or no memory).
  */

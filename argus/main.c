@@ -484,7 +484,7 @@ int main(int argc, char **argv)
 	if (s.host_health && !s.ni) {
 		log_warn("ARGUS_HOST_HEALTH: the host is sampled only with a live input (-i); no host records");
 	} else if (s.host_health) {
-		hrun.h = health_open(s.host_health_ports, log_warn, &err);
+		hrun.h = health_open(s.host_health_ports, !s.host_health_nosynrecv, log_warn, &err);
 		if (!hrun.h) {
 			log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
 			return err.code == RA_ERR_USAGE ? 2 : 1;

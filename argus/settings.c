@@ -234,6 +234,10 @@ bool settings_set(struct settings *s, const char *key, const char *value, struct
 		if (!parse_bool(value, &b))
 			goto bad;
 		s->host_health = b;
+	} else if (!strcmp(key, "ARGUS_HOST_HEALTH_SYNRECV")) {
+		if (!parse_bool(value, &b))
+			goto bad;
+		s->host_health_nosynrecv = !b;
 	} else if (!strcmp(key, "ARGUS_HOST_HEALTH_PORTS")) {
 		uint8_t want[8192];
 		if (*value && strcmp(value, "all") != 0 && !health_ports(value, want))

@@ -1,7 +1,8 @@
 /*
  * bench-health-sample.c - CPU time of one host health sample (health.c:
  * the four /proc files and the sock_diag dumps, records built and handed
- * to a sink that encodes them as the daemon would): -n samples, the mean
+ * to a sink that encodes them as the daemon would): -n samples, -s without
+ * the half-open counts (ARGUS_HOST_HEALTH_SYNRECV=no), the mean
  * user + system time per sample and the records per sample printed.
  */
 #include "config.h"
@@ -35,22 +36,25 @@ int main(int argc, char **argv)
 {
 	int n = 1000, c;
 	const char *ports = NULL;
+	bool synrecv = true;
 	struct ra_err err;
 	struct health *h;
 	double t0, t1;
 
-	while ((c = getopt(argc, argv, "n:p:")) != -1) {
+	while ((c = getopt(argc, argv, "n:p:s")) != -1) {
 		if (c == 'n')
 			n = (int)strtol(optarg, NULL, 10) > 0 ? (int)strtol(optarg, NULL, 10) : 1;
 		else if (c == 'p')
 			ports = optarg;
+		else if (c == 's')
+			synrecv = false;	/* ARGUS_HOST_HEALTH_SYNRECV=no */
 		else {
-			fprintf(stderr, "usage: bench-health-sample [-n samples] [-p ports]\n");
+			fprintf(stderr, "usage: bench-health-sample [-n samples] [-p ports] [-s]\n");
 			return 2;
 		}
 	}
 	ra_err_clear(&err);
-	h = health_open(ports, NULL, &err);
+	h = health_open(ports, synrecv, NULL, &err);
 	if (!h) {
 		fprintf(stderr, "bench-health-sample: %s\n", err.msg);
 		return 1;

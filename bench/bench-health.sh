@@ -27,5 +27,7 @@ echo \"listeners: \$(ss -Hlnt | wc -l) (half IPv4, half IPv6)\"
 echo 'every listener:'; '$B/bench/bench-health-sample' -n $N
 echo 'ARGUS_HOST_HEALTH_PORTS=20000-20009:'; '$B/bench/bench-health-sample' -n $N -p 20000-20009
 echo 'no listener watched (the /proc files and the dumps alone):'; '$B/bench/bench-health-sample' -n $N -p 1
+echo 'every listener, ARGUS_HOST_HEALTH_SYNRECV=no (no walk of the established hash):'; '$B/bench/bench-health-sample' -n $N -s
+echo 'no listener watched, ARGUS_HOST_HEALTH_SYNRECV=no (the /proc files alone, and the listen dump):'; '$B/bench/bench-health-sample' -n $N -p 1 -s
 kill \$p
 "
