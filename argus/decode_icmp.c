@@ -21,9 +21,10 @@
  *   bytes swapped the same way; other unreachables, source quench and
  *   redirect carry the upper 16 bits of the offending packet's destination
  *   address; time exceeded and parameter problem 0.
- *   ICMPv6 sport = type, dport = code (echo: the identifier); replies
- *   (echo reply, router and neighbor advertisement) are keyed by their
- *   request's type.  A flow first seen by its reply has the requester as
+ *   ICMPv6 sport = type, dport = code, echo too (Argus keys ICMPv6 by type
+ *   and code only, so every echo between two hosts is one flow whatever
+ *   its identifier; argus(8) COMPATIBILITY); replies (echo reply, router
+ *   and neighbor advertisement) are keyed by their request's type.  A flow first seen by its reply has the requester as
  *   its source (ICMPv4 and ICMPv6 echo; advertisements keep their sender).
  * An error is its own flow and marks the flow it refers to ('I' in Flgs,
  * inode = the router that sent it).
@@ -78,7 +79,7 @@ static bool inner_key(struct cursor *c, bool v6, struct flow_key *k)
 				k->dport = (uint16_t)(id << 8 | id >> 8);
 			} else if (v6 && (type == 128 || type == 129)) {
 				k->sport = 128;
-				k->dport = id;
+				k->dport = 0;	/* the echo flow's key: type and code, as Argus */
 			}
 		}
 	}
@@ -118,10 +119,8 @@ bool decode_icmp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t
 		if (type == 134 || type == 136)	/* often unsolicited: keep the sender as source */
 			p->key.sport = (uint16_t)(type - 1);
 		if (type == 128 || type == 129) {
-			p->key.sport = 128;
+			p->key.sport = 128;	/* dport stays the code: no identifier, as Argus */
 			p->icmp_reply = type == 129;
-			if (cur_be16(&c, &id))
-				p->key.dport = id;
 		} else if (type >= 1 && type <= 4) {
 			struct cursor in = c;
 			if (cur_skip(&in, 4) && inner_key(&in, true, &p->ikey))

@@ -200,6 +200,8 @@ PER_PACKET void account(struct engine *e, struct flow *f, const struct pkt *p, b
 			flow_ext_mpls(e, f)->dmpls = p->mpls;
 	}
 	f->flgs |= p->flgs;
+	if (f->flgs & RA_FL_RTP)
+		udp_rtp_packet(f, p, rev);
 	if (p->have_mac && e->cfg.mac) {
 		const uint8_t *sm = rev ? p->dmac : p->smac, *dm = rev ? p->smac : p->dmac;
 		struct flow_ext *x = ft_ext(e->ft, f);
@@ -324,6 +326,8 @@ PER_PACKET struct flow *find_or_create(struct engine *e, struct pkt *p, bool *re
 		x->slast = x->dlast = 0;
 	}
 	engine_init_record(e, f, p->origin, true);	/* ft_create_hashed gives it cleared */
+	if (k.proto == 17)
+		f->flgs |= udp_app_label(&k, p->payload, p->paycap);	/* RTP/RTCP, for the flow's life */
 	e->flows_created++;
 	return f;
 }

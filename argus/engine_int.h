@@ -119,10 +119,16 @@ struct flow {
 	uint8_t tcpstate;		/* TCP progress, TS_x (flow_closed()) */
 	uint8_t icmp_state;		/* ICMP state word so far */
 	uint8_t rec_open;		/* rec_start != 0 */
-	uint8_t seq_seen[2];		/* a segment was seen this way */
+	union {				/* by protocol: */
+		uint8_t seq_seen[2];	/* TCP: a segment was seen this way */
+		uint8_t rtp_n[2];	/* UDP labelled RTP: packets with the direction's SSRC */
+	};
 	uint32_t hs_ts;			/* low 32 bits of the SYN's time until the SYN-ACK
 					 * came, then of the SYN-ACK's (handshake round trips) */
-	uint32_t max_seq[2];		/* highest sequence number seen + length */
+	union {
+		uint32_t max_seq[2];	/* TCP: highest sequence number seen + length */
+		uint32_t rtp_ssrc[2];	/* UDP labelled RTP: each direction's SSRC */
+	};
 	/* Cold, line 2: written when the flow is made and once per record. */
 	_Alignas(64) uint32_t idx;	/* its index in the table */
 	uint32_t hslot;			/* slot in the hash table */
@@ -295,6 +301,13 @@ void decode_transport(struct engine *e, struct pkt *p, const uint8_t *bytes, uin
 /* Transport decoders: fill the key's ports and transport facts.  false = malformed. */
 bool decode_tcp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen);
 bool decode_udp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen);
+/* RA_FL_RTP, RA_FL_RTCP or 0 for a UDP flow's first packet (key oriented). */
+unsigned udp_app_label(const struct flow_key *k, const uint8_t *payload, uint32_t cap);
+/* A packet of a flow labelled RTP: the label goes when a direction's SSRC
+ * changes or the version is not 2, as in Argus; returns the new flgs. */
+void udp_rtp_packet(struct flow *f, const struct pkt *p, bool rev);
+/* Argus shows RTP once a direction has carried this many packets. */
+#define RTP_MIN_PKTS 5
 bool decode_icmp(struct engine *e, struct pkt *p, const uint8_t *bytes, uint32_t len, uint32_t wirelen,
 		 bool v6);
 

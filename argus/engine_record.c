@@ -22,7 +22,7 @@ void engine_init_record(struct engine *e, struct flow *f, const struct pkt_origi
 		f->spkts = f->dpkts = f->sbytes = f->dbytes = f->sappbytes = f->dappbytes = 0;
 		f->spkts_hi = f->dpkts_hi = f->sbytes_hi = f->dbytes_hi = 0;
 		f->sappbytes_hi = f->dappbytes_hi = 0;
-		f->flgs = 0;
+		f->flgs &= RA_FL_RTP | RA_FL_RTCP;	/* the flow's label stays, as Argus's */
 		f->sttl = f->dttl = f->stos = f->dtos = f->stcpflags = f->dtcpflags = 0;
 		f->svlan = f->dvlan = 0;
 		f->synack = f->ackdat = 0;
@@ -157,6 +157,8 @@ static void build_record(struct engine *e, const struct flow *f, struct ra_flow 
 	r->dappbytes = FLOW_GET(f, dappbytes);
 	r->present = f->present;
 	r->flgs = f->flgs;
+	if ((f->flgs & RA_FL_RTP) && f->rtp_n[0] < RTP_MIN_PKTS && f->rtp_n[1] < RTP_MIN_PKTS)
+		r->flgs &= ~(uint32_t)RA_FL_RTP;	/* not yet shown, as Argus */
 	r->stcpflags = f->stcpflags;
 	r->dtcpflags = f->dtcpflags;
 	r->sttl = f->sttl;

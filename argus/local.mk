@@ -24,6 +24,9 @@ dist_man_MANS += man/argus.8
 
 TESTS += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats tests/cli/stream.bats
 EXTRA_DIST += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-live.bats tests/cli/stream.bats
+# ICMPv6 echo keys and RTP/RTCP labels against Debian's argus (issue 24, section 3)
+TESTS += tests/cli/argus-flowmodel.bats
+EXTRA_DIST += tests/cli/argus-flowmodel.bats
 
 # Corpus replay: the packet harness over tests/corpus/packet/*.
 check_PROGRAMS += tests/fuzz/replay_packet

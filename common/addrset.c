@@ -325,7 +325,8 @@ bool ra_addrset_finish(struct ra_addrset *s, struct ra_err *err)
 	size_t k = 0;
 
 	(void)err;
-	qsort(s->v4, s->n4, sizeof(*s->v4), cmp4);
+	if (s->n4)	/* qsort must not see NULL, even with no elements */
+		qsort(s->v4, s->n4, sizeof(*s->v4), cmp4);
 	for (size_t i = 0; i < s->n4; i++) {
 		if (k && (uint64_t)s->v4[i].lo <= (uint64_t)s->v4[k - 1].hi + 1) {
 			if (s->v4[i].hi > s->v4[k - 1].hi)
@@ -335,7 +336,8 @@ bool ra_addrset_finish(struct ra_addrset *s, struct ra_err *err)
 		}
 	}
 	s->n4 = k;
-	qsort(s->v6, s->n6, sizeof(*s->v6), cmp6);
+	if (s->n6)
+		qsort(s->v6, s->n6, sizeof(*s->v6), cmp6);
 	k = 0;
 	for (size_t i = 0; i < s->n6; i++) {
 		struct u128 next = s->v6[k ? k - 1 : 0].hi;

@@ -83,7 +83,7 @@ static const char *const tcp_words[] = { "syn", "synack", "fin", "finack", "rese
 	"retrans", "outoforder", "winshut", NULL };
 static const char *const plain_words[] = { "frag", "fragonly", "icmpmap", "multipath", "ecn",
 	"con", "est", "echo", "unreach", "redirect", "timexed", "vlan", "mpls", "encaps",
-	"srcid", "state", NULL };
+	"srcid", "state", "rtp", "rtcp", NULL };
 static const char *const grammar_words[] = { "and", "or", "not", "src", "dst", "host", "net",
 	"port", "proto", "ether", "broadcast", "multicast", "mask", NULL };
 
@@ -232,6 +232,8 @@ static uint32_t plain_word(struct flt_parser *p, int which, size_t kw)
 	case 12: return tag_word(p, true);
 	case 13: return encaps_word(p);
 	case 14: return flt_addr_prim(p, DIR_SRCID, TY_NET, -1, kw);
+	case 16: return leaf_any32(p, RA_FL_RTP);	/* UDP flows Argus's heuristic calls RTP */
+	case 17: return leaf_any32(p, RA_FL_RTCP);
 	default: {	/* state NAME */
 		const struct flt_token *t = flt_peek(p, 0);
 		if (t->type != TK_WORD || !flt_text(p->expr, t, text, sizeof(text)) ||

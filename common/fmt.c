@@ -302,6 +302,8 @@ static size_t fmt_proto(struct fmt_cache *c, const struct ra_flow *f, char *out)
 		name = "arp";
 	else if (f->family == RA_AF_ETHER)
 		name = f->etype ? NULL : "llc";
+	else if (c->o.numeric < 2 && f->proto == 17 && (f->flgs & (RA_FL_RTP | RA_FL_RTCP)))
+		name = f->flgs & RA_FL_RTP ? "rtp" : "rtcp";	/* as Argus labels them */
 	else if (c->o.numeric < 2) {
 		if (!c->proto_names[f->proto]) {
 			struct protoent *pe = getprotobynumber(f->proto);

@@ -142,6 +142,8 @@ enum {
 	RA_FL_SLL = 1u << 10,		/* 's' Linux cooked capture */
 	RA_FL_TUNNEL = 1u << 11,	/* 'T' tunnel (GRE, VXLAN, 6in4) */
 	RA_FL_SAMPLED = 1u << 12,	/* 'S' counts from sampled traffic (sFlow) */
+	RA_FL_RTP = 1u << 13,		/* UDP flow Argus's heuristic labels RTP (proto "rtp") */
+	RA_FL_RTCP = 1u << 14,		/* ... or RTCP (proto "rtcp") */
 };
 
 /* TCP flag bits as in the TCP header. */

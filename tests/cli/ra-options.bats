@@ -13,7 +13,9 @@ load test_helper
 setup_file() {
 	export O="$BATS_FILE_TMPDIR/o.argus" D="$BATS_FILE_TMPDIR/d.argus"
 	argus -r "$DATA/sample.pcap" -w "$O" 3>&-
-	if [ -x /usr/bin/ra ] && [ -x /usr/sbin/argus ] && /usr/bin/ra -h 2>&1 | grep -q 'Ra Version 3'; then
+	local h=""
+	[ -x /usr/bin/ra ] && h=$(/usr/bin/ra -h 2>&1 || true)	# ra -h exits 1: no pipe into grep
+	if [ -x /usr/sbin/argus ] && [[ "$h" == *"Ra Version 3"* ]]; then
 		rm -f "$BATS_FILE_TMPDIR/d0.argus" "$D"
 		/usr/sbin/argus -X -r "$DATA/sample.pcap" -w "$BATS_FILE_TMPDIR/d0.argus" 3>&-
 		/usr/bin/ra -X -r "$BATS_FILE_TMPDIR/d0.argus" -w "$D" - not man
@@ -21,6 +23,13 @@ setup_file() {
 }
 
 has_argus() { [ -s "$D" ]; }
+
+@test "Debian's clients are compared when installed" {
+	if [ -x /usr/bin/ra ] && [ -x /usr/sbin/argus ]; then
+		has_argus
+	fi
+	echo "# Debian's clients: $(has_argus && echo compared || echo not installed)" >&3
+}
 
 # same TOOL ARGS...: @F stands for the input file; our TOOL's output must
 # equal Debian's (when installed) and not be empty.

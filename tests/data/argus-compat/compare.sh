@@ -27,6 +27,7 @@ else
 	ra -n -r "$tmp/out.argus" -c ' ' -s $fields | awk '
 		NR == 1 { next }
 		{
+			if ($1 == "rtp" || $1 == "rtcp") $1 = "udp"	# one flow, whatever its records say
 			if (NF == 7) { k = $1 " " $2 "  " $3 " "; s = 4 } else { k = $1 " " $2 " " $3 " " $4 " " $5; s = 6 }
 			if (!(k in sp)) order[n++] = k
 			sp[k] += $s; dp[k] += $(s + 1); sb[k] += $(s + 2); db[k] += $(s + 3)
