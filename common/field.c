@@ -132,6 +132,7 @@ const struct ra_field ra_fields[F_COUNT] = {
 	[F_ACCEPTQ] = { "acceptq", "AcceptQ", 7, FT_UINT, D, F_ACCEPTQ, "connections waiting in the listener's accept queue" },
 	[F_ACCEPTMAX] = { "acceptmax", "AcceptMax", 9, FT_UINT, D, F_ACCEPTMAX, "the listener's accept queue limit (its backlog)" },
 	[F_SYNRECV] = { "synrecv", "SynRecv", 7, FT_UINT, D, F_SYNRECV, "half-open (SYN_RECV) connections to the listener's port" },
+	[F_ACCEPTPCT] = { "acceptpct", "AcceptPct", 9, FT_FLOAT, V, F_ACCEPTPCT, "acceptq as a percentage of acceptmax (over 100 when full)" },
 };
 
 const struct ra_field *fld_lookup(const char *name)
@@ -293,6 +294,7 @@ static double float_value(unsigned id, const struct ra_flow *f, bool *ok)
 	case F_LOAD1: return (double)host(f, RA_HK_LOAD1) / 100.0;
 	case F_LOAD5: return (double)host(f, RA_HK_LOAD5) / 100.0;
 	case F_LOAD15: return (double)host(f, RA_HK_LOAD15) / 100.0;
+	case F_ACCEPTPCT: return pct(host(f, RA_HK_ACCEPTQ), host(f, RA_HK_ACCEPTMAX));
 	case F_STDDEV: {
 		double n, mean, var;
 		if (!has_agg(f) || f->trans < 2)

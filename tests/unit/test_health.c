@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
+#include "filter.h"
 #include "health.h"
 #include "health_proc.h"
+#include "status.h"
 #include "../tests/unit/tap.h"
 
 static char buf[65536];
@@ -40,7 +43,7 @@ int main(void)
 	static uint8_t want[8192];
 	size_t n;
 
-	tap_plan(27);
+	tap_plan(36);
 	n = load("stat");
 	hp_parse_stat(buf, n, &cpu);
 	is_int(cpu.have, 0xff, "stat: eight columns of the cpu line");
@@ -100,5 +103,51 @@ int main(void)
 	ok(health_ports("8000-8002, 22", want) && (want[8001 >> 3] >> (8001 & 7) & 1), "ports: a range");
 	ok(!health_ports("80,http", want), "ports: a name is refused");
 	ok(!health_ports("70000", want) && !health_ports("9-3", want) && !health_ports("", want), "ports: out of range, backwards, empty");
+
+	/* a host record as ra reads it: a missing value, the fields, the word health */
+	static struct ra_status st;
+	struct ra_status_iter it;
+	struct ra_flow f;
+	struct ra_filter *flt;
+	struct ra_err err;
+	char name[64], val[64], all[512] = "";
+	uint64_t v = 7;
+
+	st.kind = RA_STATUS_HOST;
+	st.nitems = 3;
+	st.items[0] = (struct ra_status_item){ RA_HK_CPU, 0, 1250 };
+	st.items[1] = (struct ra_status_item){ RA_HK_SYNCOOKIES_SENT, RA_STATUS_MISSING, 0 };
+	st.items[2] = (struct ra_status_item){ RA_HK_LISTEN_OVERFLOWS, 0, 37 };
+	ra_status_iter_init(&it, &st);
+	while (ra_status_iter_next(&it, &st, name, sizeof(name), val, sizeof(val))) {
+		size_t at = strlen(all);
+		snprintf(all + at, sizeof(all) - at, "%s=%s ", name, val);
+	}
+	is_str(all, "cpu=12.50 syncookiessent=- listenoverflows=37 ", "host record: hundredths, a missing value, a count");
+	ok(!ra_status_value(&st, RA_STATUS_HOST, RA_HK_SYNCOOKIES_SENT, &v) && v == 7, "a missing value has none");
+	ra_status_view(&st, &f);
+	is_int(fld_uint(F_LISTENOVERFLOWS, &f), 37, "field listenoverflows reads the item");
+	ok(fld_double(F_CPU, &f) == 12.5, "field cpu: percent");
+	is_int(fld_uint(F_SYNCOOKIESSENT, &f), 0, "field syncookiessent: missing is 0");
+	flt = flt_compile("health and listenoverflows > 30", &err);
+	ok(flt && flt_match(flt, &f) && flt_names_status(flt), "'health and listenoverflows > 30' takes it");
+	flt_free(flt);
+	st.nitems = 2;
+	st.items[0] = (struct ra_status_item){ RA_HK_ACCEPTQ, 0, 129 };
+	st.items[1] = (struct ra_status_item){ RA_HK_ACCEPTMAX, 0, 128 };
+	flt = flt_compile("health and acceptpct >= 100", &err);
+	ok(flt && flt_match(flt, &f), "acceptpct: 129 of 128 is past 100");
+	flt_free(flt);
+	st.kind = RA_STATUS_DAEMON;
+	ra_status_view(&st, &f);
+	flt = flt_compile("health", &err);
+	ok(flt && !flt_match(flt, &f), "'health' leaves the daemon's record out");
+	flt_free(flt);
+	ra_flow_init(&f);
+	f.family = RA_AF_INET;
+	f.proto = RA_STATUS_HOST;
+	flt = flt_compile("health", &err);
+	ok(flt && !flt_match(flt, &f), "'health' leaves an IPv4 flow of protocol 5 out");
+	flt_free(flt);
 	return tap_done();
 }
