@@ -202,9 +202,13 @@ static void serve_now(struct srv *srv)
 
 	if (!srv)
 		return;
-	n = srv_pollfds(srv, pfd, sizeof(pfd) / sizeof(*pfd));
-	if (poll(pfd, n, 0) > 0)
+	/* a connect takes two rounds: the accept, then the handshake */
+	for (int round = 0; round < 4; round++) {
+		n = srv_pollfds(srv, pfd, sizeof(pfd) / sizeof(*pfd));
+		if (poll(pfd, n, 0) <= 0)
+			break;
 		srv_handle(srv, pfd, n, wall_us());
+	}
 	srv_flush(srv, wall_us());
 }
 
@@ -213,7 +217,6 @@ static bool run_files(struct engine *e, struct input_set *set, struct ra_writer 
 		      struct srv *srv)
 {
 	bool ok = true;
-	unsigned rounds = 0;
 
 	for (unsigned i = 0; i < set->n && !daemon_stop; i++) {
 		if (!set->open[i] || set->in[i].ops->fd(set->in[i].self) >= 0)
@@ -229,7 +232,7 @@ static bool run_files(struct engine *e, struct input_set *set, struct ra_writer 
 			}
 			if (r <= 0 || daemon_stop)
 				break;
-			if (srv && ++rounds % 64 == 0)
+			if (srv)	/* a round is at most 65536 packets */
 				serve_now(srv);
 			if (daemon_reopen) {
 				daemon_reopen = 0;

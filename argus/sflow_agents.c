@@ -302,3 +302,21 @@ void sflow_agents_counter_sample(struct sflow_agents *t, struct sflow_agent *a,
 	s->ctr_seen = true;
 	s->ctr_seq = cs->seq;
 }
+
+uint32_t sflow_agents_rate(const struct sflow_agent *a, uint32_t rate, unsigned *reason)
+{
+	*reason = SFR_COUNT;
+	if (rate == 0) {
+		*reason = SFR_RATE_ZERO;
+		return 1;
+	}
+	if (rate > SFLOW_RATE_ABSURD && !(a->rate_cap && a->rate_cap <= SFLOW_RATE_ABSURD)) {
+		*reason = SFR_RATE_ABSURD;
+		return 0;
+	}
+	if (a->rate_cap && rate > a->rate_cap) {
+		*reason = SFR_RATE_CAPPED;
+		return a->rate_cap;
+	}
+	return rate;
+}

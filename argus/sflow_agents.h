@@ -98,6 +98,15 @@ void sflow_agents_counter_sample(struct sflow_agents *t, struct sflow_agent *a,
 				 const struct sflow_counter_sample *s);
 
 /*
+ * The weight a flow sample of agent a with sampling rate 'rate' stands for,
+ * by the agent's policy: 1 for rate 0, the cap when the rate is above it,
+ * 0 (drop the sample) for an absurd rate.  *reason is the sflow_reason to
+ * count (SFR_RATE_ZERO, SFR_RATE_CAPPED, SFR_RATE_ABSURD) or SFR_COUNT.
+ * Shared by the daemon's feed and raban.
+ */
+uint32_t sflow_agents_rate(const struct sflow_agent *a, uint32_t rate, unsigned *reason);
+
+/*
  * Lost items between two sequence numbers: prev -> cur.  0 when cur
  * follows prev; a jump backwards (or forwards by 2^31 or more, the same
  * thing modulo 2^32) is a restart, reported through *reset, not a loss.

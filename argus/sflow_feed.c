@@ -44,19 +44,12 @@ static bool on_datagram(void *ctx, const struct sflow_datagram *d)
 /* The weight a sample stands for, or 0 to drop it. */
 static uint32_t effective_rate(struct sflow_feed *f, const struct sflow_datagram *d, uint32_t rate)
 {
-	if (rate == 0) {
-		count(f, d, SFR_RATE_ZERO);
-		return 1;
-	}
-	if (rate > SFLOW_RATE_ABSURD && !(f->agent->rate_cap && f->agent->rate_cap <= SFLOW_RATE_ABSURD)) {
-		count(f, d, SFR_RATE_ABSURD);
-		return 0;
-	}
-	if (f->agent->rate_cap && rate > f->agent->rate_cap) {
-		count(f, d, SFR_RATE_CAPPED);
-		return f->agent->rate_cap;
-	}
-	return rate;
+	unsigned reason;
+	uint32_t w = sflow_agents_rate(f->agent, rate, &reason);
+
+	if (reason != SFR_COUNT)
+		count(f, d, reason);
+	return w;
 }
 
 static void on_flow_sample(void *ctx, const struct sflow_datagram *d, const struct sflow_flow_sample *s)

@@ -80,6 +80,36 @@ base=$(peak none)
 stuck=$(peak stopped)
 echo "radium peak RSS: $((base / 1024)) MiB with no client, $((stuck / 1024)) MiB with one stopped client (buffer 8m): $(((stuck - base) / 1024)) MiB for it"
 
+# The daemon's capture rate with 0 and 128 clients: argus reads a generated
+# capture through a FIFO (so clients connect first) and serves every record.
+[ -x "$B/bench/gen-pcap" ] || make -s -C "$B" bench/gen-pcap
+[ -f "$WORK/big.pcap" ] || "$B/bench/gen-pcap" -o "$WORK/big.pcap"
+capture() {
+	rm -f "$WORK/fifo" "$WORK/argus.err" && mkfifo "$WORK/fifo"
+	/usr/bin/time -f '%U %S' -o "$WORK/argus.time" "$B/argus/argus" -X -r "$WORK/fifo" -P 0 -w /dev/null \
+		-o ARGUS_CLIENT_BUFFER=8m 2>"$WORK/argus.err" &
+	apid=$!
+	until grep -q 'listening on 127.0.0.1:' "$WORK/argus.err" 2>/dev/null; do sleep 0.05; done
+	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/argus.err" | grep -o '[0-9]*$')
+	pids=""
+	for i in $(seq "$1"); do
+		"$B/ra/ra" -S "127.0.0.1:$port" -M noreconnect -w /dev/null 2>>"$WORK/capture.err" &
+		pids="$pids $!"
+	done
+	until [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge "$1" ]; do sleep 0.05; done
+	t0=$(clock)
+	cat "$WORK/big.pcap" >"$WORK/fifo"
+	wait "$apid" || true
+	t1=$(clock)
+	for p in $pids; do wait "$p" || true; done
+	lost=$(sed -n 's/^ra: \([0-9]*\) records lost in all.*/\1/p' "$WORK/capture.err" | awk '{ s += $1; n++ } END { printf "%d clients lost %d records in all", n, s }')
+	: >"$WORK/capture.err"
+	awk -v c="$1" -v a="$t0" -v b="$t1" -v l="$lost" '{ printf "argus -r big.pcap -P with %3d clients: %.2f s, %.2f s CPU (%s: the file is read faster than they take it)\n", c, b - a, $1 + $2, l }' "$WORK/argus.time"
+}
+: >"$WORK/capture.err"
+capture 0
+capture 128
+
 # Latency on a live daemon: argus -i lo -P with a status record a second;
 # each client's record header is read as it arrives.
 if [ "$(id -u)" = 0 ]; then

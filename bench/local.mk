@@ -16,5 +16,9 @@ EXTRA_DIST += bench/bench-cluster.sh
 EXTRA_DIST += bench/bench-ratop.sh
 # radump and raservices (bench/bench-radump.sh); gen-dns-pcap.py makes its capture.
 EXTRA_DIST += bench/bench-radump.sh bench/gen-dns-pcap.py
+# raclickhouse into a local clickhouse-server (bench/bench-clickhouse.sh).
+EXTRA_DIST += bench/bench-clickhouse.sh
 # rabins and ragraph, rabins against Debian's (bench/bench-rabins.sh).
 EXTRA_DIST += bench/bench-rabins.sh
+# Reading Argus 3 files against Debian's ra (bench/bench-argus3.sh).
+EXTRA_DIST += bench/bench-argus3.sh

@@ -18,6 +18,7 @@
  * (0x20), MACs (0x42), VLANs (0x40), MPLS (0x44), jitter (0x46), ICMP
  * mapping (0x34), aggregation (0x60) and user data (0x50).  State, Dir and
  * the flags are worked out as Argus's ra works them out when it prints.
+ * argus3_derive.c works out State, Dir and the flags from what they said.
  * argus-record(5), "Reading Argus 3 data", lists what is not carried.
  */
 #include "config.h"
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argus3_int.h"
 #include "cursor.h"
 
 /* The daemon's status keys (argus(8), STATUS RECORDS) a MAR fills. */
@@ -35,7 +37,6 @@ enum { K_PKTS = 1, K_BYTES = 2, K_DROPPED = 4, K_FLOWS_ACTIVE = 6, K_RECORDS = 1
 
 enum {
 	T_FAR = 0x10, T_NETFLOW = 0x30, T_EVENT = 0x40, T_AFLOW = 0x50, T_MAR = 0x80,
-	C_START = 0x10, C_STATUS = 0x20, C_STOP = 0x30, C_TIMEOUT = 0x40, C_SHUTDOWN = 0x60,
 };
 
 /* DSR types */
@@ -43,25 +44,6 @@ enum {
 	D_TRANSPORT = 0x01, D_FLOW = 0x02, D_TIME = 0x03, D_METER = 0x10, D_ENCAPS = 0x20,
 	D_NETWORK = 0x30, D_ICMP = 0x34, D_VLAN = 0x40, D_MAC = 0x42, D_MPLS = 0x44,
 	D_JITTER = 0x46, D_IPATTR = 0x48, D_DATA = 0x50, D_AGR = 0x60,
-};
-
-/* flow DSR */
-enum { FL_5TUPLE = 0x01, FL_L3MATRIX = 0x03, FL_ARP = 0x06, FL_REVERSE = 0x40, FL_FRAGMENT = 0x80 };
-enum { TY_IPV4 = 0x01, TY_IPV6 = 0x02, TY_ETHER = 0x03, TY_ARP = 0x04, TY_RARP = 0x05,
-       TY_INT = 0x20 };
-
-/* TCP status bits (network DSR) */
-enum {
-	S_SAW_SYN = 0x01, S_SAW_SYN_SENT = 0x02, S_ESTABLISHED = 0x04, S_FIN = 0x08,
-	S_FIN_ACK = 0x10, S_CLOSE = 0x20, S_SRC_RETRANS = 0x100, S_DST_RETRANS = 0x200,
-	S_SRC_WINSHUT = 0x400, S_DST_WINSHUT = 0x800, S_RESET = 0x3000, S_ECN = 0xc000,
-	S_SRC_OOO = 0x10000, S_DST_OOO = 0x20000,
-};
-
-/* encapsulations (encaps DSR) */
-enum {
-	E_MPLS = 0x01, E_ETHER = 0x02, E_8021Q = 0x04, E_LLC = 0x08, E_PPP = 0x10, E_GRE = 0x40,
-	E_IP = 0x100, E_IPV6 = 0x200, E_SLL = 0x2000, E_TEREDO = 0x400000,
 };
 
 struct a3_conv {
@@ -150,21 +132,8 @@ static enum a3_result decode_mar(const uint8_t *p, size_t len, struct ra_status 
 
 /* ---- flow records ---- */
 
-/* What the DSRs said that State, Dir and Flgs are worked out from. */
-struct facts {
-	uint32_t tcp_status;
-	uint32_t encaps;
-	uint8_t cause;
-	uint8_t ftype;			/* flow DSR qualifier type, 0 = no flow DSR */
-	uint8_t fsub;			/* flow DSR subtype */
-	bool net_tcp;			/* a TCP network DSR was there */
-	bool metric;
-	bool icmp_dsr;
-	uint8_t icmp_type, icmp_code;
-};
-
 static bool flow_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, struct ra_flow *f,
-		     struct facts *x)
+		     struct a3_facts *x)
 {
 	unsigned type = qual & 0x1f;
 	bool rev = (sub & FL_REVERSE) != 0;
@@ -177,7 +146,7 @@ static bool flow_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, stru
 	case FL_ARP:
 		if (n < 16)
 			return false;
-		x->ftype = TY_ARP;
+		x->ftype = (qual & 0x1f) == TY_RARP ? TY_RARP : TY_ARP;
 		f->family = RA_AF_ARP;
 		if ((qual & 0x1f) == TY_RARP) {
 			f->daddr.v4 = b[5] == 4 ? be32(b + 8) : 0;
@@ -269,28 +238,40 @@ static uint64_t a3_time(const uint8_t *p, bool nsec)
 	return (uint64_t)be32(p) * 1000000u + frac;
 }
 
+/* The earlier (or later) of two times, 0 meaning none. */
+static uint64_t t_min(uint64_t a, uint64_t b) { return a && b ? (a < b ? a : b) : (a ? a : b); }
+static uint64_t t_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/*
+ * The time DSR: up to four times, source start and end, destination start
+ * and end.  Start and last time are chosen as Argus's ra chooses them
+ * (ArgusFetchStartuSecTime, ArgusFetchLastuSecTime): by the times the
+ * subtype names, the earliest start and the latest end of those.
+ */
 static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, struct ra_flow *f)
 {
 	bool nsec = qual == 0x19;
 	uint64_t t[4] = { 0, 0, 0, 0 };	/* src start, src end, dst start, dst end */
+	unsigned named;			/* bits 0-3: which of t[] the record names */
 
 	if (sub & (0x08 | 0x20)) {
 		/* the 3.0 bidirectional form: the times named by subtype bits, the
 		 * first one absolute, the others absolute too or 32-bit offsets */
-		unsigned bits = (sub >> 3) & 0x0f, cnt = 0, k;
+		unsigned cnt = 0, k;
 		size_t off = 0;
 		bool absolute;
 		uint64_t first = 0;
 
-		if (!(bits & 1))
-			bits &= ~2u;
-		if (!(bits & 4))
-			bits &= ~8u;
+		named = (sub >> 3) & 0x0f;
+		if (!(named & 1))
+			named &= ~2u;
+		if (!(named & 4))
+			named &= ~8u;
 		for (k = 0; k < 4; k++)
-			cnt += (bits >> k) & 1;
+			cnt += (named >> k) & 1;
 		absolute = n >= (size_t)cnt * 8;
 		for (k = 0; k < 4; k++) {
-			if (!((bits >> k) & 1))
+			if (!((named >> k) & 1))
 				continue;
 			if (off == 0 || absolute) {
 				if (n - off < 8)
@@ -306,9 +287,20 @@ static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, stru
 				off += 4;
 			}
 		}
+		for (k = 0; k < 4; k += 2) {
+			if (!t[k + 1]) {
+				t[k + 1] = t[k];
+			} else if (t[k] > t[k + 1]) {
+				uint64_t x = t[k];
+				t[k] = t[k + 1];
+				t[k + 1] = x;
+			}
+		}
 	} else {
+		/* the classic form: source start and end, then perhaps the
+		 * destination's; only the source's are named */
 		if (n < 8)
-			return false;
+			return true;	/* no times */
 		t[0] = a3_time(b, nsec);
 		if (n >= 16) {
 			if ((sub & 0x07) == 0x03)	/* the end as an offset in microseconds */
@@ -320,24 +312,24 @@ static bool time_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, stru
 			t[2] = a3_time(b + 16, nsec);
 		if (n >= 32)
 			t[3] = a3_time(b + 24, nsec);
-		if (!t[0])
-			t[0] = t[1];
+		named = (t[0] ? 1u : 0) | (t[1] ? 2u : 0);
+		if ((sub & 0x07) >= 1 && (sub & 0x07) <= 3) {
+			if (!t[0])
+				t[0] = t[1];
+			if (!t[1])
+				t[1] = t[0];
+		}
 	}
-	if (!t[1])
-		t[1] = t[0];
-	if (t[2] && !t[3])
-		t[3] = t[2];
-	if (t[0] > t[1]) {
-		uint64_t s = t[0];
-		t[0] = t[1];
-		t[1] = s;
+	switch (named & 5) {
+	case 1: f->stime = t[0]; break;
+	case 4: f->stime = t[2]; break;
+	default: f->stime = t_min(t[0], t[2]); break;
 	}
-	f->stime = t[0];
-	f->ltime = t[1];
-	if (t[2] && (!f->stime || t[2] < f->stime))
-		f->stime = t[2];
-	if (t[3] > f->ltime)
-		f->ltime = t[3];
+	switch (named & 10) {
+	case 2: f->ltime = t[1]; break;
+	case 8: f->ltime = t[3]; break;
+	default: f->ltime = t_max(t[1], t[3]); break;
+	}
 	return true;
 }
 
@@ -386,7 +378,7 @@ static bool meter_dsr(const uint8_t *b, size_t n, uint8_t sub, uint8_t qual, str
 	return true;
 }
 
-static bool network_dsr(const uint8_t *b, size_t n, uint8_t sub, struct ra_flow *f, struct facts *x)
+static bool network_dsr(const uint8_t *b, size_t n, uint8_t sub, struct ra_flow *f, struct a3_facts *x)
 {
 	switch (sub) {
 	case 0x03:	/* TCP at its start: status, seq base, options, window, flags */
@@ -549,147 +541,56 @@ static bool mpls_dsr(const uint8_t *b, size_t n, uint8_t qual, struct ra_flow *f
 	return true;
 }
 
-/* ICMP states: the words our daemon gives the same types and codes
- * (argus(8)); argus-record(5) lists where Argus's ra says another word. */
-static uint8_t icmp_state(unsigned type, unsigned code)
+/* A float of the aggregation DSR: Argus writes these in its host's order. */
+static double agr_float(const uint8_t *p, bool le)
 {
-	static const uint8_t unreach[8] = { RA_ST_URN, RA_ST_URH, RA_ST_URPR, RA_ST_URP, RA_ST_URF,
-					    RA_ST_URS, RA_ST_URNU, RA_ST_URHU };
-	static const uint8_t by_type[19] = {
-		[0] = RA_ST_ECR, [4] = RA_ST_SRC, [5] = RA_ST_RED, [8] = RA_ST_ECO, [9] = RA_ST_RTA,
-		[10] = RA_ST_RTS, [11] = RA_ST_TXD, [12] = RA_ST_PAR, [13] = RA_ST_TST, [14] = RA_ST_TSR,
-		[15] = RA_ST_IRQ, [16] = RA_ST_IRR, [17] = RA_ST_MAS, [18] = RA_ST_MSR,
-	};
+	uint32_t v = le ? ld_le32(p) : be32(p);
+	float x;
 
-	if (type == 3) {
-		if (code < 8)
-			return unreach[code];
-		return (code == 9 || code == 10 || code == 13) ? RA_ST_URAD : RA_ST_UR;
-	}
-	return type < 19 ? by_type[type] : RA_ST_NONE;
+	memcpy(&x, &v, sizeof(x));
+	return (double)x;
 }
 
-static uint8_t icmp6_state(unsigned type, unsigned code)
+static uint64_t agr_usec(double seconds)
 {
-	switch (type) {
-	case 1: return code == 4 ? RA_ST_URP : code == 3 ? RA_ST_URH : RA_ST_UR;
-	case 2: return RA_ST_PTB;
-	case 3: return RA_ST_TXD;
-	case 4: return RA_ST_PAR;
-	case 128: return RA_ST_ECO;
-	case 129: return RA_ST_ECR;
-	case 130: return RA_ST_MLQ;
-	case 131: case 132: case 143: return RA_ST_MLR;
-	case 133: return RA_ST_RTS;
-	case 134: return RA_ST_RTA;
-	case 135: return RA_ST_NBS;
-	case 136: return RA_ST_NBA;
-	case 137: return RA_ST_RDR;
-	default: return RA_ST_NONE;
-	}
+	return seconds > 0 && seconds < 1.8e13 ? (uint64_t)(seconds * 1e6 + 0.5) : 0;
 }
 
-/* State as Argus's ra prints it (ArgusPrintState and the status helpers). */
-static uint8_t work_out_state(const struct ra_flow *f, const struct facts *x)
+/*
+ * Aggregation (racluster's records): the count, then the last start and
+ * last times, then the statistics of the merged records' durations in
+ * seconds {n, min, mean, stdev, max} as floats.  Argus does not turn those
+ * into network order: n, at most the count, says which order they are in.
+ */
+static void agr_dsr(const uint8_t *b, size_t n, struct ra_flow *f)
 {
-	bool both = f->spkts && f->dpkts;
+	uint32_t count, an;
+	bool le;
+	double mean, sd;
 
-	if ((f->family == RA_AF_INET || f->family == RA_AF_INET6) && f->proto == 6) {
-		uint32_t s = x->tcp_status;
-		if (!s)
-			return both ? RA_ST_CON : RA_ST_INT;
-		if (s & S_RESET) return RA_ST_RST;
-		if (s & (S_FIN | S_FIN_ACK)) return RA_ST_FIN;
-		if (s & S_CLOSE) return RA_ST_CLO;
-		if (x->cause & C_TIMEOUT) return RA_ST_TIM;
-		if (s & S_ESTABLISHED) return RA_ST_CON;
-		if (s & S_SAW_SYN_SENT) return RA_ST_ACC;
-		if (s & S_SAW_SYN) return RA_ST_REQ;
-		return RA_ST_CON;
-	}
-	if (f->family == RA_AF_INET && f->proto == 1)
-		return x->icmp_dsr ? icmp_state(x->icmp_type, x->icmp_code)
-				   : icmp_state(f->sport & 0xff, f->sport >> 8);
-	if (f->family == RA_AF_INET6 && f->proto == 58)
-		return icmp6_state(f->sport, f->dport);
-	if (!x->metric)
-		return RA_ST_INT;
-	if (both)
-		return RA_ST_CON;
-	if (f->spkts)
-		return (x->cause & C_START) ? RA_ST_INT : RA_ST_REQ;
-	return RA_ST_NONE;	/* Argus's "RSP": no word of ours */
-}
-
-static uint8_t work_out_dir(const struct ra_flow *f, const struct facts *x)
-{
-	char d[3] = { '<', '-', '>' };
-
-	if (x->ftype == TY_ARP && (x->fsub & 0x3f) != FL_ARP)
-		return RA_DIR_WHO;
-	if ((x->fsub & 0x3f) == FL_ARP)
-		return (x->ftype == TY_ARP) ? RA_DIR_WHO : RA_DIR_NONE;
-	if (x->ftype == TY_RARP || !x->metric)
-		return RA_DIR_NONE;
-	if (!f->dpkts)
-		d[0] = ' ';
-	if (!f->spkts)
-		d[2] = ' ';
-	if (!f->spkts && !f->dpkts)
-		d[1] = ' ';
-	if ((x->ftype == TY_IPV4 || x->ftype == TY_IPV6) && f->proto == 6 && x->net_tcp) {
-		/* Argus's ra has swapped a reversed flow's key by now: the
-		 * record reads from its originator */
-		if (x->tcp_status & (S_SAW_SYN | S_SAW_SYN_SENT)) {
-			d[0] = ' ';
-			d[2] = '>';
-		} else {
-			d[1] = '?';
-		}
-	}
-	if (d[1] == '-')
-		return d[0] == '<' ? (d[2] == '>' ? RA_DIR_BOTH : RA_DIR_REV) : (d[2] == '>' ? RA_DIR_FWD : RA_DIR_NONE);
-	if (d[1] == '?')
-		return d[0] == '<' ? (d[2] == '>' ? RA_DIR_BOTH_UNK : RA_DIR_REV_UNK)
-				   : (d[2] == '>' ? RA_DIR_FWD_UNK : RA_DIR_NONE);
-	return RA_DIR_NONE;
-}
-
-static void work_out_flags(struct ra_flow *f, const struct facts *x)
-{
-	uint32_t e = x->encaps, s = x->tcp_status;
-
-	if (e & (E_ETHER | E_LLC))
-		f->flgs |= RA_FL_ETHER;
-	if (e & E_8021Q)
-		f->flgs |= RA_FL_8021Q;
-	if (e & E_MPLS)
-		f->flgs |= RA_FL_MPLS;
-	if (e & E_PPP)
-		f->flgs |= RA_FL_PPP;
-	if (e & E_SLL)
-		f->flgs |= RA_FL_SLL;
-	if (e & (E_GRE | E_IP | E_IPV6 | E_TEREDO))
-		f->flgs |= RA_FL_TUNNEL;
-	if (x->net_tcp && f->proto == 6) {
-		if (s & S_ECN)
-			f->flgs |= RA_FL_ECN;
-		/* Argus keeps these as status bits only: one event each */
-		if (s & (S_SRC_OOO | S_DST_OOO | S_SRC_WINSHUT | S_DST_WINSHUT)) {
-			f->sooo = (s & S_SRC_OOO) ? 1 : 0;
-			f->dooo = (s & S_DST_OOO) ? 1 : 0;
-			f->swinshut = (s & S_SRC_WINSHUT) ? 1 : 0;
-			f->dwinshut = (s & S_DST_WINSHUT) ? 1 : 0;
-			RA_SET(f, RA_BLK_TCP);
-		}
-		if (f->sretrans | f->dretrans)
-			RA_SET(f, RA_BLK_TCP);
-	}
-	/* Argus drops the TCP flags of a side that sent nothing */
-	if (!f->spkts)
-		f->stcpflags = 0;
-	if (!f->dpkts)
-		f->dtcpflags = 0;
+	if (n < 4)
+		return;
+	count = be32(b);
+	if (count > 1)
+		f->trans = count;
+	if (n < 40 || count < 1)
+		return;
+	le = ld_le32(b + 20) <= count;
+	an = le ? ld_le32(b + 20) : be32(b + 20);
+	if (an > count)
+		return;
+	mean = agr_float(b + 28, le);
+	sd = agr_float(b + 32, le);
+	f->trans = count;
+	f->dur_min = agr_usec(agr_float(b + 24, le));
+	f->dur_max = agr_usec(agr_float(b + 36, le));
+	f->dur_sum = agr_usec(mean * an);
+	/* the sum of squares that gives back Argus's deviation from the
+	 * rounded sum, as field.c computes it (n: the count) */
+	f->dur_sumsq = count * sd * sd + pow((double)f->dur_sum / 1e6, 2.0) / count;
+	if (!(f->dur_sumsq >= 0 && f->dur_sumsq < 1e30))
+		f->dur_sumsq = 0;
+	RA_SET(f, RA_BLK_AGG);
 }
 
 static enum a3_result dsr_damaged(struct ra_err *err, unsigned type, size_t at)
@@ -701,7 +602,7 @@ static enum a3_result dsr_damaged(struct ra_err *err, unsigned type, size_t at)
 
 static enum a3_result decode_far(const uint8_t *rec, size_t len, struct ra_flow *f, struct ra_err *err)
 {
-	struct facts x = { .cause = rec[1] };
+	struct a3_facts x = { .cause = rec[1] };
 	size_t at = 4;
 
 	memset(f, 0, sizeof(*f));
@@ -791,8 +692,7 @@ static enum a3_result decode_far(const uint8_t *rec, size_t len, struct ra_flow 
 			RA_SET(f, RA_BLK_ICMP);
 			break;
 		case D_AGR:
-			if (n >= 4 && be32(b) > 1)
-				f->trans = be32(b);
+			agr_dsr(b, n, f);
 			break;
 		default:
 			break;	/* a DSR we do not carry (packet sizes, labels, ...) */
@@ -801,9 +701,7 @@ static enum a3_result decode_far(const uint8_t *rec, size_t len, struct ra_flow 
 			return dsr_damaged(err, type, at);
 		at += cnt;
 	}
-	f->state = work_out_state(f, &x);
-	f->dir = work_out_dir(f, &x);
-	work_out_flags(f, &x);
+	a3_derive(f, &x);
 	return A3_OK;
 }
 

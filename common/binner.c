@@ -252,8 +252,7 @@ bool binner_advance(struct binner *b, uint64_t now, struct ra_err *err)
  * bytes unless kept), merged when the batch is full.  Returns 1, -1 when it
  * is damaged, 0 on err.
  */
-static int push_decoded(struct binner *b, const uint8_t *rec, bool kept, const struct ra_flow *decoded,
-			struct ra_err *err);
+static int push_decoded(struct binner *b, const struct ra_flow *decoded, struct ra_err *err);
 
 static int push(struct binner *b, const uint8_t *rec, size_t len, bool kept, const struct ra_flow *decoded,
 		struct cl_rec **out, struct ra_err *err)
@@ -264,12 +263,11 @@ static int push(struct binner *b, const uint8_t *rec, size_t len, bool kept, con
 		return -1;
 	if (out)
 		*out = cr;
-	return push_decoded(b, rec, kept, decoded, err);
+	return push_decoded(b, decoded, err);
 }
 
 /* The record just decoded into the next slot, pushed. */
-static int push_decoded(struct binner *b, const uint8_t *rec, bool kept, const struct ra_flow *decoded,
-			struct ra_err *err)
+static int push_decoded(struct binner *b, const struct ra_flow *decoded, struct ra_err *err)
 {
 	struct cl_rec *cr = &b->batch[b->bi][b->npending];
 
@@ -277,7 +275,7 @@ static int push_decoded(struct binner *b, const uint8_t *rec, bool kept, const s
 		struct ra_flow *f = &b->full[b->bi][b->npending];
 		if (decoded)
 			*f = *decoded;
-		else if (!ra_decode_flow(kept ? rec : cr->raw, cr->len, f, err))
+		else if (!ra_decode_flow(cr->raw, cr->len, f, err))
 			return -1;
 		cr->full = f;
 	}
@@ -335,7 +333,7 @@ int binner_put(struct binner *b, const uint8_t *rec, size_t len, bool kept, cons
 	stime = cr->stime;
 	bin_span(&b->bs, cr->stime, cr->ltime, &first, &last);
 	if (first == last && first >= b->floor) {
-		if ((rc = push_decoded(b, rec, kept, decoded, err)) != 1)
+		if ((rc = push_decoded(b, decoded, err)) != 1)
 			return rc;
 	} else {
 		if (!decoded) {

@@ -21,6 +21,16 @@ int client_filter(struct client *c, struct ra_err *err)
 		 * input records, the same as both filters on the input */
 		size_t n = strlen(c->o.filter) + strlen(c->o.wfilter) + 16;
 		char *both;
+		if (c->wfilter_out) {
+			c->wflt = flt_compile(c->o.wfilter, err);
+			if (!c->wflt) {
+				char msg[sizeof(err->msg)];
+				memcpy(msg, err->msg, sizeof(msg));
+				ra_err_set(err, RA_ERR_USAGE, "-w %s: output filter: %s", c->o.wfile, msg);
+				return 2;
+			}
+			goto input;
+		}
 		if (!c->wfilter_ok) {
 			ra_err_set(err, RA_ERR_USAGE, "-w %s %s: an output filter after -w's file is not "
 				   "supported by this tool; give the filter after '-'", c->o.wfile, c->o.wfilter);
@@ -38,6 +48,7 @@ int client_filter(struct client *c, struct ra_err *err)
 		free(c->o.filter);
 		c->o.filter = both;
 	}
+input:
 	c->flt = flt_compile(c->o.filter ? c->o.filter : "", err);
 	if (!c->flt) {
 		c->filter_error = true;
@@ -141,6 +152,8 @@ int client_close(struct client *c, int status, struct ra_err *err)
 	c->rd = NULL;
 	flt_free(c->flt);
 	c->flt = NULL;
+	flt_free(c->wflt);
+	c->wflt = NULL;
 	ra_opts_free(&c->o);
 	return status;
 }

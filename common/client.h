@@ -29,6 +29,9 @@ struct client {
 	bool filter_error;	/* the error is the filter's: show it with a caret */
 	bool wfilter_ok;	/* set by a tool whose output records are input records:
 				   Argus's "-w file filter" then joins the filter */
+	bool wfilter_out;	/* set by a tool that makes new records (racluster): the
+				   "-w file filter" is compiled into wflt for its output */
+	struct ra_filter *wflt;
 	/* Live streams (-S), set by the program before client_open(): where
 	 * connection notices and loss reports go (the program prints them),
 	 * and a handler for SIGINT/SIGTERM that sets *stop, installed when

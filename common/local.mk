@@ -7,7 +7,7 @@ common_libcommon_a_SOURCES = \
 	common/record.c common/record.h common/state.c \
 	common/field.c common/field.h common/fmt.c \
 	common/reader.c common/writer.c common/stream.h \
-	common/argus3.c common/argus3.h \
+	common/argus3.c common/argus3.h common/argus3_derive.c common/argus3_int.h \
 	common/printer.c common/printer.h common/status.c common/status.h \
 	common/options.c common/options.h common/rarc.c \
 	common/timerange.c \

@@ -136,6 +136,10 @@ void netin_configure(struct netin *n, const char *filter, bool reconnect, netin_
 	if (filter && *filter) {
 		int len = snprintf(n->hello, sizeof(n->hello), "RA/1 %s\n", filter);
 		n->hello_len = len > 0 && (size_t)len < sizeof(n->hello) ? (size_t)len : sizeof(n->hello) - 1;
+		/* the handshake is one line: a newline in the expression is a space */
+		for (size_t i = 5; i + 1 < n->hello_len; i++)
+			if (n->hello[i] == '\n' || n->hello[i] == '\r')
+				n->hello[i] = ' ';
 	}
 }
 

@@ -354,8 +354,15 @@ static bool scan(int argc, char **argv, const char *allowed, opt_fn fn, void *ct
 					used = 1;
 				}
 				if (b && (size_t)snprintf(tbuf, tcap, "%s-%s", v, b) < tcap) {
-					v = tbuf;
-					i += used;
+					/* only when the two make a range, as Argus checks the
+					 * second for a time: "-t 2024/01/01 - 10.0.0.1" keeps its filter */
+					struct time_range tr;
+					struct ra_err terr;
+					ra_err_clear(&terr);
+					if (ra_time_range_parse(tbuf, 0, true, &tr, &terr)) {
+						v = tbuf;
+						i += used;
+					}
 				}
 			}
 			if (!fn(ctx, opt, v, err))

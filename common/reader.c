@@ -419,6 +419,10 @@ static const char *what_is_it(const uint8_t *p, size_t n)
 		if (m == 0x0a0d0d0a)
 			return "a pcapng capture, not a record stream (read captures with argus -r)";
 	}
+	if (n >= A3_MIN_SNIFF && (p[0] & 0xf0) == 0x80 && (p[0] & 0x0f) != 3 &&
+	    (ld_le32(p + 8) == 0xcb7a61e5 || ld_le32(p + 8) == 0xcb2d71e5)) {
+		return "an Argus stream of a version other than 3 (Argus 3 files are read, not these)";
+	}
 	if (n >= 1) {
 		size_t text = 0, k = n < 64 ? n : 64;
 		for (size_t i = 0; i < k; i++)

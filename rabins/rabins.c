@@ -160,33 +160,6 @@ failed:
 	return false;
 }
 
-/* "-B secs" taken out of argv (before the filter) into r->hold_arg. */
-static int take_hold(struct run *r, int argc, char **argv)
-{
-	int n = 1;
-
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-r") == 0 || strcmp(argv[i], "-w") == 0) && i + 1 < argc &&
-		    strcmp(argv[i + 1], "-") == 0) {	/* standard input or output, not the filter */
-			argv[n++] = argv[i++];
-			argv[n++] = argv[i];
-			continue;
-		}
-		if (strcmp(argv[i], "-") == 0 || strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		if (strncmp(argv[i], "-B", 2) == 0) {
-			r->hold_arg = argv[i][2] ? argv[i] + 2 : i + 1 < argc ? argv[++i] : "";
-			continue;
-		}
-		argv[n++] = argv[i];
-	}
-	argv[n] = NULL;
-	return n;
-}
-
 static int setup(struct run *r, struct ra_err *err)
 {
 	const char *rest[RA_MAX_ARGS];
@@ -398,8 +371,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ra_err_clear(&err);
-	argc = take_hold(r, argc, argv);
-	rc = ra_opts_parse(&r->c.o, "rabins", "m", argc, argv, &err);
+	rc = ra_opts_parse(&r->c.o, "rabins", "mB:", argc, argv, &err);
 	if (rc != 0) {
 		if (rc == 1)
 			usage(stdout);
@@ -409,12 +381,10 @@ int main(int argc, char **argv)
 		free(r);
 		return rc == 1 ? 0 : 2;
 	}
-	if (r->hold_arg && !r->hold_arg[0]) {
-		fprintf(stderr, "rabins: option -B needs an argument\n");
-		status = 2;
-	} else {
-		status = setup(r, &err);
-	}
+	for (int i = 0; i < r->c.o.nextra; i++)
+		if (r->c.o.extra[i].opt == 'B')
+			r->hold_arg = r->c.o.extra[i].val;
+	status = setup(r, &err);
 	if (status == 0)
 		status = run_inputs(r);
 	if (r->failed && !status)

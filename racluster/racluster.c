@@ -112,6 +112,8 @@ static bool emit(void *ctx, struct cl_group *g)
 	struct run *r = ctx;
 	struct ra_err *err = &r->err;
 
+	if (r->c.wflt && !flt_match(r->c.wflt, &g->f))
+		return true;	/* Argus's "-w file filter": on the merged records */
 	if (!next_out(r))
 		return true;
 	if (r->c.w && !ra_writer_put_flow(r->c.w, &g->f, err))
@@ -311,7 +313,7 @@ static int run_inputs(struct run *r)
 		report_run(r);
 		return 1;
 	}
-	if (!cl_flush_raw(r->t, emit, r->c.pr ? NULL : emit_raw, r))
+	if (!cl_flush_raw(r->t, emit, r->c.pr || r->c.wflt ? NULL : emit_raw, r))
 		return 1;
 	return status;
 }
@@ -329,6 +331,7 @@ static int setup(struct run *r, struct ra_err *err)
 	}
 	if (nocorrect)
 		r->spec.flow = false;
+	r->c.wfilter_out = true;
 	rc = client_open(&r->c, "racluster", default_fields,
 			 (int)(sizeof(default_fields) / sizeof(*default_fields)), true, err);
 	if (rc) {

@@ -28,7 +28,7 @@ static void usage(FILE *fp)
 	fprintf(fp, "usage: ragraph METRIC ... [KEY ...] -M width [options] [-r file ...] [- filter]\n"
 		"Draw flow records over time: one series per key value, stacked.\n%s"
 		"  METRIC          a counter: pkts spkts dpkts bytes sbytes dbytes appbytes sappbytes\n"
-		"                  dappbytes trans (s...: above the axis, d...: below)\n"
+		"                  dappbytes trans (d... below the axis when s... are drawn too)\n"
 		"  KEY             keys as racluster -m takes them (saddr/24, dport, proto ...)\n"
 		"  -M N[smhd]      bin width (also -M time N)\n"
 		"  -N n            the n keys with the most traffic, the rest as \"other\" (10)\n"

@@ -17,12 +17,22 @@ tests_gen_gensite_SOURCES = tests/gen/gensite.c
 tests_gen_ragen_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_cursor tests/unit/test_record tests/unit/test_field \
 	tests/unit/test_stream tests/unit/test_timerange tests/unit/test_options tests/unit/test_sortkey
+check_PROGRAMS += tests/unit/test_argus3
+tests_unit_test_argus3_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_argus3
 
 # Corpus replay: the reader harness over tests/corpus/reader/*.
 check_PROGRAMS += tests/fuzz/replay_reader
 tests_fuzz_replay_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/replay.c
 tests_fuzz_replay_reader_LDADD = $(UNIT_LDADD)
 TESTS += tests/fuzz/replay-reader.sh
+
+# Corpus replay: the Argus 3 harness over tests/corpus/argus3/*.
+check_PROGRAMS += tests/fuzz/replay_argus3
+tests_fuzz_replay_argus3_SOURCES = tests/fuzz/fuzz_argus3.c tests/fuzz/replay.c
+tests_fuzz_replay_argus3_LDADD = $(UNIT_LDADD)
+TESTS += tests/fuzz/replay-argus3.sh
+EXTRA_DIST += tests/fuzz/replay-argus3.sh
 
 TESTS += tests/banned.sh
 EXTRA_DIST += tests/banned.sh
@@ -40,6 +50,10 @@ tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c
 tests_fuzz_fuzz_packet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
 tests_fuzz_fuzz_packet_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_packet_LDADD = $(LIBFLOW) $(UNIT_LDADD)
+noinst_PROGRAMS += tests/fuzz/fuzz_argus3
+tests_fuzz_fuzz_argus3_SOURCES = tests/fuzz/fuzz_argus3.c
+tests_fuzz_fuzz_argus3_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_argus3_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/cli/ra.bats tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats

@@ -16,7 +16,7 @@ DEB_ARGUS=/usr/sbin/argus
 DEB_RA=/usr/bin/ra
 
 have_debian() {
-	[ -x "$DEB_ARGUS" ] && [ -x "$DEB_RA" ] && "$DEB_RA" -h 2>&1 | grep -q 'Ra Version 3'
+	[ -x "$DEB_ARGUS" ] && [ -x "$DEB_RA" ] && grep -q 'Ra Version 3' <<< "$("$DEB_RA" -h 2>&1)"	# ra -h exits non-zero: no pipe under pipefail
 }
 
 ours() {	# ra args...: the distinct 5-tuples our ra prints (ports in decimal, as regen.sh)

@@ -33,6 +33,8 @@ examples() {	# the .Dl lines of the EXAMPLES section of page $1
 	for page in "$top_srcdir"/man/*.[1-8]; do
 		while IFS= read -r cmd; do
 			case "$cmd" in *" -i "*|*" -d"*|*" -P "*) continue ;; esac
+			# raclickhouse.bats runs raclickhouse's against the server it starts
+			case "$cmd" in *"raclickhouse "*) [[ "$cmd" == *"-M schema"* ]] || continue ;; esac
 			n=$((n + 1))
 			run bash -c "set -o pipefail; $cmd >/dev/null"
 			[ "$status" -eq 0 ] || { echo "$(basename "$page"): '$cmd' exited $status: $output"; false; }

@@ -144,8 +144,18 @@ fails() {
 	run -0 bash -c 'set -o pipefail; rasort -r "$O" -m bytes -w - udp | ra -n -L -1 -c , -s proto bytes'
 	assert_line --partial udp,
 	refute_line --partial icmp
-	run -2 --separate-stderr racluster -r "$O" -m saddr -w "$BATS_TEST_TMPDIR/c.argus" udp
-	[[ "$stderr" == *"output filter"* ]]
+	# racluster: the filter applies to the merged records, as in Argus
+	run -0 racluster -r "$O" -m saddr -w "$BATS_TEST_TMPDIR/c.argus" "bytes gt 1000"
+	run -0 ra -r "$BATS_TEST_TMPDIR/c.argus" -n -L -1 -c , -s saddr bytes
+	assert_output "10.30.1.1,9357
+10.50.1.1,2736"
+	if has_argus; then
+		rm -f "$BATS_TEST_TMPDIR/cd.argus"
+		/usr/bin/racluster -X -r "$D" -m saddr -w "$BATS_TEST_TMPDIR/cd.argus" "bytes gt 1000"
+		[ "$output" = "$(/usr/bin/ra -X -r "$BATS_TEST_TMPDIR/cd.argus" -n -L -1 -c , -s saddr bytes)" ]
+	fi
+	run -2 --separate-stderr racluster -r "$O" -m saddr -w "$BATS_TEST_TMPDIR/c.argus" "bytes gt"
+	[[ "$stderr" == *"output filter: column 9"* ]]
 }
 
 @test "-t takes Argus's 'a - b' and 'a -b' ranges" {
@@ -155,6 +165,9 @@ fails() {
 	[ "${#lines[@]}" -ge 20 ]
 	run -0 ra -r "$O" -n -L -1 -c , -s saddr -t 2030/01/01 - 2031/01/01
 	assert_output ""
+	# a filter word that is no time is not taken into the range
+	run -0 ra -r "$O" -n -L -1 -c , -s saddr -t 2019/03/21 - 10.30.1.1	# Debian's ra: "invalid time range"
+	[ "$(echo "$output" | sort -u)" = "10.30.1.1" ]
 }
 
 @test "the daily-report commands from issue 24 run as Argus runs them" {

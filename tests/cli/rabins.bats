@@ -30,6 +30,61 @@ sum() {	# packets and bytes of the text records on stdin (-s pkts bytes)
 	run -0 bash -c "ra -r day.argus -w - | rabins -B 15s -M 5m -r - - src bytes lt 1 or dst bytes lt 1"
 }
 
+# Serve file $1 over a live stream (radium -P) to the rabins command in
+# "${@:2}", with -S 127.0.0.1:PORT -M noreconnect put first: its output in
+# live.out, its errors in live.err, its status in live.rc.
+live() {
+	local file=$1 end port pid rpid
+	shift
+	rm -f replay && mkfifo replay
+	radium -r replay -P 0 2>radium.err 3>&- &
+	rpid=$!
+	end=$((SECONDS + 60))
+	until grep -q 'listening on 127.0.0.1:' radium.err 2>/dev/null; do
+		kill -0 $rpid 2>/dev/null && [ $SECONDS -lt $end ] || { echo "radium is not serving:"; cat radium.err; return 1; }
+		sleep 0.1
+	done
+	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
+	rabins -S "127.0.0.1:$port" -M noreconnect "$@" >live.out 2>live.err 3>&- &
+	pid=$!
+	until ss -Htn state established "( dport = :$port )" | grep -q .; do
+		[ $SECONDS -lt $end ] && sleep 0.1 || { echo "rabins did not connect:"; cat live.err; kill $pid $rpid; return 1; }
+	done
+	cat "$file" >replay
+	wait "$rpid"
+	echo 0 >live.rc
+	wait "$pid" || echo $? >live.rc
+}
+
+@test "the issue's -S probe commands, over a live stream from radium, and late records on it" {
+	command -v ss >/dev/null || skip "needs ss (iproute2)"
+	set -o pipefail
+	n=0
+	for f in "src bytes lt 1 or dst bytes lt 1 or src rate lt 1 or dst rate lt 1" "ploss gt 0" \
+		 "frag or retrans or outoforder or winshut"; do
+		for w in 5m 5s; do
+			live day.argus -B 15s -M $w - $f
+			[ "$(cat live.rc)" = 0 ] || { echo "rabins -S ... -M $w - $f: status $(cat live.rc)"; cat live.err; false; }
+			rabins -r day.argus -B 15s -M $w - $f > want.out
+			diff want.out live.out
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -eq 6 ]
+	# the first records again after five seconds of others: late, counted and said
+	ragen -n 5000 -s 3 -w five.argus
+	ra -r five.argus -N 3 -w first3.argus
+	cat five.argus first3.argus > late.argus
+	live late.argus -B 1s -M 1s -m proto -L -1 -s pkts bytes
+	[ "$(cat live.rc)" = 0 ] || { cat live.err; false; }
+	[[ "$(cat live.err)" == *"rabins: 127.0.0.1:"*"came after its bin closed (-B 1s): not counted"* ]]
+	grep -q "^rabins: 3 records came after their bins had closed (-B 1s): " live.err
+	read -r wp wb <<< "$(ra -r late.argus -L -1 -s pkts bytes | sum)"
+	read -r gp gb <<< "$(sum < live.out)"
+	[[ "$(tail -1 live.err)" =~ ": "([0-9]+)" packets, "([0-9]+)" bytes not counted"$ ]]
+	assert_equal "$((gp + BASH_REMATCH[1])) $((gb + BASH_REMATCH[2]))" "$wp $wb"
+}
+
 @test "per-bin totals add up exactly to the input's, for every width, key and mode" {
 	n=0
 	for cap in tcpdump-afs ndpi-gnutella tcpdump-ssh; do
@@ -111,7 +166,7 @@ sum() {	# packets and bytes of the text records on stdin (-s pkts bytes)
 }
 
 @test "a file (records framed from its map) and a pipe (record by record) give the same bins" {
-	ragen -n 30000 -s 7 -i 10000 -w g.argus	# five minutes
+	ragen -n 30000 -s 7 -g 10000 -w g.argus	# five minutes
 	n=0
 	for opts in "-M 1m -m proto dport" "-M 10s -m saddr/24" "-B 5s -M 1s -m proto" "-M hard time 1m -m dport" \
 		    "-M 1s" "-B 2s -M 1s -m proto dport"; do

@@ -99,3 +99,25 @@ PY
 	wait "$top"
 	assert_equal "$(ra -r "$T/top.argus" -n -s srcid daddr - udp | tail -n +2 | sort)" "$want"
 }
+
+@test "-S errors every client says: a bad port, no server, an unknown host" {
+	run -2 --separate-stderr ra -S 127.0.0.1:99999
+	assert_equal "$stderr" "ra: 127.0.0.1:99999: bad port '99999'"
+	# a port nothing listens on (bound, not listening)
+	local port
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	run -1 --separate-stderr ra -S "127.0.0.1:$port" -M noreconnect
+	assert_equal "$stderr" "ra: 127.0.0.1:$port: Connection refused"
+	run -1 --separate-stderr racluster -S nosuchhost.invalid -M noreconnect
+	[[ "$stderr" =~ ^racluster:\ nosuchhost\.invalid:561:\  ]]
+	# reconnecting: said once, and SIGTERM ends the client with status 0
+	ra -S "127.0.0.1:$port" 2>"$T/err" 3>&- &
+	local pid=$!
+	sleep 3.5
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+	run -0 cat "$T/err"
+	assert_output "ra: 127.0.0.1:$port: Connection refused; trying again in 1 s, then every 30 s at most"
+}

@@ -151,3 +151,50 @@ crafted() {
 	run -2 --separate-stderr radump -r "$DATA/sample-v1.argus" -M printer=rot13
 	assert_equal "$stderr" "radump: -M printer=rot13: not ascii, obfuscate, hex, encode32 or encode64"
 }
+
+@test "the live form of the pipeline: radump -S reads argus -P and prints each DNS flow as a ^ line" {
+	[ "$(id -u)" = 0 ] || skip "live capture on lo needs root"
+	T=$BATS_TEST_TMPDIR
+	printf '%s\n' 'RA_TIME_FORMAT="%Y-%m-%d %T.%f"' 'RA_PRINT_LABELS=-1' "RA_FIELD_DELIMITER='^'" > dns.rarc
+	argus -X -d -i lo -U 512 -P 0 - udp port 53 2>argus.err 3>&- &
+	local apid=$! i
+	for i in $(seq 300); do grep -q 'listening on 127.0.0.1:' argus.err && break; sleep 0.1; done
+	local port
+	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' argus.err | tail -1 | grep -o '[0-9]*$')
+	[ -n "$port" ]
+	radump -F dns.rarc -S "127.0.0.1:$port" -M noreconnect -s seq ltime saddr daddr suser:1024 duser:1024 \
+		- port domain > live.txt 2>radump.err 3>&- &
+	local rpid=$!
+	for i in $(seq 300); do grep -q ': streaming' argus.err && break; sleep 0.1; done
+	python3 - <<'PY'
+import socket, struct
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.2", 53))
+cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i, name in enumerate(["www.example.com", "mail.example.org", "x.test"]):
+    q = struct.pack("!HHHHHH", 4660 + i, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack("!HH", 1, 1)
+    cli.sendto(q, ("127.0.0.2", 53))
+    data, addr = srv.recvfrom(512)
+    r = struct.pack("!HHHHHH", 4660 + i, 0x8180, 1, 1, 0, 0) + data[12:]
+    r += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + bytes([192, 0, 2, 10 + i])
+    srv.sendto(r, addr)
+    cli.recvfrom(512)
+PY
+	sleep 0.5
+	kill -TERM "$apid"
+	wait "$apid"
+	wait "$rpid"
+	run -0 cat live.txt
+	[ "${#lines[@]}" -eq 3 ]
+	local k=0
+	for l in "${lines[@]}"; do
+		IFS='^' read -r -a f <<< "$l"
+		[ "${#f[@]}" -eq 6 ] || { echo "not 6 fields: $l"; false; }
+		[[ "${f[1]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9:]{8}\.[0-9]{6}$ ]]
+		[ "${f[2]}" = 127.0.0.1 ] && [ "${f[3]}" = 127.0.0.2 ]
+		k=$((k + 1))
+	done
+	assert_output --partial '^s[33]=4660+ A? www.example.com.^d[49]=4660 q: A? www.example.com. 1/0/0 www.example.com. 300 A 192.0.2.10'
+	assert_output --partial '^s[24]=4662+ A? x.test.^d[40]=4662 q: A? x.test. 1/0/0 x.test. 300 A 192.0.2.12'
+}

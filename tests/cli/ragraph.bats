@@ -8,7 +8,7 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 	cp "$DATA/sample-v1.argus" sample.argus
 	# twenty minutes of today, 10:40 to 11:00 UTC, sources 10.0.0.1 to 10.0.0.16
-	ragen -n 40000 -s 2 -t "$(date -u -d 'today 10:40' +%s)" -i 30000 -a 16 -w day.argus
+	ragen -n 40000 -s 2 -t "$(date -u -d 'today 10:40' +%s)" -g 30000 -a 16 -w day.argus
 }
 
 png_ok() {	# $1 a PNG of $2 x $3: signature, IHDR, every chunk's CRC, IDAT inflating to the rows
@@ -93,6 +93,21 @@ EOF
 	[ "$n" -ge 60 ]
 }
 
+@test "two metrics: a column per metric and key, equal to rabins' source and destination bytes" {
+	ragraph sbytes dbytes proto -M 1m -r day.argus -u -w two.csv
+	rabins -r day.argus -u -M hard time 1m -m proto -L -1 -c , -s stime proto sbytes dbytes > r.csv
+	run -0 head -1 two.csv
+	[[ "$output" == "StartTime,sbytes "*",dbytes "* ]]
+	# every cell against rabins' line of its bin and protocol
+	awk -F, 'NR == FNR {s[$1 "," $2] = $3; d[$1 "," $2] = $4; next}
+		FNR == 1 {for (i = 2; i <= NF; i++) {split($i, w, " "); m[i] = w[1]; k[i] = w[2]}; next}
+		{for (i = 2; i <= NF; i++) {
+			want = (m[i] == "sbytes" ? s[$1 "," k[i]] : d[$1 "," k[i]]) + 0
+			if ($i != want) {print "bin " $1 " " m[i] " " k[i] ": " $i " vs " want; bad = 1}
+			n++}}
+		END {if (n < 20) {print "only " n " cells"; bad = 1}; exit bad}' r.csv two.csv
+}
+
 @test "top N bands and 'other' add up to the total in every bin" {
 	ragraph bytes saddr -N 5 -M 1m -r day.argus -u -w top.csv
 	run -0 head -1 top.csv
@@ -116,7 +131,7 @@ EOF
 }
 
 @test "a day of 1 s bins with 10 series, -log, -upper, -split, one record" {
-	ragen -n 86400 -s 5 -i 1000000 -w long.argus
+	ragen -n 86400 -s 5 -g 1000000 -w long.argus
 	ragraph bytes dport -M 1s -r long.argus -w day.png -log
 	png_ok day.png 900 450
 	run -0 bash -c "head -1 <(ragraph bytes dport -M 1s -r long.argus -w - -upper 1e6 -split | file -)"

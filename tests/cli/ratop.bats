@@ -273,7 +273,7 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 	PORT=$((40000 + RANDOM % 20000))
 	timeout 120 argus -X -d -i lo -P "$PORT" -S 1 -M 1 "tcp port $((PORT + 1))" 2>argus.err 3>&- &
 	ARGUS_PID=$!
-	for _ in $(seq 100); do grep -q listening argus.err && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q listening argus.err && break; sleep 0.1; done
 	grep -q listening argus.err
 	start ratop -n -S "localhost:$PORT" -s rank saddr daddr dport pkts pps
 	timeout 60 python3 - "$((PORT + 1))" 3>&- <<'PY' &

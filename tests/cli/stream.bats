@@ -155,7 +155,11 @@ flows_of() { ra -n -r "$1" -s saddr sport daddr dport proto pkts bytes - "udp an
 	assert_equal $((slown + lost)) "$total"
 	assert_equal "$(grep -c 'records lost' "$T/fast.err")" 0
 	# the daemon counts the stopped client's drops in its status record
-	grep -q "client #1 .*, $lost lost)" "$T/argus.err"
+	grep -q "client #[12] .*, $lost lost)" "$T/argus.err"
+	# and in its status record: key 400, per client; key 20, every client
+	run -0 sflow_status "$T/file.argus"
+	echo "$output" | awk '$1 == "daemon" && $3 == 400 { v[$4] = $5 } END { for (a in v) print v[a] }' | grep -qx "$lost"
+	echo "$output" | awk '$1 == "daemon" && $3 == 20 { v = $5 } END { print v }' | grep -qx "$lost"
 }
 
 @test "a client outside ARGUS_ACCESS_ALLOW is refused with the reason, logged once" {
@@ -279,6 +283,25 @@ PY
 	assert_equal "$rc" 0
 	run -0 tail -n +2 "$T/out"
 	assert_output --regexp "^ *$UPORT +9$"
+}
+
+@test "rasort -S -w: SIGINT ends it with its records sorted and its file complete" {
+	start_argus -S 60 - udp port "$UPORT"
+	rasort -S "127.0.0.1:$PORT" -m daddr -w "$T/sorted.argus" 2>"$T/err" 3>&- &
+	local rpid=$!
+	PIDS="$PIDS $rpid"
+	until_true streaming 1
+	udp_flows 20
+	sleep 0.5
+	stop_argus
+	sleep 0.5
+	kill -INT "$rpid"
+	local rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 0
+	run -0 ra -r "$T/sorted.argus" -n -s daddr - udp
+	assert_equal "$(echo "$output" | tail -n +2 | wc -l)" 20
+	assert_equal "$(echo "$output" | tail -n +2)" "$(echo "$output" | tail -n +2 | sort -t . -k 1,1n -k 2,2n -k 3,3n -k 4,4n)"
 }
 
 @test "an idle live link still reports its flows by the wall clock" {

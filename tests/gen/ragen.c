@@ -36,7 +36,8 @@ static uint64_t rnd(void)
 
 static uint32_t pick(uint32_t n) { return (uint32_t)(rnd() % n); }
 
-static uint64_t start_us = 1704067200000000ull, step_us = 1000;
+static uint64_t step_us = 1000;	/* -i, -g: microseconds between records' starts */
+static uint64_t start_us = 1704067200000000ull;	/* 2024-01-01 00:00:00 UTC */
 static uint32_t hosts;	/* 0: 10.0.0.0/16 */
 
 static void make(struct ra_flow *f, uint64_t i, bool payload)

@@ -8,17 +8,19 @@
 # NAME.argus comes from tests/data/NAME.pcap (or $PCAPS/NAME.pcap) with
 # every optional DSR Argus has turned on: application bytes (-A), jitter
 # (-J), MACs (-m), response times (-R), 32 bytes of user data (-U), packet
-# sizes (-Z), and a probe id (-e); sample-default.argus with none of them.
+# sizes (-Z), and a probe id (-e); sample-default.argus with none of them;
+# NAME-racluster.argus is Debian's racluster -m saddr proto over NAME.argus.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(dirname "$here")
 PCAPS=${PCAPS:-/work/shared/pcaps}
 FIELDS=$(cat "$here/fields")
-[ $# -gt 0 ] || set -- $(cd "$here" && ls *.argus | sed 's/\.argus$//')
+[ $# -gt 0 ] || set -- $(cd "$here" && ls *.argus | sed "s/\.argus$//" | grep -v -- -racluster) $(cd "$here" && ls *-racluster.argus | sed "s/\.argus$//")
 for n in "$@"; do
 	rm -f "$here/$n.argus"
 	case $n in
 	sample-default) /usr/sbin/argus -X -r "$data/sample.pcap" -w "$here/$n.argus" ;;
+	*-racluster) /usr/bin/racluster -X -r "$here/${n%-racluster}.argus" -m saddr proto -w "$here/$n.argus" ;;
 	*)	p="$data/$n.pcap"
 		[ -f "$p" ] || p="$PCAPS/$n.pcap"
 		/usr/sbin/argus -X -A -J -m -R -U 32 -Z -e 10.9.8.7 -r "$p" -w "$here/$n.argus" ;;
