@@ -20,6 +20,9 @@
 #define D FF_DESC
 #define L FF_LEFT
 #define V (FF_DERIVED | FF_DESC)
+#define H (FF_DERIVED | FF_DESC)	/* host health items */
+#define HS (FF_DERIVED | FF_SUM | FF_DESC)
+#define HK (FF_DERIVED | FF_KEY)
 
 const struct ra_field ra_fields[F_COUNT] = {
 	[F_SRCID] = { "srcid", "SrcId", 18, FT_ADDR, K | FF_MASK, F_SRCID, "probe or sFlow agent that saw the flow" },
@@ -110,29 +113,30 @@ const struct ra_field ra_fields[F_COUNT] = {
 	[F_ETYPE] = { "etype", "EType", 6, FT_HEX, K, F_ETYPE, "ethertype of a non-IP flow" },
 	/* raservices(1): the payload signature's name, else the port's (service.c) */
 	[F_SERVICE] = { "service", "Service", 10, FT_SERVICE, L, F_SERVICE, "service named by payload signature, else by port" },
-	/* host health records (argus ARGUS_HOST_HEALTH; status.h): 0 in flows */
-	[F_CPU] = { "cpu", "Cpu", 6, FT_FLOAT, D, F_CPU, "host CPU busy over the interval, percent (not idle, not iowait)" },
-	[F_CPUUSER] = { "cpuuser", "CpuUser", 7, FT_FLOAT, D, F_CPUUSER, "host CPU in user mode (with nice), percent" },
-	[F_CPUSYS] = { "cpusys", "CpuSys", 6, FT_FLOAT, D, F_CPUSYS, "host CPU in the kernel (not interrupts), percent" },
-	[F_CPUIOWAIT] = { "cpuiowait", "CpuIOWait", 9, FT_FLOAT, D, F_CPUIOWAIT, "host CPU idle waiting for I/O, percent" },
-	[F_CPUSOFTIRQ] = { "cpusoftirq", "CpuSoftIrq", 10, FT_FLOAT, D, F_CPUSOFTIRQ, "host CPU in soft interrupts, percent" },
-	[F_MEMTOTAL] = { "memtotal", "MemTotal", 12, FT_UINT, D, F_MEMTOTAL, "host memory, bytes (MemTotal)" },
-	[F_MEMAVAIL] = { "memavail", "MemAvail", 12, FT_UINT, D, F_MEMAVAIL, "host memory available, bytes (MemAvailable)" },
-	[F_LOAD1] = { "load1", "Load1", 6, FT_FLOAT, D, F_LOAD1, "host load average over 1 minute" },
-	[F_LOAD5] = { "load5", "Load5", 6, FT_FLOAT, D, F_LOAD5, "host load average over 5 minutes" },
-	[F_LOAD15] = { "load15", "Load15", 6, FT_FLOAT, D, F_LOAD15, "host load average over 15 minutes" },
-	[F_SYNCOOKIESSENT] = { "syncookiessent", "SynCkSent", 9, FT_UINT, S, F_SYNCOOKIESSENT, "SYN cookies sent in the interval (TcpExt SyncookiesSent)" },
-	[F_SYNCOOKIESRECV] = { "syncookiesrecv", "SynCkRecv", 9, FT_UINT, S, F_SYNCOOKIESRECV, "SYN cookies come back valid in the interval (TcpExt SyncookiesRecv)" },
-	[F_SYNCOOKIESFAILED] = { "syncookiesfailed", "SynCkFail", 9, FT_UINT, S, F_SYNCOOKIESFAILED, "SYN cookies come back invalid in the interval (TcpExt SyncookiesFailed)" },
-	[F_LISTENOVERFLOWS] = { "listenoverflows", "LstnOvfl", 9, FT_UINT, S, F_LISTENOVERFLOWS, "connections refused by a full accept queue in the interval (TcpExt ListenOverflows)" },
-	[F_LISTENDROPS] = { "listendrops", "LstnDrop", 9, FT_UINT, S, F_LISTENDROPS, "SYNs and handshakes dropped by listeners in the interval (TcpExt ListenDrops)" },
-	[F_REQQFULLDROP] = { "tcpreqqfulldrop", "ReqQDrop", 9, FT_UINT, S, F_REQQFULLDROP, "SYNs dropped by a full SYN queue in the interval (TcpExt TCPReqQFullDrop)" },
-	[F_REQQFULLDOCOOKIES] = { "tcpreqqfulldocookies", "ReqQCook", 9, FT_UINT, S, F_REQQFULLDOCOOKIES, "SYN cookies sent for a full SYN queue in the interval (TcpExt TCPReqQFullDoCookies)" },
-	[F_LPORT] = { "lport", "LPort", 6, FT_UINT, K, F_LPORT, "port of a listening TCP socket" },
-	[F_ACCEPTQ] = { "acceptq", "AcceptQ", 7, FT_UINT, D, F_ACCEPTQ, "connections waiting in the listener's accept queue" },
-	[F_ACCEPTMAX] = { "acceptmax", "AcceptMax", 9, FT_UINT, D, F_ACCEPTMAX, "the listener's accept queue limit (its backlog)" },
-	[F_SYNRECV] = { "synrecv", "SynRecv", 7, FT_UINT, D, F_SYNRECV, "half-open (SYN_RECV) connections to the listener's port" },
-	[F_ACCEPTPCT] = { "acceptpct", "AcceptPct", 9, FT_FLOAT, V, F_ACCEPTPCT, "acceptq as a percentage of acceptmax (over 100 when full)" },
+	/* host health records (argus ARGUS_HOST_HEALTH; status.h): read from the
+	 * status record a view shows (FF_DERIVED: nothing of a flow), 0 in flows */
+	[F_CPU] = { "cpu", "Cpu", 6, FT_FLOAT, H, F_CPU, "host CPU busy over the interval, percent (not idle, not iowait)" },
+	[F_CPUUSER] = { "cpuuser", "CpuUser", 7, FT_FLOAT, H, F_CPUUSER, "host CPU in user mode (with nice), percent" },
+	[F_CPUSYS] = { "cpusys", "CpuSys", 6, FT_FLOAT, H, F_CPUSYS, "host CPU in the kernel (not interrupts), percent" },
+	[F_CPUIOWAIT] = { "cpuiowait", "CpuIOWait", 9, FT_FLOAT, H, F_CPUIOWAIT, "host CPU idle waiting for I/O, percent" },
+	[F_CPUSOFTIRQ] = { "cpusoftirq", "CpuSoftIrq", 10, FT_FLOAT, H, F_CPUSOFTIRQ, "host CPU in soft interrupts, percent" },
+	[F_MEMTOTAL] = { "memtotal", "MemTotal", 12, FT_UINT, H, F_MEMTOTAL, "host memory, bytes (MemTotal)" },
+	[F_MEMAVAIL] = { "memavail", "MemAvail", 12, FT_UINT, H, F_MEMAVAIL, "host memory available, bytes (MemAvailable)" },
+	[F_LOAD1] = { "load1", "Load1", 6, FT_FLOAT, H, F_LOAD1, "host load average over 1 minute" },
+	[F_LOAD5] = { "load5", "Load5", 6, FT_FLOAT, H, F_LOAD5, "host load average over 5 minutes" },
+	[F_LOAD15] = { "load15", "Load15", 6, FT_FLOAT, H, F_LOAD15, "host load average over 15 minutes" },
+	[F_SYNCOOKIESSENT] = { "syncookiessent", "SynCkSent", 9, FT_UINT, HS, F_SYNCOOKIESSENT, "SYN cookies sent in the interval (TcpExt SyncookiesSent)" },
+	[F_SYNCOOKIESRECV] = { "syncookiesrecv", "SynCkRecv", 9, FT_UINT, HS, F_SYNCOOKIESRECV, "SYN cookies come back valid in the interval (TcpExt SyncookiesRecv)" },
+	[F_SYNCOOKIESFAILED] = { "syncookiesfailed", "SynCkFail", 9, FT_UINT, HS, F_SYNCOOKIESFAILED, "SYN cookies come back invalid in the interval (TcpExt SyncookiesFailed)" },
+	[F_LISTENOVERFLOWS] = { "listenoverflows", "LstnOvfl", 9, FT_UINT, HS, F_LISTENOVERFLOWS, "connections refused by a full accept queue in the interval (TcpExt ListenOverflows)" },
+	[F_LISTENDROPS] = { "listendrops", "LstnDrop", 9, FT_UINT, HS, F_LISTENDROPS, "SYNs and handshakes dropped by listeners in the interval (TcpExt ListenDrops)" },
+	[F_REQQFULLDROP] = { "tcpreqqfulldrop", "ReqQDrop", 9, FT_UINT, HS, F_REQQFULLDROP, "SYNs dropped by a full SYN queue in the interval (TcpExt TCPReqQFullDrop)" },
+	[F_REQQFULLDOCOOKIES] = { "tcpreqqfulldocookies", "ReqQCook", 9, FT_UINT, HS, F_REQQFULLDOCOOKIES, "SYN cookies sent for a full SYN queue in the interval (TcpExt TCPReqQFullDoCookies)" },
+	[F_LPORT] = { "lport", "LPort", 6, FT_UINT, HK, F_LPORT, "port of a listening TCP socket" },
+	[F_ACCEPTQ] = { "acceptq", "AcceptQ", 7, FT_UINT, H, F_ACCEPTQ, "connections waiting in the listener's accept queue" },
+	[F_ACCEPTMAX] = { "acceptmax", "AcceptMax", 9, FT_UINT, H, F_ACCEPTMAX, "the listener's accept queue limit (its backlog)" },
+	[F_SYNRECV] = { "synrecv", "SynRecv", 7, FT_UINT, H, F_SYNRECV, "half-open (SYN_RECV) connections to the listener's port" },
+	[F_ACCEPTPCT] = { "acceptpct", "AcceptPct", 9, FT_FLOAT, H, F_ACCEPTPCT, "acceptq as a percentage of acceptmax (over 100 when full)" },
 };
 
 const struct ra_field *fld_lookup(const char *name)

@@ -43,7 +43,8 @@ enum {
 	FF_SUM = 1 << 2,	/* additive counter: merged by summing */
 	FF_DESC = 1 << 3,	/* rasort sorts it descending by default */
 	FF_LEFT = 1 << 4,	/* left-aligned when printed */
-	FF_DERIVED = 1 << 5,	/* computed from other fields (rate, load, ...) */
+	FF_DERIVED = 1 << 5,	/* computed from other fields (rate, load, ...) or read
+				 * from a status record (host health): not in a flow */
 };
 
 /* Field identifiers, one per table row. */
