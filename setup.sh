@@ -25,6 +25,7 @@ packages="$packages libcairo2-dev"	# ragraph
 [ "$what" = test ] && packages="$packages tcpreplay"	# stream.bats: a capture replayed onto lo
 [ "$what" = test ] && packages="$packages tmux"	# ratop's screen tests
 [ "$what" = test ] && packages="$packages poppler-utils file"	# ragraph's tests: pdfinfo, file
+[ "$what" = test ] && packages="$packages util-linux"	# health.bats: unshare -n, a network namespace per test
 
 missing=""
 for p in $packages; do

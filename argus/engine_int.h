@@ -273,6 +273,10 @@ struct engine {
 	void (*tap)(void *arg, const uint8_t *rec, size_t len);
 	void (*status_more)(void *arg, struct ra_status *st);
 	void *tap_arg;
+	/* ARGUS_HOST_HEALTH (main.c, health.c): called after each daemon
+	 * status record to emit the host's; NULL when off. */
+	void (*health)(void *arg, uint64_t now);
+	void *health_arg;
 };
 
 /* Big-endian loads inside a fixed-size header whose whole length one

@@ -18,7 +18,7 @@ argus_argus_SOURCES = argus/main.c argus/input.h argus/settings.c argus/settings
 	argus/sflow_input.c argus/sflow.h
 argus_argus_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus -DSYSCONFDIR='"$(sysconfdir)"'
 argus_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
-argus_argus_LDADD = $(LIBSFLOW) $(LIBFLOW) $(LIBCOMMON) $(PCAP_LIBS)
+argus_argus_LDADD = $(LIBSFLOW) $(LIBFLOW) argus/libhealth.a $(LIBCOMMON) $(PCAP_LIBS)
 
 dist_man_MANS += man/argus.8
 

@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "serve.h"
 #include "engine_int.h"
+#include "health.h"
 #include "input.h"
 #include "settings.h"
 #include "sflow.h"
@@ -155,6 +156,24 @@ static bool reopen_output(struct ra_writer *w, const char *path)
 	}
 	log_info("%s: reopened", path);
 	return true;
+}
+
+/* ---- host health records (ARGUS_HOST_HEALTH): health.c ---- */
+
+struct health_run {
+	struct health *h;
+	struct engine *e;
+};
+
+static void health_emit(void *arg, const struct ra_status *st)
+{
+	engine_emit_status(arg, st);
+}
+
+static void health_now(void *arg, uint64_t now)
+{
+	struct health_run *hr = arg;
+	health_sample(hr->h, now, health_emit, hr->e);
 }
 
 /* ---- the record stream server (-P): common/serve.c ---- */
@@ -464,6 +483,18 @@ int main(int argc, char **argv)
 		e->status_more = srv_more;
 		e->tap_arg = srv;
 	}
+	struct health_run hrun = { NULL, e };
+	if (s.host_health && !s.ni) {
+		log_warn("ARGUS_HOST_HEALTH: the host is sampled only with a live input (-i); no host records");
+	} else if (s.host_health) {
+		hrun.h = health_open(s.host_health_ports, !s.host_health_nosynrecv, log_warn, &err);
+		if (!hrun.h) {
+			log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
+			return err.code == RA_ERR_USAGE ? 2 : 1;
+		}
+		e->health = health_now;
+		e->health_arg = &hrun;
+	}
 	for (unsigned i = 0; i < s.nr + s.ni; i++) {
 		const char *spec = i < s.nr ? s.rfiles[i] : s.ifaces[i - s.nr];
 		if (!open_input(spec, i < s.nr, &s, e, &inputs, &err)) {
@@ -506,6 +537,7 @@ int main(int argc, char **argv)
 	if (e->write_failed)
 		ok = false;
 	engine_free(e);
+	health_close(hrun.h);
 	if (!ra_writer_close(w, &err)) {
 		log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
 		ok = false;

@@ -64,4 +64,6 @@ void output_daemon_status(struct engine *e, uint64_t now)
 	if (e->status_more)
 		e->status_more(e->tap_arg, &st);
 	engine_emit_status(e, &st);
+	if (e->health)
+		e->health(e->health_arg, now);
 }

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "field.h"
+#include "health.h"
 #include "settings.h"
 #include "units.h"
 #include "sflow.h"
@@ -229,6 +230,19 @@ bool settings_set(struct settings *s, const char *key, const char *value, struct
 		if (!ra_parse_size(value, 1ull << 34, &bytes))
 			goto bad;
 		s->client_buffer = bytes;
+	} else if (!strcmp(key, "ARGUS_HOST_HEALTH")) {
+		if (!parse_bool(value, &b))
+			goto bad;
+		s->host_health = b;
+	} else if (!strcmp(key, "ARGUS_HOST_HEALTH_SYNRECV")) {
+		if (!parse_bool(value, &b))
+			goto bad;
+		s->host_health_nosynrecv = !b;
+	} else if (!strcmp(key, "ARGUS_HOST_HEALTH_PORTS")) {
+		uint8_t want[8192];
+		if (*value && strcmp(value, "all") != 0 && !health_ports(value, want))
+			goto bad;
+		s->host_health_ports = keep(value);
 	} else if (!strcmp(key, "ARGUS_MAX_FLOWS")) {
 		if (!parse_uint(value, 0xffffffffu, &n))
 			goto bad;

@@ -32,6 +32,10 @@ struct settings {
 	unsigned nbinds;
 	const char *allow;		/* ARGUS_ACCESS_ALLOW */
 	uint64_t client_buffer;		/* ARGUS_CLIENT_BUFFER, bytes */
+	/* host health records (argus/health.c) */
+	bool host_health;		/* ARGUS_HOST_HEALTH */
+	bool host_health_nosynrecv;	/* ARGUS_HOST_HEALTH_SYNRECV=no */
+	const char *host_health_ports;	/* ARGUS_HOST_HEALTH_PORTS, NULL: every listener */
 };
 
 void settings_default(struct settings *s);

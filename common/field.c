@@ -9,6 +9,7 @@
 
 #include "field.h"
 #include "service.h"
+#include "status.h"
 
 #include <math.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #define D FF_DESC
 #define L FF_LEFT
 #define V (FF_DERIVED | FF_DESC)
+#define H (FF_DERIVED | FF_DESC)	/* host health items */
+#define HS (FF_DERIVED | FF_SUM | FF_DESC)
+#define HK (FF_DERIVED | FF_KEY)
 
 const struct ra_field ra_fields[F_COUNT] = {
 	[F_SRCID] = { "srcid", "SrcId", 18, FT_ADDR, K | FF_MASK, F_SRCID, "probe or sFlow agent that saw the flow" },
@@ -109,6 +113,30 @@ const struct ra_field ra_fields[F_COUNT] = {
 	[F_ETYPE] = { "etype", "EType", 6, FT_HEX, K, F_ETYPE, "ethertype of a non-IP flow" },
 	/* raservices(1): the payload signature's name, else the port's (service.c) */
 	[F_SERVICE] = { "service", "Service", 10, FT_SERVICE, L, F_SERVICE, "service named by payload signature, else by port" },
+	/* host health records (argus ARGUS_HOST_HEALTH; status.h): read from the
+	 * status record a view shows (FF_DERIVED: nothing of a flow), 0 in flows */
+	[F_CPU] = { "cpu", "Cpu", 6, FT_FLOAT, H, F_CPU, "host CPU busy over the interval, percent (not idle, not iowait)" },
+	[F_CPUUSER] = { "cpuuser", "CpuUser", 7, FT_FLOAT, H, F_CPUUSER, "host CPU in user mode (with nice), percent" },
+	[F_CPUSYS] = { "cpusys", "CpuSys", 6, FT_FLOAT, H, F_CPUSYS, "host CPU in the kernel (not interrupts), percent" },
+	[F_CPUIOWAIT] = { "cpuiowait", "CpuIOWait", 9, FT_FLOAT, H, F_CPUIOWAIT, "host CPU idle waiting for I/O, percent" },
+	[F_CPUSOFTIRQ] = { "cpusoftirq", "CpuSoftIrq", 10, FT_FLOAT, H, F_CPUSOFTIRQ, "host CPU in soft interrupts, percent" },
+	[F_MEMTOTAL] = { "memtotal", "MemTotal", 12, FT_UINT, H, F_MEMTOTAL, "host memory, bytes (MemTotal)" },
+	[F_MEMAVAIL] = { "memavail", "MemAvail", 12, FT_UINT, H, F_MEMAVAIL, "host memory available, bytes (MemAvailable)" },
+	[F_LOAD1] = { "load1", "Load1", 6, FT_FLOAT, H, F_LOAD1, "host load average over 1 minute" },
+	[F_LOAD5] = { "load5", "Load5", 6, FT_FLOAT, H, F_LOAD5, "host load average over 5 minutes" },
+	[F_LOAD15] = { "load15", "Load15", 6, FT_FLOAT, H, F_LOAD15, "host load average over 15 minutes" },
+	[F_SYNCOOKIESSENT] = { "syncookiessent", "SynCkSent", 9, FT_UINT, HS, F_SYNCOOKIESSENT, "SYN cookies sent in the interval (TcpExt SyncookiesSent)" },
+	[F_SYNCOOKIESRECV] = { "syncookiesrecv", "SynCkRecv", 9, FT_UINT, HS, F_SYNCOOKIESRECV, "SYN cookies come back valid in the interval (TcpExt SyncookiesRecv)" },
+	[F_SYNCOOKIESFAILED] = { "syncookiesfailed", "SynCkFail", 9, FT_UINT, HS, F_SYNCOOKIESFAILED, "SYN cookies come back invalid in the interval (TcpExt SyncookiesFailed)" },
+	[F_LISTENOVERFLOWS] = { "listenoverflows", "LstnOvfl", 9, FT_UINT, HS, F_LISTENOVERFLOWS, "connections refused by a full accept queue in the interval (TcpExt ListenOverflows)" },
+	[F_LISTENDROPS] = { "listendrops", "LstnDrop", 9, FT_UINT, HS, F_LISTENDROPS, "SYNs and handshakes dropped by listeners in the interval (TcpExt ListenDrops)" },
+	[F_REQQFULLDROP] = { "tcpreqqfulldrop", "ReqQDrop", 9, FT_UINT, HS, F_REQQFULLDROP, "SYNs dropped by a full SYN queue in the interval (TcpExt TCPReqQFullDrop)" },
+	[F_REQQFULLDOCOOKIES] = { "tcpreqqfulldocookies", "ReqQCook", 9, FT_UINT, HS, F_REQQFULLDOCOOKIES, "SYN cookies sent for a full SYN queue in the interval (TcpExt TCPReqQFullDoCookies)" },
+	[F_LPORT] = { "lport", "LPort", 6, FT_UINT, HK, F_LPORT, "port of a listening TCP socket" },
+	[F_ACCEPTQ] = { "acceptq", "AcceptQ", 7, FT_UINT, H, F_ACCEPTQ, "connections waiting in the listener's accept queue" },
+	[F_ACCEPTMAX] = { "acceptmax", "AcceptMax", 9, FT_UINT, H, F_ACCEPTMAX, "the listener's accept queue limit (its backlog)" },
+	[F_SYNRECV] = { "synrecv", "SynRecv", 7, FT_UINT, H, F_SYNRECV, "half-open (SYN_RECV) connections to the listener's port" },
+	[F_ACCEPTPCT] = { "acceptpct", "AcceptPct", 9, FT_FLOAT, H, F_ACCEPTPCT, "acceptq as a percentage of acceptmax (over 100 when full)" },
 };
 
 const struct ra_field *fld_lookup(const char *name)
@@ -136,6 +164,16 @@ static double load(uint64_t bytes, uint64_t pkts, uint64_t us)
 	return (double)bytes * 8.0 * (double)(pkts - 1) / (double)pkts * 1e6 / (double)us;
 }
 static double pct(uint64_t part, uint64_t whole) { return whole ? (double)part * 100.0 / (double)whole : 0.0; }
+
+/* A host health item of the status record the flow views (0 otherwise). */
+static uint64_t host(const struct ra_flow *f, uint32_t key)
+{
+	uint64_t v = 0;
+
+	if (f->family == RA_AF_STATUS)
+		ra_status_value(f->status, RA_STATUS_HOST, key, &v);
+	return v;
+}
 
 /* The stored and integer-derived values; *ok false for any other field. */
 static uint64_t uint_value(unsigned id, const struct ra_flow *f, bool *ok)
@@ -205,6 +243,19 @@ static uint64_t uint_value(unsigned id, const struct ra_flow *f, bool *ok)
 	case F_ETYPE: return f->etype;
 	case F_SUSER: return f->spaylen;
 	case F_DUSER: return f->dpaylen;
+	case F_MEMTOTAL: return host(f, RA_HK_MEMTOTAL);
+	case F_MEMAVAIL: return host(f, RA_HK_MEMAVAIL);
+	case F_SYNCOOKIESSENT: return host(f, RA_HK_SYNCOOKIES_SENT);
+	case F_SYNCOOKIESRECV: return host(f, RA_HK_SYNCOOKIES_RECV);
+	case F_SYNCOOKIESFAILED: return host(f, RA_HK_SYNCOOKIES_FAILED);
+	case F_LISTENOVERFLOWS: return host(f, RA_HK_LISTEN_OVERFLOWS);
+	case F_LISTENDROPS: return host(f, RA_HK_LISTEN_DROPS);
+	case F_REQQFULLDROP: return host(f, RA_HK_REQQ_FULL_DROP);
+	case F_REQQFULLDOCOOKIES: return host(f, RA_HK_REQQ_FULL_DOCOOKIES);
+	case F_LPORT: return host(f, RA_HK_LPORT);
+	case F_ACCEPTQ: return host(f, RA_HK_ACCEPTQ);
+	case F_ACCEPTMAX: return host(f, RA_HK_ACCEPTMAX);
+	case F_SYNRECV: return host(f, RA_HK_SYNRECV);
 	case F_SERVICE: {
 		char name[SVC_NAMELEN];
 		size_t n;
@@ -239,6 +290,15 @@ static double float_value(unsigned id, const struct ra_flow *f, bool *ok)
 	case F_PDRETRANS: return pct(f->dretrans, f->dpkts);
 	case F_SMEANSZ: return f->spkts ? (double)f->sbytes / (double)f->spkts : 0.0;
 	case F_DMEANSZ: return f->dpkts ? (double)f->dbytes / (double)f->dpkts : 0.0;
+	case F_CPU: return (double)host(f, RA_HK_CPU) / 100.0;
+	case F_CPUUSER: return (double)host(f, RA_HK_CPU_USER) / 100.0;
+	case F_CPUSYS: return (double)host(f, RA_HK_CPU_SYS) / 100.0;
+	case F_CPUIOWAIT: return (double)host(f, RA_HK_CPU_IOWAIT) / 100.0;
+	case F_CPUSOFTIRQ: return (double)host(f, RA_HK_CPU_SOFTIRQ) / 100.0;
+	case F_LOAD1: return (double)host(f, RA_HK_LOAD1) / 100.0;
+	case F_LOAD5: return (double)host(f, RA_HK_LOAD5) / 100.0;
+	case F_LOAD15: return (double)host(f, RA_HK_LOAD15) / 100.0;
+	case F_ACCEPTPCT: return pct(host(f, RA_HK_ACCEPTQ), host(f, RA_HK_ACCEPTMAX));
 	case F_STDDEV: {
 		double n, mean, var;
 		if (!has_agg(f) || f->trans < 2)

@@ -43,7 +43,8 @@ enum {
 	FF_SUM = 1 << 2,	/* additive counter: merged by summing */
 	FF_DESC = 1 << 3,	/* rasort sorts it descending by default */
 	FF_LEFT = 1 << 4,	/* left-aligned when printed */
-	FF_DERIVED = 1 << 5,	/* computed from other fields (rate, load, ...) */
+	FF_DERIVED = 1 << 5,	/* computed from other fields (rate, load, ...) or read
+				 * from a status record (host health): not in a flow */
 };
 
 /* Field identifiers, one per table row. */
@@ -62,6 +63,11 @@ enum fld_id {
 	F_STCPFLAGS, F_DTCPFLAGS, F_SMEANSZ, F_DMEANSZ,
 	F_SUBAGENT, F_SRATE_SAMPLING, F_INIF, F_OUTIF, F_FAMILY, F_ETYPE,
 	F_SERVICE,
+	/* a host health record's items (status.h enum ra_host_key) */
+	F_CPU, F_CPUUSER, F_CPUSYS, F_CPUIOWAIT, F_CPUSOFTIRQ, F_MEMTOTAL, F_MEMAVAIL,
+	F_LOAD1, F_LOAD5, F_LOAD15, F_SYNCOOKIESSENT, F_SYNCOOKIESRECV, F_SYNCOOKIESFAILED,
+	F_LISTENOVERFLOWS, F_LISTENDROPS, F_REQQFULLDROP, F_REQQFULLDOCOOKIES,
+	F_LPORT, F_ACCEPTQ, F_ACCEPTMAX, F_SYNRECV, F_ACCEPTPCT,
 	F_COUNT
 };
 

@@ -144,7 +144,8 @@ bool flt_match(const struct ra_filter *flt, const struct ra_flow *f)
 bool flt_names_status(const struct ra_filter *flt)
 {
 	for (uint32_t i = 0; flt && i < flt->n; i++)
-		if (flt->nodes[i].leaf.op == OP_FAMILY && (flt->nodes[i].leaf.bits >> RA_AF_STATUS & 1u))
+		if ((flt->nodes[i].leaf.op == OP_FAMILY || flt->nodes[i].leaf.op == OP_IPPROTO) &&
+		    (flt->nodes[i].leaf.bits >> RA_AF_STATUS & 1u))
 			return true;
 	return false;
 }

@@ -32,6 +32,7 @@ static const struct { const char *name; uint32_t fam; int proto; } pquals[] = {
 	{ "igmp", F4, 2 }, { "gre", F4 | F6, 47 }, { "esp", F4 | F6, 50 }, { "ah", F4 | F6, 51 },
 	{ "sctp", F4 | F6, 132 },
 	{ "man", FMAN, -1 },	/* status records (Argus's management records) */
+	{ "health", FMAN, RA_STATUS_HOST },	/* host health records (the view's proto is the kind) */
 };
 
 int flt_pq_lookup(const char *expr, const struct flt_token *t)

@@ -402,7 +402,10 @@ bool printer_status(struct printer *p, const struct ra_status *st, struct ra_err
 			p->out[p->len++] = ',';
 			json_string(p, name, nn);
 			p->out[p->len++] = ':';
-			put(p, val, vn);
+			if (vn == 1 && val[0] == '-')	/* a value the source could not read */
+				put(p, "null", 4);
+			else
+				put(p, val, vn);
 		}
 		if (!room(p, 2, err))
 			return false;

@@ -245,6 +245,9 @@ struct ra_flow {
 	/* Not on disk: a service name a tool gave the flow (raservices -f);
 	 * NULL: the field `service` is computed (service.h).  Decoding leaves it. */
 	const char *service;
+	/* Not on disk: the status record this flow is the view of
+	 * (ra_status_view), whose items the host health fields read. */
+	const struct ra_status *status;
 };
 
 /* Status record kinds and item keys (argus-record(5) lists them all). */
@@ -253,6 +256,8 @@ enum ra_status_kind {
 	RA_STATUS_AGENT = 2,		/* one sFlow agent's figures */
 	RA_STATUS_IFACE = 3,		/* one interface's counters (sFlow counter sample) */
 	RA_STATUS_LOSS = 4,		/* records a stream server dropped for this client */
+	RA_STATUS_HOST = 5,		/* the host's health (argus ARGUS_HOST_HEALTH): one
+					 * host-wide record, one per listening socket */
 };
 
 #define RA_STATUS_MAX_ITEMS 512

@@ -17,6 +17,9 @@
 #define I RA_STATUS_IFACE
 #define C RA_SU_COUNT
 #define U RA_SU_USEC
+#define H RA_STATUS_HOST
+#define P RA_SU_CENTI
+#define M RA_SA_MISSING
 
 const struct ra_status_key ra_status_keys[] = {
 	/* the daemon's health (argus/output.h ST_x) */
@@ -76,6 +79,21 @@ const struct ra_status_key ra_status_keys[] = {
 	{ I, 48, C, RA_SA_RECORD, "eth_mac_tx_errors" }, { I, 49, C, RA_SA_RECORD, "eth_carrier_errors" },
 	{ I, 50, C, RA_SA_RECORD, "eth_frame_too_long" }, { I, 51, C, RA_SA_RECORD, "eth_mac_rx_errors" },
 	{ I, 52, C, RA_SA_RECORD, "eth_symbol_errors" },
+
+	/* the host's health (enum ra_host_key); names are the field names */
+	{ H, RA_HK_CPU, P, M, "cpu" }, { H, RA_HK_CPU_USER, P, M, "cpuuser" },
+	{ H, RA_HK_CPU_SYS, P, M, "cpusys" }, { H, RA_HK_CPU_IOWAIT, P, M, "cpuiowait" },
+	{ H, RA_HK_CPU_SOFTIRQ, P, M, "cpusoftirq" }, { H, RA_HK_MEMTOTAL, C, M, "memtotal" },
+	{ H, RA_HK_MEMAVAIL, C, M, "memavail" }, { H, RA_HK_LOAD1, P, M, "load1" },
+	{ H, RA_HK_LOAD5, P, M, "load5" }, { H, RA_HK_LOAD15, P, M, "load15" },
+	{ H, RA_HK_SYNCOOKIES_SENT, C, M, "syncookiessent" }, { H, RA_HK_SYNCOOKIES_RECV, C, M, "syncookiesrecv" },
+	{ H, RA_HK_SYNCOOKIES_FAILED, C, M, "syncookiesfailed" },
+	{ H, RA_HK_LISTEN_OVERFLOWS, C, M, "listenoverflows" }, { H, RA_HK_LISTEN_DROPS, C, M, "listendrops" },
+	{ H, RA_HK_REQQ_FULL_DROP, C, M, "tcpreqqfulldrop" },
+	{ H, RA_HK_REQQ_FULL_DOCOOKIES, C, M, "tcpreqqfulldocookies" },
+	{ H, RA_HK_LISTENERS, C, M, "listeners" }, { H, RA_HK_INTERVAL, U, 0, "interval" },
+	{ H, RA_HK_LPORT, C, 0, "lport" }, { H, RA_HK_ACCEPTQ, C, 0, "acceptq" },
+	{ H, RA_HK_ACCEPTMAX, C, 0, "acceptmax" }, { H, RA_HK_SYNRECV, C, M, "synrecv" },
 };
 const size_t ra_status_nkeys = sizeof(ra_status_keys) / sizeof(ra_status_keys[0]);
 
@@ -83,6 +101,7 @@ static const struct ra_status_kind_info kinds[] = {
 	{ RA_STATUS_DAEMON, "daemon", NULL },
 	{ RA_STATUS_AGENT, "agent", "subagent" },
 	{ RA_STATUS_IFACE, "iface", "ifindex" },
+	{ RA_STATUS_HOST, "host", NULL },
 };
 
 const struct ra_status_key *ra_status_key_find(unsigned kind, uint32_t key)
@@ -99,6 +118,21 @@ const struct ra_status_kind_info *ra_status_kind_find(unsigned kind)
 		if (kinds[i].kind == kind)
 			return &kinds[i];
 	return NULL;
+}
+
+bool ra_status_value(const struct ra_status *st, unsigned kind, uint32_t key, uint64_t *value)
+{
+	if (!st || st->kind != kind)
+		return false;
+	for (unsigned i = 0; i < st->nitems; i++)
+		if (st->items[i].key == key) {
+			if (st->items[i].aux == RA_STATUS_MISSING && ra_status_key_find(kind, key) &&
+			    ra_status_key_find(kind, key)->aux == RA_SA_MISSING)
+				return false;
+			*value = st->items[i].value;
+			return true;
+		}
+	return false;
 }
 
 void ra_status_iter_init(struct ra_status_iter *it, const struct ra_status *st)
@@ -154,8 +188,13 @@ bool ra_status_iter_next(struct ra_status_iter *it, const struct ra_status *st, 
 	} else {
 		snprintf(name, ncap, "%s", row->name);
 	}
-	if (row && row->unit == RA_SU_USEC)
+	if (row && row->aux == RA_SA_MISSING && item->aux == RA_STATUS_MISSING)
+		snprintf(value, vcap, "-");
+	else if (row && row->unit == RA_SU_USEC)
 		seconds(value, vcap, item->value);
+	else if (row && row->unit == RA_SU_CENTI)
+		snprintf(value, vcap, "%llu.%02llu", (unsigned long long)(item->value / 100),
+			 (unsigned long long)(item->value % 100));
 	else
 		snprintf(value, vcap, "%llu", (unsigned long long)item->value);
 	return true;
@@ -166,6 +205,8 @@ void ra_status_view(const struct ra_status *st, struct ra_flow *f)
 	ra_flow_init(f);
 	f->family = RA_AF_STATUS;
 	f->stime = f->ltime = st->time;
+	f->proto = st->kind;	/* the filter word "health" (filter_words.c) */
+	f->status = st;
 	if (st->family) {
 		RA_SET(f, RA_BLK_ID);
 		f->srcid = st->source;

@@ -20,6 +20,7 @@
 enum ra_status_unit {
 	RA_SU_COUNT,		/* an integer */
 	RA_SU_USEC,		/* microseconds, printed as seconds */
+	RA_SU_CENTI,		/* hundredths, printed with two decimals (12.34) */
 };
 
 enum ra_status_aux {
@@ -27,7 +28,29 @@ enum ra_status_aux {
 	RA_SA_NAME,		/* aux names the item: "unsupported_dlt_147" */
 	RA_SA_RECORD,		/* aux is the record's own (sub-agent, ifindex),
 				 * printed once under the kind's aux_name */
+	RA_SA_MISSING,		/* aux RA_STATUS_MISSING: the value could not be
+				 * read; printed "-" (JSON null) */
 };
+#define RA_STATUS_MISSING 1u
+
+/*
+ * Item keys of a host health record (RA_STATUS_HOST, argus/health.c).  A
+ * host-wide record holds 1-19; a listening socket's record (its source is
+ * the socket's local address) holds 20-23.  CPU shares and load averages
+ * are hundredths; TcpExt counters are the increase over the interval.
+ */
+enum ra_host_key {
+	RA_HK_CPU = 1, RA_HK_CPU_USER, RA_HK_CPU_SYS, RA_HK_CPU_IOWAIT, RA_HK_CPU_SOFTIRQ,
+	RA_HK_MEMTOTAL, RA_HK_MEMAVAIL, RA_HK_LOAD1, RA_HK_LOAD5, RA_HK_LOAD15,
+	RA_HK_SYNCOOKIES_SENT, RA_HK_SYNCOOKIES_RECV, RA_HK_SYNCOOKIES_FAILED,
+	RA_HK_LISTEN_OVERFLOWS, RA_HK_LISTEN_DROPS, RA_HK_REQQ_FULL_DROP, RA_HK_REQQ_FULL_DOCOOKIES,
+	RA_HK_LISTENERS,	/* listening sockets watched (missing: sock_diag refused) */
+	RA_HK_INTERVAL,		/* microseconds the deltas cover (0 on the first sample) */
+	RA_HK_LPORT = 20, RA_HK_ACCEPTQ, RA_HK_ACCEPTMAX, RA_HK_SYNRECV,
+};
+
+/* The value of item key of kind in st; false when absent or missing. */
+bool ra_status_value(const struct ra_status *st, unsigned kind, uint32_t key, uint64_t *value);
 
 struct ra_status_key {
 	uint8_t kind;		/* enum ra_status_kind */
