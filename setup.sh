@@ -17,9 +17,9 @@ packages="build-essential autoconf automake libtool pkg-config libpcap-dev zlib1
 	bats bats-assert bats-support mandoc clang libclang-rt-14-dev tcpdump netcat-openbsd iproute2 procps"
 # what the clients link beyond libpcap and zlib, a line each
 packages="$packages libcurl4-openssl-dev"	# raclickhouse
-# (tools that only tests use go in the line after these)
 packages="$packages libncurses-dev"	# ratop
 packages="$packages libcairo2-dev"	# ragraph
+# tools that only the tests use, a line each
 [ "$what" = test ] && packages="$packages tshark argus-server argus-client python3 jq"
 [ "$what" = test ] && packages="$packages clickhouse-server clickhouse-client"	# raclickhouse
 [ "$what" = test ] && packages="$packages tcpreplay"	# stream.bats: a capture replayed onto lo
