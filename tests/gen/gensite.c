@@ -109,7 +109,8 @@ static void frame(struct gen *g, uint32_t src, uint32_t dst, unsigned proto, uns
 	} else {
 		be16(th + 4, (unsigned)(8 + plen));
 	}
-	memcpy(th + l4, pay, plen);
+	if (plen)
+		memcpy(th + l4, pay, plen);
 	ps = sum16(iph + 12, 8, 0) + proto + (uint32_t)(l4 + plen);
 	be16(th + (proto == 6 ? 16 : 6), fold(sum16(th, l4 + plen, ps)));
 	le32(rec, (uint32_t)(g->now / 1000000));
