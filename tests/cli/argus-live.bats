@@ -7,7 +7,7 @@ load test_helper
 setup() {
 	[ "$(id -u)" = 0 ] || skip "live capture needs root"
 	command -v python3 >/dev/null || skip "needs python3 for the local server and client"
-	PORT=$((40000 + RANDOM % 20000))
+	PORT=$((20000 + RANDOM % 12000))
 }
 
 # Start argus on lo, wait until it captures, run "$@", stop it with SIGTERM.

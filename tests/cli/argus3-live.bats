@@ -12,7 +12,7 @@ setup() {
 	command -v python3 >/dev/null || skip "needs python3 for traffic"
 	command -v ss >/dev/null || skip "needs ss (iproute2) to see clients connected"
 	T=$BATS_TEST_TMPDIR
-	UPORT=$((20000 + RANDOM % 20000))
+	UPORT=$((20000 + RANDOM % 12000))
 	PIDS=""
 }
 

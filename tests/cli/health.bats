@@ -14,7 +14,7 @@ setup() {
 		skip "needs unshare, ip and ss"
 	unshare -n true 2>/dev/null || skip "cannot make a network namespace here"
 	cd "$BATS_TEST_TMPDIR"
-	PORT=$((40000 + RANDOM % 20000))
+	PORT=$((20000 + RANDOM % 12000))
 	export PORT
 }
 

@@ -10,7 +10,7 @@ SEND="$top_builddir/bench/sflow-send"
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
-	PORT=$((20000 + RANDOM % 20000))
+	PORT=$((20000 + RANDOM % 12000))
 	mkdir -p ev
 	# The recording script: its environment, sorted, one file per run.
 	cat > rec.sh <<-EOF

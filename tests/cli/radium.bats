@@ -6,7 +6,7 @@ load test_helper
 
 setup() {
 	T=$BATS_TEST_TMPDIR
-	UPORT=$((20000 + RANDOM % 20000))
+	UPORT=$((20000 + RANDOM % 12000))
 	PIDS=""
 }
 

@@ -270,7 +270,7 @@ reference() {	# $1: sort key; the rest: racluster's -m keys, then -- and the fie
 @test "-S: a live probe over loopback: its flows as they go, its state and its health" {
 	[ "$(id -u)" = 0 ] || skip "live capture needs root"
 	command -v python3 >/dev/null || skip "needs python3 for the traffic"
-	PORT=$((40000 + RANDOM % 20000))
+	PORT=$((20000 + RANDOM % 12000))
 	timeout 120 argus -X -d -i lo -P "$PORT" -S 1 -M 1 "tcp port $((PORT + 1))" 2>argus.err 3>&- &
 	ARGUS_PID=$!
 	for _ in $(seq 300); do grep -q listening argus.err && break; sleep 0.1; done

@@ -204,7 +204,7 @@ iface 172.21.35.17 21 1036 5455297"
 }
 
 @test "sflow socket: datagrams over loopback UDP into a running daemon" {
-	port=$((20000 + RANDOM % 20000))
+	port=$((20000 + RANDOM % 12000))
 	timeout 30 argus -i "sflow:127.0.0.1:$port" -w out 3>&- &
 	pid=$!
 	wait_udp "$port"
@@ -226,7 +226,7 @@ iface 172.21.35.17 21 1036 5455297"
 
 @test "sflow socket: IPv6 loopback" {
 	grep -q ' lo$' /proc/net/if_inet6 2>/dev/null || skip "no IPv6 loopback"
-	port=$((20000 + RANDOM % 20000))
+	port=$((20000 + RANDOM % 12000))
 	timeout 30 argus -i "sflow:[::1]:$port" -w out 3>&- &
 	pid=$!
 	wait_udp "$port"
@@ -239,7 +239,7 @@ iface 172.21.35.17 21 1036 5455297"
 }
 
 @test "sflow socket: kernel drops are read back (SO_RXQ_OVFL)" {
-	port=$((20000 + RANDOM % 20000))
+	port=$((20000 + RANDOM % 12000))
 	timeout 30 argus -i "sflow:127.0.0.1:$port,rcvbuf=65536" -w out 3>&- &
 	pid=$!
 	wait_udp "$port"

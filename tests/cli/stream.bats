@@ -10,7 +10,7 @@ setup() {
 	[ "$(id -u)" = 0 ] || skip "live capture on lo needs root"
 	command -v python3 >/dev/null || skip "needs python3 for traffic and raw sockets"
 	T=$BATS_TEST_TMPDIR
-	UPORT=$((20000 + RANDOM % 20000))
+	UPORT=$((20000 + RANDOM % 12000))
 	PIDS=""
 }
 

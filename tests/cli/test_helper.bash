@@ -15,3 +15,5 @@ first() { awk -v n="$1" 'NR <= n'; }
 export HOME="$BATS_TEST_TMPDIR"	# no user ~/.rarc leaks into a test
 unset RA_TIME_FORMAT RA_FIELD_DELIMITER RA_PRINT_LABELS RA_PRINT_NAMES RA_USEC_PRECISION
 for d in tests/gen tests raclickhouse rafilteraddr rastream radium ratop raban raservices radump ragraph rabins rasort racluster argus ra; do PATH="$top_builddir/$d:$PATH"; done
+# Tests that pick a port at random take it from 20000-31999: below the kernel's
+# ephemeral range (32768 on), where a client's own connection could hold it.
