@@ -210,7 +210,7 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 	if (word >= FIELD_BASE) {
 		fd = &ra_fields[word - FIELD_BASE];
 	} else if (word >= ALIAS_BASE) {
-		int side;
+		int side = DIR_SRC;
 		if (dir != DIR_NONE) {
 			flt_err_at(p, kwt, "'%.*s' already has a direction; drop 'src'/'dst'", (int)kwt->len,
 				   p->expr + kwt->pos);
