@@ -69,3 +69,8 @@ EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
 check_PROGRAMS += tests/unit/test_fmtnum
 tests_unit_test_fmtnum_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_fmtnum
+
+# The filter on a record's bytes (common/filter_raw.c) against the filter on the decoded flow.
+check_PROGRAMS += tests/unit/test_filter_raw
+tests_unit_test_filter_raw_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_filter_raw
