@@ -44,6 +44,11 @@ struct fmt_cache {
 	char *names;
 	size_t names_len, names_cap;
 	size_t name_max;		/* the longest name */
+	/* state names and Dir symbols, 8 bytes each, copied whole */
+	char state_txt[RA_ST_COUNT][8];
+	uint8_t state_len[RA_ST_COUNT];
+	char dir_txt[RA_DIR_COUNT][8];
+	uint8_t dir_len[RA_DIR_COUNT];
 };
 
 void fmt_opts_default(struct fmt_opts *o)
@@ -62,14 +67,15 @@ static uint32_t keep_name(struct fmt_cache *c, const char *name)
 
 	if (!n || n > 0xffff || c->names_len + n + 2 > UINT32_MAX)
 		return 0;
-	if (c->names_len + n + 2 > c->names_cap) {
+	if (c->names_len + n + 2 + 16 > c->names_cap) {	/* 16 spare: names copied 16 bytes at a time */
 		size_t cap = c->names_cap ? 2 * c->names_cap : 8192;
 		char *big;
-		while (cap < c->names_len + n + 2)
+		while (cap < c->names_len + n + 2 + 16)
 			cap *= 2;
 		big = realloc(c->names, cap);
 		if (!big)
 			return 0;
+		memset(big + c->names_cap, 0, cap - c->names_cap);
 		c->names = big;
 		c->names_cap = cap;
 	}
@@ -88,6 +94,17 @@ static const char *name_at(const struct fmt_cache *c, uint32_t at, size_t *n)
 {
 	*n = (size_t)(unsigned char)c->names[at] << 8 | (unsigned char)c->names[at + 1];
 	return c->names + at + 2;
+}
+
+/* A short name into out, which has room for 16 bytes: one fixed copy
+ * (the pool keeps 16 bytes after its last name). */
+static inline size_t put_name(char *out, const char *name, size_t n)
+{
+	if (n <= 16)
+		memcpy(out, name, 16);
+	else
+		memcpy(out, name, n);
+	return n;
 }
 
 static void load_names(struct fmt_cache *c)
@@ -144,6 +161,16 @@ struct fmt_cache *fmt_cache_new(const struct fmt_opts *o)
 	c->tfmt[j] = '\0';
 	for (int i = 0; i < FMT_TSLOTS; i++)
 		c->ts[i].sec = INT64_MIN;
+	for (unsigned i = 0; i < RA_ST_COUNT; i++) {
+		size_t n = strnlen(ra_state_name(i), 8);
+		memcpy(c->state_txt[i], ra_state_name(i), n);
+		c->state_len[i] = (uint8_t)n;
+	}
+	for (unsigned i = 0; i < RA_DIR_COUNT; i++) {
+		size_t n = strnlen(ra_dir_symbol(i), 8);
+		memcpy(c->dir_txt[i], ra_dir_symbol(i), n);
+		c->dir_len[i] = (uint8_t)n;
+	}
 	load_names(c);
 	return c;
 }
@@ -335,7 +362,10 @@ size_t fmt_time(struct fmt_cache *c, uint64_t usec, char *out, size_t cap)
 			return t->len;
 		}
 		n = (size_t)t->mark;
-		memcpy(out, t->text, n);
+		if (n <= 32 && cap >= 48)
+			memcpy(out, t->text, 32);	/* one fixed copy: text[] has 128 bytes */
+		else
+			memcpy(out, t->text, n);
 		if (digits > 0) {
 			fmt_frac6(f, frac);
 			memcpy(out + n, f, (size_t)digits);
@@ -343,7 +373,8 @@ size_t fmt_time(struct fmt_cache *c, uint64_t usec, char *out, size_t cap)
 		} else if (n && out[n - 1] == '.') {
 			n--;	/* "%T.%f" with no digits: drop the point too */
 		}
-		memcpy(out + n, t->text + t->mark + 1, t->len - (size_t)t->mark - 1);
+		if (t->len > (size_t)t->mark + 1)
+			memcpy(out + n, t->text + t->mark + 1, t->len - (size_t)t->mark - 1);
 		return n + t->len - (size_t)t->mark - 1;
 	}
 	fmt_frac6(f, frac);
@@ -362,7 +393,7 @@ size_t fmt_time(struct fmt_cache *c, uint64_t usec, char *out, size_t cap)
 	return n;
 }
 
-static size_t fmt_proto(const struct fmt_cache *c, const struct ra_flow *f, char *out)
+static size_t fmt_proto(const struct fmt_cache *c, const struct ra_flow *f, char *out, size_t cap)
 {
 	const char *name = NULL;
 	size_t n = 0;
@@ -380,6 +411,7 @@ static size_t fmt_proto(const struct fmt_cache *c, const struct ra_flow *f, char
 			name = "rtcp", n = 4;
 	} else if (c->o.numeric < 2 && c->proto_name[f->proto]) {
 		name = name_at(c, c->proto_name[f->proto], &n);
+		return cap >= 16 ? put_name(out, name, n) : (memcpy(out, name, n), n);
 	}
 	if (n) {
 		memcpy(out, name, n);
@@ -388,7 +420,7 @@ static size_t fmt_proto(const struct fmt_cache *c, const struct ra_flow *f, char
 	return fmt_u64(out, f->proto);
 }
 
-static size_t fmt_port(const struct fmt_cache *c, const struct ra_flow *f, uint16_t port, char *out)
+static size_t fmt_port(const struct fmt_cache *c, const struct ra_flow *f, uint16_t port, char *out, size_t cap)
 {
 	if (f->family == RA_AF_ARP)
 		return 0;
@@ -403,8 +435,7 @@ static size_t fmt_port(const struct fmt_cache *c, const struct ra_flow *f, uint1
 		if (at) {	/* SCTP ports take UDP's names */
 			size_t n;
 			const char *name = name_at(c, at, &n);
-			memcpy(out, name, n);
-			return n;
+			return cap >= 16 ? put_name(out, name, n) : (memcpy(out, name, n), n);
 		}
 	}
 	return fmt_u64(out, port);
@@ -669,21 +700,29 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
 			return fmt_addr(out, RA_AF_ETHER, &a) - 9;
 		return fmt_addr(out, RA_AF_ETHER, &a);
 	case FT_PORT:
-		return fmt_port(c, f, fd->id == F_SPORT ? f->sport : f->dport, out);
+		return fmt_port(c, f, fd->id == F_SPORT ? f->sport : f->dport, out, cap);
 	case FT_PROTO:
-		return fmt_proto(c, f, out);
-	case FT_STATE: {
-		const char *s = ra_state_name(f->state);
-		size_t n = strlen(s);
-		memcpy(out, s, n);
-		return n;
-	}
-	case FT_DIR: {
-		const char *s = ra_dir_symbol(f->dir);
-		size_t n = strlen(s);
-		memcpy(out, s, n);
-		return n;
-	}
+		return fmt_proto(c, f, out, cap);
+	case FT_STATE:
+		if (f->state < RA_ST_COUNT && cap >= 8) {
+			memcpy(out, c->state_txt[f->state], 8);
+			return c->state_len[f->state];
+		} else {
+			const char *s = ra_state_name(f->state);
+			size_t n = strlen(s);
+			memcpy(out, s, n);
+			return n;
+		}
+	case FT_DIR:
+		if (f->dir < RA_DIR_COUNT && cap >= 8) {
+			memcpy(out, c->dir_txt[f->dir], 8);
+			return c->dir_len[f->dir];
+		} else {
+			const char *s = ra_dir_symbol(f->dir);
+			size_t n = strlen(s);
+			memcpy(out, s, n);
+			return n;
+		}
 	case FT_FLGS:
 		return fmt_flgs(f, out);
 	case FT_CAUSE: {
