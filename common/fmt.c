@@ -194,7 +194,9 @@ static size_t fmt_double(char *out, double v, int digits)
 		digits = 0;
 	if (digits > 9)
 		digits = 9;
-	if (!isfinite(v) || fabs(v) >= 1e15) {
+	/* past what 64 bits hold once scaled (a load of 10^14 with 6 digits):
+	 * the C library's conversion, as for the huge and the not finite */
+	if (!isfinite(v) || fabs(v) >= 1e15 || fabs(v) * pow10[digits] >= 1.8e19) {
 		int w = snprintf(out, 48, "%.*f", digits, v);
 		return w < 0 ? 0 : w > 47 ? 47 : (size_t)w;	/* what fits (FMT_FLOAT_MAX) */
 	}
