@@ -23,6 +23,8 @@ struct plan {
 	bool slow;			/* payload: formatted aside, room made per cell */
 	bool csv_safe;			/* its characters can never need CSV quotes */
 	bool json_safe;			/* nor JSON escapes */
+	bool number;			/* a JSON number (fld_json_number) */
+	bool digits;			/* only digits when not empty (FT_UINT) */
 	uint8_t keylen;
 	char key[40];			/* JSON: '{' or ',', the quoted name and ':' */
 };
@@ -61,6 +63,8 @@ static void make_plan(struct printer *p)
 
 		pl->max = fld_format_max(c->fd, p->cache) + 8;	/* + "/len" of a prefix */
 		pl->slow = c->fd->type == FT_USER;
+		pl->number = fld_json_number(c->fd);
+		pl->digits = c->fd->type == FT_UINT;
 		pl->csv_safe = pl->json_safe = known;
 		for (int ch = 0; ch < 256 && known; ch++) {
 			if (set[ch] && p->special[ch])
@@ -436,8 +440,19 @@ static bool text_line(struct printer *p, const struct ra_flow *f, const uint64_t
 			p->len += n;
 		} else if (c->fd->flags & FF_LEFT) {
 			p->len += n;
-			if (!last)
-				pad(p, w - n);
+			if (last)
+				continue;
+			if (w <= 32)	/* fixed moves: the line's room covers 32 past the cell */
+				memset(dst + n, ' ', 32);
+			else
+				memset(dst + n, ' ', w - n);
+			p->len += w - n;
+		} else if (w <= 32) {
+			char v[32];
+			memcpy(v, dst, 32);
+			memset(dst, ' ', 32);
+			memcpy(dst + (w - n), v, 32);
+			p->len += w;
 		} else {
 			memmove(dst + (w - n), dst, n);
 			memset(dst, ' ', w - n);
@@ -454,7 +469,7 @@ static bool json_line(struct printer *p, const struct ra_flow *f, const uint64_t
 		const struct column *c = &p->cols[i];
 		const struct plan *pl = &p->plan[i];
 		bool b = mask_has(blank, c->fd->id);
-		bool number = fld_json_number(c->fd);
+		bool number = pl->number;
 		size_t n;
 		char *dst;
 
@@ -476,8 +491,11 @@ static bool json_line(struct printer *p, const struct ra_flow *f, const uint64_t
 				json_string(p, p->val, n);
 			continue;
 		}
-		put(p, pl->key, pl->keylen);
-		if (pl->keylen == 1) {
+		if (pl->keylen > 1) {
+			memcpy(p->out + p->len, pl->key, sizeof(pl->key));	/* one fixed move: the line's room covers it */
+			p->len += pl->keylen;
+		} else {
+			put(p, pl->key, pl->keylen);
 			json_string(p, c->fd->name, strlen(c->fd->name));
 			p->out[p->len++] = ':';
 		}
@@ -486,7 +504,7 @@ static bool json_line(struct printer *p, const struct ra_flow *f, const uint64_t
 			n = cell_here(p, i, f, b, prefix, dst);
 			if (n == 0) {
 				put(p, "null", 4);
-			} else if (plain_number(dst, n)) {
+			} else if (pl->digits || plain_number(dst, n)) {
 				p->len += n;
 			} else {
 				memcpy(p->val, dst, n);
