@@ -26,6 +26,7 @@ packages="$packages libcairo2-dev"	# ragraph
 [ "$what" = test ] && packages="$packages tmux"	# ratop's screen tests
 [ "$what" = test ] && packages="$packages poppler-utils file"	# ragraph's tests: pdfinfo, file
 [ "$what" = test ] && packages="$packages util-linux"	# health.bats: unshare -n, a network namespace per test
+[ "$what" = test ] && packages="$packages nfdump"	# bench/bench-table.sh and the other benches: nfdump and nfpcapd
 
 missing=""
 for p in $packages; do

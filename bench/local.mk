@@ -1,5 +1,7 @@
 # bench/local.mk - benchmark programs and scripts (run by hand, not by make check).
 EXTRA_DIST += bench/common.sh bench/bench-ra.sh
+# The issue-26 table: ours, Debian's Argus and nfdump on one generated capture.
+EXTRA_DIST += bench/bench-table.sh
 # The capture daemon's benchmark: a deterministic pcap generator and the script timing
 # our argus against Debian's on the same file (bench/bench-argus.sh).
 noinst_PROGRAMS += bench/gen-pcap

@@ -158,6 +158,13 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
  * or through its decoder. */
 size_t fld_format_user(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c, size_t max,
 		       char *out, size_t cap);
+/* The most bytes fld_format writes for the field with this cache (FT_USER:
+ * the whole payload's worst case): what the printer makes room for. */
+size_t fld_format_max(const struct ra_field *fd, const struct fmt_cache *c);
+/* Mark in set every character the field's values can hold with this cache
+ * (time formats of numeric conversions, names it has read); false when
+ * they may hold anything (payload, service names, other time formats). */
+bool fld_format_chars(const struct ra_field *fd, const struct fmt_cache *c, bool set[256]);
 /* True when the field's JSON value is a number (no quotes). */
 bool fld_json_number(const struct ra_field *fd);
 

@@ -2,7 +2,7 @@
 common_libcommon_a_SOURCES += common/filter.h common/filter_int.h \
 	common/filter_lex.c common/filter_value.c common/filter_parse.c \
 	common/filter_words.c common/filter_cmp.c common/filter_gen.c \
-	common/filter_eval.c common/filter_dump.c
+	common/filter_eval.c common/filter_dump.c common/filter_raw.c
 
 # The expression table.
 check_PROGRAMS += tests/unit/test_filter

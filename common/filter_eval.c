@@ -12,6 +12,7 @@
 #include "filter_int.h"
 #include "field.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static inline uint16_t get16(const uint8_t *b, uint16_t off) { uint16_t v; memcpy(&v, b + off, 2); return v; }
@@ -148,4 +149,42 @@ bool flt_names_status(const struct ra_filter *flt)
 		    (flt->nodes[i].leaf.bits >> RA_AF_STATUS & 1u))
 			return true;
 	return false;
+}
+
+/* Do width bytes at off lie among the core's fields (stime to dtos, not
+ * present), which ra_decode_core fills? */
+static bool core_span(uint16_t off, size_t width)
+{
+	size_t at = off, end = offsetof(struct ra_flow, smac), pr = offsetof(struct ra_flow, present);
+
+	return at + width <= end && (at + width <= pr || at >= pr + sizeof(uint32_t));
+}
+
+/* Does a test read only core fields?  (A pair test reads offb whatever
+ * its pair, so offb is checked always.) */
+static bool leaf_core(const struct flt_leaf *l)
+{
+	switch (l->op) {
+	case OP_RANGE8: return core_span(l->off, 1) && core_span(l->offb, 1);
+	case OP_RANGE16: return core_span(l->off, 2) && core_span(l->offb, 2);
+	case OP_RANGE32: return core_span(l->off, 4) && core_span(l->offb, 4);
+	case OP_RANGE64: return core_span(l->off, 8) && core_span(l->offb, 8);
+	case OP_SUM32: return core_span(l->off, 4) && core_span(l->off2, 4);
+	case OP_SUM64: return core_span(l->off, 8) && core_span(l->off2, 8);
+	case OP_ANY8: case OP_ALL8: return core_span(l->off, 1);
+	case OP_ANY32: return core_span(l->off, 4);
+	case OP_DUR: case OP_FAMILY: case OP_IPPROTO: case OP_ETYPE: return true;
+	case OP_PORT: return core_span(l->off, 2) && core_span(l->offb, 2);
+	case OP_NET4: return core_span(l->off2, 1) && core_span(l->off, 4) && core_span(l->offb, 4);
+	case OP_NET6: return core_span(l->off2, 1) && core_span(l->off, 16);
+	default: return false;	/* blocks, derived fields, the status view */
+	}
+}
+
+bool flt_core_only(const struct ra_filter *flt)
+{
+	for (uint32_t i = 0; flt && i < flt->n; i++)
+		if (!leaf_core(&flt->nodes[i].leaf))
+			return false;
+	return flt != NULL;
 }

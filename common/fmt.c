@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "field.h"
+#include "fmtnum.h"
 #include "service.h"
 #include "userdata.h"
 
@@ -20,15 +21,34 @@
 #include <string.h>
 #include <time.h>
 
+/* One second of record time as strftime wrote it, \001 where %f goes. */
+struct fmt_tslot {
+	int64_t sec;
+	size_t len;
+	int mark;			/* the one \001's place; -1 none, -2 several */
+	char text[128];
+};
+#define FMT_TSLOTS 4			/* by second modulo 4: stime and ltime columns */
+
 struct fmt_cache {
 	struct fmt_opts o;
 	char tfmt[128];			/* time_format with %f replaced by \001 */
-	int64_t last_sec;
-	char last_text[128];		/* strftime of last_sec, with \001 kept */
-	size_t last_len;
-	char *tcp_names[65536];		/* NULL: not looked up; "" no name */
-	char *udp_names[65536];
-	char *proto_names[256];
+	struct fmt_tslot ts[FMT_TSLOTS];
+	/* Port and protocol names, read once from the services and protocols
+	 * databases (the first entry of a number, as getservbyport and
+	 * getprotobynumber answer): offsets into names, 0 for none; each name
+	 * is two length bytes and its text. */
+	uint32_t tcp_name[65536];
+	uint32_t udp_name[65536];
+	uint32_t proto_name[256];
+	char *names;
+	size_t names_len, names_cap;
+	size_t name_max;		/* the longest name */
+	/* state names and Dir symbols, 8 bytes each, copied whole */
+	char state_txt[RA_ST_COUNT][8];
+	uint8_t state_len[RA_ST_COUNT];
+	char dir_txt[RA_DIR_COUNT][8];
+	uint8_t dir_len[RA_DIR_COUNT];
 };
 
 void fmt_opts_default(struct fmt_opts *o)
@@ -37,6 +57,85 @@ void fmt_opts_default(struct fmt_opts *o)
 	o->time_format = "%Y-%m-%d %T.%f";
 	o->usec_digits = 6;
 	o->float_digits = 6;
+}
+
+/* Keep a name; its offset, 0 when memory runs out (then the number prints). */
+static uint32_t keep_name(struct fmt_cache *c, const char *name)
+{
+	size_t n = strlen(name);
+	uint32_t at;
+
+	if (!n || n > 0xffff || c->names_len + n + 2 > UINT32_MAX)
+		return 0;
+	if (c->names_len + n + 2 + 16 > c->names_cap) {	/* 16 spare: names copied 16 bytes at a time */
+		size_t cap = c->names_cap ? 2 * c->names_cap : 8192;
+		char *big;
+		while (cap < c->names_len + n + 2 + 16)
+			cap *= 2;
+		big = realloc(c->names, cap);
+		if (!big)
+			return 0;
+		memset(big + c->names_cap, 0, cap - c->names_cap);
+		c->names = big;
+		c->names_cap = cap;
+	}
+	at = (uint32_t)c->names_len;
+	c->names[at] = (char)(n >> 8);
+	c->names[at + 1] = (char)(n & 0xff);
+	memcpy(c->names + at + 2, name, n);
+	c->names_len += n + 2;
+	if (n > c->name_max)
+		c->name_max = n;
+	return at;
+}
+
+/* A kept name: its text and length. */
+static const char *name_at(const struct fmt_cache *c, uint32_t at, size_t *n)
+{
+	*n = (size_t)(unsigned char)c->names[at] << 8 | (unsigned char)c->names[at + 1];
+	return c->names + at + 2;
+}
+
+/* A short name into out, which has room for 16 bytes: one fixed copy
+ * (the pool keeps 16 bytes after its last name). */
+static inline size_t put_name(char *out, const char *name, size_t n)
+{
+	if (n <= 16)
+		memcpy(out, name, 16);
+	else
+		memcpy(out, name, n);
+	return n;
+}
+
+static void load_names(struct fmt_cache *c)
+{
+	struct servent *se;
+	struct protoent *pe;
+
+	c->names_len = 1;	/* offset 0 means no name */
+	c->name_max = 9;	/* "ipv6-icmp" */
+	if (c->o.numeric < 1) {
+		setservent(0);
+		while ((se = getservent())) {
+			uint16_t port = ntohs((uint16_t)se->s_port);
+			uint32_t *slot = NULL;
+			if (!strcmp(se->s_proto, "tcp"))
+				slot = &c->tcp_name[port];
+			else if (!strcmp(se->s_proto, "udp"))
+				slot = &c->udp_name[port];
+			if (slot && !*slot)
+				*slot = keep_name(c, se->s_name);
+		}
+		endservent();
+	}
+	if (c->o.numeric < 2) {
+		setprotoent(0);
+		while ((pe = getprotoent()))
+			if (pe->p_proto >= 0 && pe->p_proto < 256 && !c->proto_name[pe->p_proto])
+				c->proto_name[pe->p_proto] = keep_name(c, pe->p_name);
+		endprotoent();
+		c->proto_name[58] = keep_name(c, "ipv6-icmp");
+	}
 }
 
 struct fmt_cache *fmt_cache_new(const struct fmt_opts *o)
@@ -60,7 +159,19 @@ struct fmt_cache *fmt_cache_new(const struct fmt_opts *o)
 		}
 	}
 	c->tfmt[j] = '\0';
-	c->last_sec = INT64_MIN;
+	for (int i = 0; i < FMT_TSLOTS; i++)
+		c->ts[i].sec = INT64_MIN;
+	for (unsigned i = 0; i < RA_ST_COUNT; i++) {
+		size_t n = strnlen(ra_state_name(i), 8);
+		memcpy(c->state_txt[i], ra_state_name(i), n);
+		c->state_len[i] = (uint8_t)n;
+	}
+	for (unsigned i = 0; i < RA_DIR_COUNT; i++) {
+		size_t n = strnlen(ra_dir_symbol(i), 8);
+		memcpy(c->dir_txt[i], ra_dir_symbol(i), n);
+		c->dir_len[i] = (uint8_t)n;
+	}
+	load_names(c);
 	return c;
 }
 
@@ -68,27 +179,8 @@ void fmt_cache_free(struct fmt_cache *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < 65536; i++) {
-		free(c->tcp_names[i]);
-		free(c->udp_names[i]);
-	}
-	for (int i = 0; i < 256; i++)
-		free(c->proto_names[i]);
+	free(c->names);
 	free(c);
-}
-
-size_t fmt_u64(char *out, uint64_t v)
-{
-	char tmp[24];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
 }
 
 /* Fixed-point: digits after the point, rounded. */
@@ -102,8 +194,12 @@ static size_t fmt_double(char *out, double v, int digits)
 		digits = 0;
 	if (digits > 9)
 		digits = 9;
-	if (!isfinite(v) || fabs(v) >= 1e15)
-		return (size_t)snprintf(out, 48, "%.*f", digits, v);
+	/* past what 64 bits hold once scaled (a load of 10^14 with 6 digits):
+	 * the C library's conversion, as for the huge and the not finite */
+	if (!isfinite(v) || fabs(v) >= 1e15 || fabs(v) * pow10[digits] >= 1.8e19) {
+		int w = snprintf(out, 48, "%.*f", digits, v);
+		return w < 0 ? 0 : w > 47 ? 47 : (size_t)w;	/* what fits (FMT_FLOAT_MAX) */
+	}
 	if (v < 0) {
 		out[n++] = '-';
 		v = -v;
@@ -204,18 +300,7 @@ size_t fmt_addr(char *out, unsigned family, const union ra_addr *a)
 	switch (family) {
 	case RA_AF_INET:
 	case RA_AF_ARP:
-		for (int i = 3; i >= 0; i--) {
-			unsigned b = (a->v4 >> (8 * i)) & 0xff;
-			if (b >= 100) {
-				out[n++] = (char)('0' + b / 100);
-				out[n++] = (char)('0' + b / 10 % 10);
-			} else if (b >= 10) {
-				out[n++] = (char)('0' + b / 10);
-			}
-			out[n++] = (char)('0' + b % 10);
-			out[n++] = '.';
-		}
-		return n - 1;
+		return fmt_ipv4(out, a->v4);
 	case RA_AF_INET6:
 		return fmt_ip6(out, a->v6);
 	case RA_AF_ETHER:
@@ -231,102 +316,113 @@ size_t fmt_addr(char *out, unsigned family, const union ra_addr *a)
 	}
 }
 
+/* A second's text, with the place of %f when it appears once. */
+static const struct fmt_tslot *time_slot(struct fmt_cache *c, int64_t sec)
+{
+	struct fmt_tslot *t = &c->ts[(uint64_t)sec % FMT_TSLOTS];
+
+	if (t->sec != sec) {
+		struct tm tm;
+		time_t tt = (time_t)sec;
+		if (c->o.utc ? !gmtime_r(&tt, &tm) : !localtime_r(&tt, &tm))
+			return NULL;
+		t->len = strftime(t->text, sizeof(t->text), c->tfmt, &tm);
+		t->mark = -1;
+		for (size_t i = 0; i < t->len; i++)
+			if (t->text[i] == '\001')
+				t->mark = t->mark == -1 ? (int)i : -2;
+		t->sec = sec;
+	}
+	return t;
+}
+
 size_t fmt_time(struct fmt_cache *c, uint64_t usec, char *out, size_t cap)
 {
 	int64_t sec = (int64_t)(usec / 1000000);
 	uint32_t frac = (uint32_t)(usec % 1000000);
 	size_t n = 0;
 	int digits = c->o.usec_digits;
+	const struct fmt_tslot *t;
+	char f[8];
 
 	if (c->o.epoch) {
 		n = fmt_u64(out, (uint64_t)sec);
 		if (digits > 0) {
-			char f[8];
 			out[n++] = '.';
-			for (int i = 5; i >= 0; i--) {
-				f[i] = (char)('0' + frac % 10);
-				frac /= 10;
-			}
+			fmt_frac6(f, frac);
 			memcpy(out + n, f, (size_t)digits);
 			n += (size_t)digits;
 		}
 		return n;
 	}
-	if (sec != c->last_sec) {
-		struct tm tm;
-		time_t t = (time_t)sec;
-		if (c->o.utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm))
-			return 0;
-		c->last_len = strftime(c->last_text, sizeof(c->last_text), c->tfmt, &tm);
-		c->last_sec = sec;
-	}
-	for (size_t i = 0; i < c->last_len && n + 8 < cap; i++) {
-		if (c->last_text[i] != '\001') {
-			out[n++] = c->last_text[i];
-			continue;
+	t = time_slot(c, sec);
+	if (!t)
+		return 0;
+	if (t->mark != -2 && t->len + 16 < cap) {	/* the usual case: no room check per byte */
+		if (t->mark < 0) {
+			memcpy(out, t->text, t->len);
+			return t->len;
 		}
-		char f[6];
-		uint32_t x = frac;
-		for (int k = 5; k >= 0; k--) {
-			f[k] = (char)('0' + x % 10);
-			x /= 10;
-		}
+		n = (size_t)t->mark;
+		if (n <= 32 && cap >= 48)
+			memcpy(out, t->text, 32);	/* one fixed copy: text[] has 128 bytes */
+		else
+			memcpy(out, t->text, n);
 		if (digits > 0) {
+			fmt_frac6(f, frac);
 			memcpy(out + n, f, (size_t)digits);
 			n += (size_t)digits;
 		} else if (n && out[n - 1] == '.') {
 			n--;	/* "%T.%f" with no digits: drop the point too */
 		}
+		if (t->len > (size_t)t->mark + 1)
+			memcpy(out + n, t->text + t->mark + 1, t->len - (size_t)t->mark - 1);
+		return n + t->len - (size_t)t->mark - 1;
+	}
+	fmt_frac6(f, frac);
+	for (size_t i = 0; i < t->len && n + 8 < cap; i++) {
+		if (t->text[i] != '\001') {
+			out[n++] = t->text[i];
+			continue;
+		}
+		if (digits > 0) {
+			memcpy(out + n, f, (size_t)digits);
+			n += (size_t)digits;
+		} else if (n && out[n - 1] == '.') {
+			n--;
+		}
 	}
 	return n;
 }
 
-static const char *port_name(struct fmt_cache *c, unsigned proto, uint16_t port)
-{
-	char **slot = proto == 6 ? &c->tcp_names[port] : &c->udp_names[port];
-
-	if (!*slot) {
-		struct servent *se = getservbyport(htons(port), proto == 6 ? "tcp" : "udp");
-		*slot = strdup(se ? se->s_name : "");
-		if (!*slot)
-			return "";
-	}
-	return *slot;
-}
-
-static size_t fmt_proto(struct fmt_cache *c, const struct ra_flow *f, char *out)
+static size_t fmt_proto(const struct fmt_cache *c, const struct ra_flow *f, char *out, size_t cap)
 {
 	const char *name = NULL;
+	size_t n = 0;
 
-	if (f->family == RA_AF_ARP)
-		name = "arp";
-	else if (f->family == RA_AF_ETHER)
-		name = f->etype ? NULL : "llc";
-	else if (c->o.numeric < 2 && f->proto == 17 && (f->flgs & (RA_FL_RTP | RA_FL_RTCP)))
-		name = f->flgs & RA_FL_RTP ? "rtp" : "rtcp";	/* as Argus labels them */
-	else if (c->o.numeric < 2) {
-		if (!c->proto_names[f->proto]) {
-			struct protoent *pe = getprotobynumber(f->proto);
-			const char *pn = pe ? pe->p_name : "";
-			if (f->proto == 58)
-				pn = "ipv6-icmp";
-			c->proto_names[f->proto] = strdup(pn);
-		}
-		name = c->proto_names[f->proto];
-		if (name && f->proto == 58)
-			name = "ipv6-icmp";
+	if (f->family == RA_AF_ARP) {
+		name = "arp", n = 3;
+	} else if (f->family == RA_AF_ETHER) {
+		if (f->etype)
+			return fmt_u64(out, f->etype);
+		name = "llc", n = 3;
+	} else if (c->o.numeric < 2 && f->proto == 17 && (f->flgs & (RA_FL_RTP | RA_FL_RTCP))) {
+		if (f->flgs & RA_FL_RTP)	/* as Argus labels them */
+			name = "rtp", n = 3;
+		else
+			name = "rtcp", n = 4;
+	} else if (c->o.numeric < 2 && c->proto_name[f->proto]) {
+		name = name_at(c, c->proto_name[f->proto], &n);
+		return cap >= 16 ? put_name(out, name, n) : (memcpy(out, name, n), n);
 	}
-	if (f->family == RA_AF_ETHER && f->etype)
-		return fmt_u64(out, f->etype);
-	if (name && *name) {
-		size_t n = strlen(name);
+	if (n) {
 		memcpy(out, name, n);
 		return n;
 	}
 	return fmt_u64(out, f->proto);
 }
 
-static size_t fmt_port(struct fmt_cache *c, const struct ra_flow *f, uint16_t port, char *out)
+static size_t fmt_port(const struct fmt_cache *c, const struct ra_flow *f, uint16_t port, char *out, size_t cap)
 {
 	if (f->family == RA_AF_ARP)
 		return 0;
@@ -337,11 +433,11 @@ static size_t fmt_port(struct fmt_cache *c, const struct ra_flow *f, uint16_t po
 	if (f->proto != 6 && f->proto != 17 && f->proto != 132)
 		return 0;
 	if (c->o.numeric < 1) {
-		const char *name = port_name(c, f->proto, port);
-		if (*name) {
-			size_t n = strlen(name);
-			memcpy(out, name, n);
-			return n;
+		uint32_t at = f->proto == 6 ? c->tcp_name[port] : c->udp_name[port];
+		if (at) {	/* SCTP ports take UDP's names */
+			size_t n;
+			const char *name = name_at(c, at, &n);
+			return cap >= 16 ? put_name(out, name, n) : (memcpy(out, name, n), n);
 		}
 	}
 	return fmt_u64(out, port);
@@ -444,6 +540,132 @@ bool fld_json_number(const struct ra_field *fd)
 	}
 }
 
+static void mark_chars(bool set[256], const char *s)
+{
+	for (; *s; s++)
+		set[(unsigned char)*s] = true;
+}
+
+/* The characters strftime can write for the cache's time format, when it
+ * holds only numeric conversions (plus %f, done by fmt_time). */
+static bool time_chars(const struct fmt_cache *c, bool set[256])
+{
+	for (const char *p = c->tfmt; *p; p++) {
+		if (*p == '\001') {
+			mark_chars(set, "0123456789.");	/* no digits: the point goes */
+			continue;
+		}
+		if (*p != '%') {
+			set[(unsigned char)*p] = true;
+			continue;
+		}
+		switch (*++p) {
+		case '%': set['%'] = true; break;
+		case 'Y': case 'm': case 'd': case 'H': case 'M': case 'S': case 'j': case 'y':
+		case 'C': case 'u': case 'w': case 'G': case 'g': case 'V': case 'U': case 'W': case 's':
+			mark_chars(set, "0123456789-");	/* a negative year, before 1970 */
+			break;
+		case 'e': case 'k': case 'l': mark_chars(set, "0123456789 "); break;
+		case 'T': case 'R': mark_chars(set, "0123456789:"); break;
+		case 'F': mark_chars(set, "0123456789-+"); break;
+		case 'D': mark_chars(set, "0123456789/"); break;
+		case 'z': mark_chars(set, "0123456789+-"); break;
+		case 'n': set['\n'] = true; break;
+		case 't': set['\t'] = true; break;
+		default: return false;	/* names, locale forms, flags and widths */
+		}
+	}
+	return true;
+}
+
+/* The characters of every kept name (ports, protocols). */
+static void name_chars(const struct fmt_cache *c, bool set[256])
+{
+	for (size_t at = 1; at < c->names_len;) {
+		size_t n;
+		const char *name = name_at(c, (uint32_t)at, &n);
+		for (size_t i = 0; i < n; i++)
+			set[(unsigned char)name[i]] = true;
+		at += n + 2;
+	}
+}
+
+bool fld_format_chars(const struct ra_field *fd, const struct fmt_cache *c, bool set[256])
+{
+	memset(set, 0, 256 * sizeof(bool));
+	switch (fd->type) {
+	case FT_TIME:
+		if (c->o.epoch) {
+			mark_chars(set, "0123456789.");
+			return true;
+		}
+		return time_chars(c, set);
+	case FT_DUR: case FT_MSEC: case FT_FLOAT:
+		mark_chars(set, "0123456789.-infa");	/* and inf, nan */
+		return true;
+	case FT_UINT:
+		mark_chars(set, "0123456789");
+		return true;
+	case FT_HEX:
+		mark_chars(set, "0123456789abcdefx");
+		return true;
+	case FT_ADDR:
+		mark_chars(set, "0123456789abcdef.:/");	/* and the /len of a prefix */
+		return true;
+	case FT_MAC:
+		mark_chars(set, "0123456789abcdef:");
+		return true;
+	case FT_IFINDEX:
+		mark_chars(set, "0123456789selfdropmulti:");
+		return true;
+	case FT_PORT: case FT_PROTO:
+		mark_chars(set, "0123456789abcdefx" "arpllcrtcp");
+		name_chars(c, set);
+		return true;
+	case FT_FLGS:
+		mark_chars(set, " TepsMmq*sd&ir@VfFIES");
+		return true;
+	case FT_STATE:
+		for (unsigned i = 0; i < 256; i++)
+			mark_chars(set, ra_state_name(i));
+		return true;
+	case FT_DIR:
+		for (unsigned i = 0; i < 256; i++)
+			mark_chars(set, ra_dir_symbol(i));
+		return true;
+	case FT_CAUSE:
+		for (unsigned i = 0; i < 4; i++)
+			mark_chars(set, ra_cause_name(i));
+		return true;
+	default:
+		return false;
+	}
+}
+
+size_t fld_format_max(const struct ra_field *fd, const struct fmt_cache *c)
+{
+	switch (fd->type) {
+	case FT_TIME:
+		return c->o.epoch ? 28 : 128 * 6;	/* each \001 of a 127-byte text: 6 digits */
+	case FT_DUR: case FT_MSEC: case FT_FLOAT:
+		return 48;
+	case FT_UINT: case FT_HEX: case FT_IFINDEX:
+		return 24;
+	case FT_ADDR:
+		return 48;
+	case FT_MAC:
+		return 20;
+	case FT_PORT: case FT_PROTO:
+		return c->name_max > 24 ? c->name_max : 24;
+	case FT_STATE: case FT_DIR: case FT_FLGS: case FT_CAUSE:
+		return 16;
+	case FT_SERVICE:
+		return SVC_NAMELEN;
+	default:
+		return 4 * RA_PAYLOAD_MAX + 16;
+	}
+}
+
 size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt_cache *c,
 		  char *out, size_t cap)
 {
@@ -480,21 +702,29 @@ size_t fld_format(const struct ra_field *fd, const struct ra_flow *f, struct fmt
 			return fmt_addr(out, RA_AF_ETHER, &a) - 9;
 		return fmt_addr(out, RA_AF_ETHER, &a);
 	case FT_PORT:
-		return fmt_port(c, f, fd->id == F_SPORT ? f->sport : f->dport, out);
+		return fmt_port(c, f, fd->id == F_SPORT ? f->sport : f->dport, out, cap);
 	case FT_PROTO:
-		return fmt_proto(c, f, out);
-	case FT_STATE: {
-		const char *s = ra_state_name(f->state);
-		size_t n = strlen(s);
-		memcpy(out, s, n);
-		return n;
-	}
-	case FT_DIR: {
-		const char *s = ra_dir_symbol(f->dir);
-		size_t n = strlen(s);
-		memcpy(out, s, n);
-		return n;
-	}
+		return fmt_proto(c, f, out, cap);
+	case FT_STATE:
+		if (f->state < RA_ST_COUNT && cap >= 8) {
+			memcpy(out, c->state_txt[f->state], 8);
+			return c->state_len[f->state];
+		} else {
+			const char *s = ra_state_name(f->state);
+			size_t n = strlen(s);
+			memcpy(out, s, n);
+			return n;
+		}
+	case FT_DIR:
+		if (f->dir < RA_DIR_COUNT && cap >= 8) {
+			memcpy(out, c->dir_txt[f->dir], 8);
+			return c->dir_len[f->dir];
+		} else {
+			const char *s = ra_dir_symbol(f->dir);
+			size_t n = strlen(s);
+			memcpy(out, s, n);
+			return n;
+		}
 	case FT_FLGS:
 		return fmt_flgs(f, out);
 	case FT_CAUSE: {

@@ -16,9 +16,25 @@
 #define OUTBUF (1u << 18)
 #define VALBUF (4 * RA_PAYLOAD_MAX + 64)
 
+/* What the printer worked out once per column. */
+struct plan {
+	size_t max;			/* most bytes fld_format writes */
+	size_t need;			/* room one cell takes at most in this mode */
+	bool slow;			/* payload: formatted aside, room made per cell */
+	bool csv_safe;			/* its characters can never need CSV quotes */
+	bool json_safe;			/* nor JSON escapes */
+	bool number;			/* a JSON number (fld_json_number) */
+	bool digits;			/* only digits when not empty (FT_UINT) */
+	uint8_t keylen;
+	char key[40];			/* JSON: '{' or ',', the quoted name and ':' */
+};
+
 struct printer {
 	struct printer_opts o;
 	struct column cols[RA_MAX_COLS];
+	struct plan plan[RA_MAX_COLS];
+	size_t line_need;		/* room the fast cells of a line take at most */
+	bool cell_room;			/* wide columns: make room cell by cell */
 	int ncols;
 	int fd;
 	struct fmt_cache *cache;
@@ -28,7 +44,53 @@ struct printer {
 	uint64_t lines;
 	uint64_t status_lines;		/* status rows printed (CSV labels) */
 	bool special[256];		/* bytes that make a CSV value need quotes */
+	bool escape[256];		/* bytes a JSON string escapes */
 };
+
+static void json_string(struct printer *p, const char *s, size_t n);
+
+/* Work out once per column how it prints and how much room it takes. */
+static void make_plan(struct printer *p)
+{
+	size_t total = 2;
+
+	for (int i = 0; i < p->ncols; i++) {
+		const struct column *c = &p->cols[i];
+		struct plan *pl = &p->plan[i];
+		bool set[256];
+		bool known = fld_format_chars(c->fd, p->cache, set);
+		size_t w = (size_t)c->width;
+
+		pl->max = fld_format_max(c->fd, p->cache) + 8;	/* + "/len" of a prefix */
+		pl->slow = c->fd->type == FT_USER;
+		pl->number = fld_json_number(c->fd);
+		pl->digits = c->fd->type == FT_UINT;
+		pl->csv_safe = pl->json_safe = known;
+		for (int ch = 0; ch < 256 && known; ch++) {
+			if (set[ch] && p->special[ch])
+				pl->csv_safe = false;
+			if (set[ch] && p->escape[ch])
+				pl->json_safe = false;
+		}
+		pl->key[0] = i ? ',' : '{';
+		pl->keylen = 1;
+		if (strlen(c->fd->name) + 4 <= sizeof(pl->key)) {
+			size_t n = strlen(c->fd->name);
+			pl->key[pl->keylen++] = '"';
+			memcpy(pl->key + pl->keylen, c->fd->name, n);
+			pl->keylen = (uint8_t)(pl->keylen + n);
+			pl->key[pl->keylen++] = '"';
+			pl->key[pl->keylen++] = ':';
+		}
+		/* JSON escapes a byte to 6 at most, CSV quotes double; a text cell
+		 * widens to its value, so never past the larger of the two */
+		pl->need = (p->o.mode == OUT_JSON ? 6 * pl->max : 2 * pl->max) + w + pl->keylen + 16;
+		if (!pl->slow)
+			total += pl->need;
+	}
+	p->line_need = total;
+	p->cell_room = total > OUTBUF / 4;
+}
 
 struct printer *printer_new(const struct printer_opts *o, const struct column *cols, int ncols,
 			    int fd, struct ra_err *err)
@@ -42,6 +104,9 @@ struct printer *printer_new(const struct printer_opts *o, const struct column *c
 	memcpy(p->cols, cols, (size_t)p->ncols * sizeof(*cols));
 	p->fd = fd;
 	p->special[(unsigned char)o->delim] = p->special['"'] = p->special['\n'] = p->special['\r'] = true;
+	for (int i = 0; i < 0x20; i++)
+		p->escape[i] = true;
+	p->escape['"'] = p->escape['\\'] = true;
 	p->cap = OUTBUF + 2 * VALBUF * 2;
 	p->out = malloc(p->cap);
 	p->val = malloc(VALBUF);
@@ -53,6 +118,7 @@ struct printer *printer_new(const struct printer_opts *o, const struct column *c
 	}
 	if (!p->out || !p->val || !p->cache)
 		goto nomem;
+	make_plan(p);
 	return p;
 nomem:
 	if (p)
@@ -92,11 +158,9 @@ bool printer_flush(struct printer *p, struct ra_err *err)
 	return true;
 }
 
-/* Make sure n more bytes fit. */
-static bool room(struct printer *p, size_t n, struct ra_err *err)
+/* Make sure n more bytes fit: flush, or grow for one long line. */
+static bool room_slow(struct printer *p, size_t n, struct ra_err *err)
 {
-	if (p->len + n <= p->cap)
-		return true;
 	if (!printer_flush(p, err))
 		return false;
 	if (n > p->cap) {
@@ -109,6 +173,11 @@ static bool room(struct printer *p, size_t n, struct ra_err *err)
 		p->cap = n;
 	}
 	return true;
+}
+
+static inline bool room(struct printer *p, size_t n, struct ra_err *err)
+{
+	return p->len + n <= p->cap || room_slow(p, n, err);
 }
 
 static void put(struct printer *p, const char *s, size_t n)
@@ -177,15 +246,15 @@ static void json_string(struct printer *p, const char *s, size_t n)
 	p->out[p->len++] = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
+		if (!p->escape[ch]) {
+			p->out[p->len++] = (char)ch;
+		} else if (ch == '"' || ch == '\\') {
 			p->out[p->len++] = '\\';
 			p->out[p->len++] = (char)ch;
-		} else if (ch < 0x20) {
+		} else {	/* a control character */
 			put(p, "\\u00", 4);
 			p->out[p->len++] = hx[ch >> 4];
 			p->out[p->len++] = hx[ch & 15];
-		} else {
-			p->out[p->len++] = (char)ch;
 		}
 	}
 	p->out[p->len++] = '"';
@@ -266,53 +335,220 @@ bool printer_flow_masked(struct printer *p, const struct ra_flow *f, const uint6
 	return flow_line(p, f, blank, prefix, err);
 }
 
+/* A payload cell (or any cell when columns are wide): formatted aside,
+ * room made for what it came to.  Returns its length, or -1 on error. */
+static ssize_t cell_aside(struct printer *p, int i, const struct ra_flow *f, bool blank,
+			  const uint8_t prefix[2], struct ra_err *err)
+{
+	const struct column *c = &p->cols[i];
+	size_t n = 0;
+
+	if (!blank) {
+		if (c->limit > 0 && c->fd->type == FT_USER)
+			n = fld_format_user(c->fd, f, p->cache, (size_t)c->limit, p->val, VALBUF);
+		else
+			n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
+		if (prefix)
+			n = with_prefix(p->val, n, prefix, c->fd->id);
+	}
+	/* worst case: JSON escapes of every byte, or a widened text cell; and
+	 * the room the line's fast cells were promised */
+	if (!room(p, 6 * n + (size_t)c->width + p->plan[i].keylen + 64 + (p->cell_room ? 0 : p->line_need), err))
+		return -1;
+	return (ssize_t)n;
+}
+
+/* A value formatted where it goes: at dst, in the output buffer. */
+static size_t cell_here(struct printer *p, int i, const struct ra_flow *f, bool blank,
+			const uint8_t prefix[2], char *dst)
+{
+	const struct column *c = &p->cols[i];
+	size_t n;
+
+	if (blank)
+		return 0;
+	n = fld_format(c->fd, f, p->cache, dst, p->plan[i].max);
+	if (prefix)
+		n = with_prefix(dst, n, prefix, c->fd->id);
+	return n;
+}
+
+static bool csv_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+		     const uint8_t prefix[2], struct ra_err *err)
+{
+	char *w = p->out + p->len;	/* a local cursor: stores through char * could alias p->len */
+
+	for (int i = 0; i < p->ncols; i++) {
+		const struct plan *pl = &p->plan[i];
+		bool b = mask_has(blank, p->cols[i].fd->id);
+		size_t n;
+
+		if (pl->slow || p->cell_room) {
+			ssize_t k;
+			p->len = (size_t)(w - p->out);
+			k = cell_aside(p, i, f, b, prefix, err);
+			if (k < 0)
+				return false;
+			if (i)
+				p->out[p->len++] = p->o.delim;
+			csv_cell(p, p->val, (size_t)k);
+			w = p->out + p->len;
+			continue;
+		}
+		if (i)
+			*w++ = p->o.delim;
+		n = cell_here(p, i, f, b, prefix, w);
+		if (!p->o.quote && (pl->csv_safe || !needs_quotes(p, w, n))) {
+			w += n;
+			continue;
+		}
+		p->len = (size_t)(w - p->out);
+		memcpy(p->val, w, n);
+		csv_cell(p, p->val, n);
+		w = p->out + p->len;
+	}
+	p->len = (size_t)(w - p->out);
+	return true;
+}
+
+static bool text_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+		      const uint8_t prefix[2], struct ra_err *err)
+{
+	for (int i = 0; i < p->ncols; i++) {
+		struct column *c = &p->cols[i];
+		bool b = mask_has(blank, c->fd->id);
+		bool last = i == p->ncols - 1;
+		size_t n, w;
+		char *dst;
+
+		if (p->plan[i].slow || p->cell_room) {
+			ssize_t k = cell_aside(p, i, f, b, prefix, err);
+			if (k < 0)
+				return false;
+			if (i)
+				p->out[p->len++] = ' ';
+			text_cell(p, c, p->val, (size_t)k, last);
+			continue;
+		}
+		if (i)
+			p->out[p->len++] = ' ';
+		dst = p->out + p->len;
+		n = cell_here(p, i, f, b, prefix, dst);
+		w = (size_t)c->width;
+		if (n >= w) {
+			c->width = (int)n;	/* widen from here on */
+			p->len += n;
+		} else if (c->fd->flags & FF_LEFT) {
+			p->len += n;
+			if (last)
+				continue;
+			if (w <= 32)	/* fixed moves: the line's room covers 32 past the cell */
+				memset(dst + n, ' ', 32);
+			else
+				memset(dst + n, ' ', w - n);
+			p->len += w - n;
+		} else if (w <= 32) {
+			char v[32];
+			memcpy(v, dst, 32);
+			memset(dst, ' ', 32);
+			memcpy(dst + (w - n), v, 32);
+			p->len += w;
+		} else {
+			memmove(dst + (w - n), dst, n);
+			memset(dst, ' ', w - n);
+			p->len += w;
+		}
+	}
+	return true;
+}
+
+static bool json_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
+		      const uint8_t prefix[2], struct ra_err *err)
+{
+	for (int i = 0; i < p->ncols; i++) {
+		const struct column *c = &p->cols[i];
+		const struct plan *pl = &p->plan[i];
+		bool b = mask_has(blank, c->fd->id);
+		bool number = pl->number;
+		size_t n;
+		char *dst;
+
+		if (pl->slow || p->cell_room) {
+			ssize_t k = cell_aside(p, i, f, b, prefix, err);
+			if (k < 0)
+				return false;
+			n = (size_t)k;
+			put(p, pl->key, pl->keylen);
+			if (pl->keylen == 1) {
+				json_string(p, c->fd->name, strlen(c->fd->name));
+				p->out[p->len++] = ':';
+			}
+			if (n == 0 && number)
+				put(p, "null", 4);
+			else if (number && plain_number(p->val, n))
+				put(p, p->val, n);
+			else
+				json_string(p, p->val, n);
+			continue;
+		}
+		if (pl->keylen > 1) {
+			memcpy(p->out + p->len, pl->key, sizeof(pl->key));	/* one fixed move: the line's room covers it */
+			p->len += pl->keylen;
+		} else {
+			put(p, pl->key, pl->keylen);
+			json_string(p, c->fd->name, strlen(c->fd->name));
+			p->out[p->len++] = ':';
+		}
+		dst = p->out + p->len;
+		if (number) {
+			n = cell_here(p, i, f, b, prefix, dst);
+			if (n == 0) {
+				put(p, "null", 4);
+			} else if (pl->digits || plain_number(dst, n)) {
+				p->len += n;
+			} else {
+				memcpy(p->val, dst, n);
+				json_string(p, p->val, n);
+			}
+			continue;
+		}
+		n = cell_here(p, i, f, b, prefix, dst + 1);
+		if (!pl->json_safe) {
+			for (size_t k = 0; k < n; k++) {
+				if (p->escape[(unsigned char)dst[1 + k]]) {
+					memcpy(p->val, dst + 1, n);
+					json_string(p, p->val, n);
+					goto next;
+				}
+			}
+		}
+		dst[0] = '"';
+		dst[n + 1] = '"';
+		p->len += n + 2;
+next:		;
+	}
+	return true;
+}
+
 static bool flow_line(struct printer *p, const struct ra_flow *f, const uint64_t blank[2],
 		      const uint8_t prefix[2], struct ra_err *err)
 {
+	bool ok;
+
 	if (p->o.mode != OUT_JSON && p->o.labels >= 0 &&
 	    (p->lines == 0 || (p->o.labels > 0 && p->lines % (uint64_t)p->o.labels == 0)) &&
 	    !labels(p, err))
 		return false;
 	p->lines++;
-	for (int i = 0; i < p->ncols; i++) {
-		struct column *c = &p->cols[i];
-		size_t n = 0;
-		if (!mask_has(blank, c->fd->id)) {
-			if (c->limit > 0 && c->fd->type == FT_USER)
-				n = fld_format_user(c->fd, f, p->cache, (size_t)c->limit, p->val, VALBUF);
-			else
-				n = fld_format(c->fd, f, p->cache, p->val, VALBUF);
-			if (prefix)
-				n = with_prefix(p->val, n, prefix, c->fd->id);
-		}
-		/* worst case: JSON escapes of every byte, or a widened text cell */
-		if (!room(p, 6 * n + (size_t)c->width + 64, err))
-			return false;
-		switch (p->o.mode) {
-		case OUT_TEXT:
-			if (i)
-				p->out[p->len++] = ' ';
-			text_cell(p, c, p->val, n, i == p->ncols - 1);
-			break;
-		case OUT_CSV:
-			if (i)
-				p->out[p->len++] = p->o.delim;
-			csv_cell(p, p->val, n);
-			break;
-		case OUT_JSON:
-			p->out[p->len++] = i ? ',' : '{';
-			json_string(p, c->fd->name, strlen(c->fd->name));
-			p->out[p->len++] = ':';
-			if (n == 0 && fld_json_number(c->fd))
-				put(p, "null", 4);
-			else if (fld_json_number(c->fd) && plain_number(p->val, n))
-				put(p, p->val, n);
-			else
-				json_string(p, p->val, n);
-			break;
-		}
-	}
-	if (!room(p, 2, err))
+	if (!p->cell_room && !room(p, p->line_need, err))
+		return false;
+	if (p->o.mode == OUT_CSV)
+		ok = csv_line(p, f, blank, prefix, err);
+	else if (p->o.mode == OUT_TEXT)
+		ok = text_line(p, f, blank, prefix, err);
+	else
+		ok = json_line(p, f, blank, prefix, err);
+	if (!ok || !room(p, 2, err))
 		return false;
 	if (p->o.mode == OUT_JSON)
 		p->out[p->len++] = p->ncols ? '}' : '{';

@@ -466,22 +466,9 @@ static void clear_blocks(struct ra_flow *f)
 	memset(&f->daddr, 0, sizeof(f->daddr));
 }
 
-bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra_err *err)
+/* The core's fields (family known and checked by the caller). */
+static inline void decode_core(const uint8_t *buf, unsigned fam, struct ra_flow *f)
 {
-	unsigned fam;
-	size_t core, off;
-
-	if (len < RA_FLOW_CORE4)
-		return bad(err, "flow record shorter than its core");
-	fam = buf[RA_AT_RFLAGS] & 7;
-	if (fam > RA_AF_ETHER)
-		return bad(err, "flow record has an unknown address family");
-	core = family_is_wide(fam) ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
-	if (len < core)
-		return bad(err, "flow record shorter than its core");
-
-	clear_blocks(f);
-	f->present = 0;
 	f->proto = buf[RA_AT_PROTO];
 	f->family = (uint8_t)fam;
 	f->cause = (buf[RA_AT_RFLAGS] >> 3) & 3;
@@ -489,8 +476,6 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 	f->dir = buf[RA_AT_DIR] < RA_DIR_COUNT ? buf[RA_AT_DIR] : RA_DIR_NONE;
 	f->stime = ld_le64(buf + RA_AT_STIME);
 	f->ltime = f->stime + ld_le32(buf + RA_AT_DUR);
-	if (f->ltime < f->stime)
-		return bad(err, RA_TIME_OVERFLOW);
 	f->sport = ld_le16(buf + RA_AT_SPORT);
 	f->dport = ld_le16(buf + RA_AT_DPORT);
 	f->sttl = buf[RA_AT_STTL]; f->dttl = buf[RA_AT_DTTL]; f->stos = buf[RA_AT_STOS]; f->dtos = buf[RA_AT_DTOS];
@@ -509,6 +494,69 @@ bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra
 		get_addr(buf + RA_AT_SADDR, fam, &f->saddr, &f->etype, true);
 		get_addr(buf + RA_AT_DADDR4, fam, &f->daddr, &f->etype, false);
 	}
+}
+
+bool ra_flow_core_final(const uint8_t *buf, size_t len)
+{
+	unsigned fam;
+	size_t core, off;
+
+	if (len < RA_FLOW_CORE4)
+		return false;
+	fam = buf[RA_AT_RFLAGS] & 7;
+	if (fam > RA_AF_ETHER)
+		return false;
+	core = family_is_wide(fam) ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
+	if (len < core || ld_le64(buf + RA_AT_STIME) + ld_le32(buf + RA_AT_DUR) < ld_le64(buf + RA_AT_STIME))
+		return false;
+	/* blocks whole, as ra_decode_flow walks them, and none that changes a
+	 * core field (the wide counters' high bits) */
+	off = core;
+	if ((len - off == 24 && ld_le32(buf + off) == RA_WORD_TCPRTT && ld_le32(buf + off + 16) == RA_WORD_SEQ) ||
+	    (len - off == 8 && ld_le32(buf + off) == RA_WORD_SEQ))
+		return true;
+	for (;;) {
+		unsigned btype = 0;
+		const uint8_t *body = NULL;
+		size_t n = 0;
+		struct ra_err err;
+		int more = ra_flow_next_block(buf, len, &off, &btype, &body, &n, &err);
+		if (more < 0 || (more > 0 && btype == RA_BLK_WIDE))
+			return false;
+		if (more == 0)
+			return true;
+	}
+}
+
+bool ra_decode_core(const uint8_t *buf, size_t len, struct ra_flow *f)
+{
+	if (!ra_flow_core_final(buf, len))
+		return false;
+	f->etype = 0;
+	f->present = 0;
+	decode_core(buf, buf[RA_AT_RFLAGS] & 7, f);
+	return true;
+}
+
+bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra_err *err)
+{
+	unsigned fam;
+	size_t core, off;
+
+	if (len < RA_FLOW_CORE4)
+		return bad(err, "flow record shorter than its core");
+	fam = buf[RA_AT_RFLAGS] & 7;
+	if (fam > RA_AF_ETHER)
+		return bad(err, "flow record has an unknown address family");
+	core = family_is_wide(fam) ? RA_FLOW_CORE6 : RA_FLOW_CORE4;
+	if (len < core)
+		return bad(err, "flow record shorter than its core");
+
+	clear_blocks(f);
+	f->present = 0;
+	decode_core(buf, fam, f);
+	if (f->ltime < f->stime)
+		return bad(err, RA_TIME_OVERFLOW);
 	f->trans = 1;
 	f->spayload = f->dpayload = NULL;
 	f->spaylen = f->dpaylen = 0;

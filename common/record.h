@@ -308,6 +308,20 @@ void ra_flow_init(struct ra_flow *f);
  * record filled are cleared, which keeps decoding cheap.
  */
 bool ra_decode_flow(const uint8_t *buf, size_t len, struct ra_flow *f, struct ra_err *err);
+/*
+ * Would ra_decode_flow accept the record, with nothing but its core
+ * deciding the core's fields (no block of the counters' high bits)?  Then
+ * the core's bytes can be read where they lie (filter_raw.c).
+ */
+bool ra_flow_core_final(const uint8_t *buf, size_t len);
+/*
+ * Only the core's fields (struct ra_flow from stime to dtos, as
+ * ra_decode_flow fills them; present 0) of a record ra_decode_flow would
+ * accept and whose blocks change none of them: for a filter that reads
+ * nothing else (flt_core_only).  False for any other record, damaged ones
+ * included: decode those.
+ */
+bool ra_decode_core(const uint8_t *buf, size_t len, struct ra_flow *f);
 bool ra_decode_status(const uint8_t *buf, size_t len, struct ra_status *st, struct ra_err *err);
 bool ra_decode_stream_hdr(const uint8_t *buf, size_t len, struct ra_stream_hdr *h, struct ra_err *err);
 

@@ -55,6 +55,9 @@ struct run {
 	bool status;			/* the filter names status records ("man") */
 	struct ra_status *st;		/* one decoded status record */
 	struct ra_flow view;		/* its view for the filter */
+	struct flt_raw *raw;		/* the filter on the record's bytes (flt_raw_new) */
+	bool core_filter;		/* the filter reads only core fields (flt_core_only) */
+	struct ra_flow core;		/* a record's core, for such a filter */
 	uint64_t seen, passed, printed;
 };
 
@@ -105,16 +108,31 @@ static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f,
 		}
 		return 0;
 	}
-	if (!ra_decode_flow(rec, len, f, &err)) {
+	/* A filter of core fields only: the usual record is matched on its
+	 * core, where it lies; only what passes and is printed is decoded. */
+	bool matched = false;
+	if (have_filter && r->raw && !r->c.o.trange.set) {
+		int m = flt_raw_match(r->raw, rec, len);
+		if (m == 0)
+			return 0;
+		matched = m > 0;
+	}
+	if (!matched && have_filter && r->core_filter && ra_decode_core(rec, len, &r->core)) {
+		if (!ra_time_range_match(&r->c.o.trange, r->core.stime, r->core.ltime) ||
+		    !flt_match(r->c.flt, &r->core))
+			return 0;
+		matched = true;
+	}
+	if ((!matched || (!r->c.w && r->c.pr)) && !ra_decode_flow(rec, len, f, &err)) {
 		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
 		report(&err);
 		ra_reader_abandon(r->c.rd);
 		*status = 1;
 		return 0;
 	}
-	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
+	if (!matched && !ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
 		return 0;
-	if (have_filter && !flt_match(r->c.flt, f))
+	if (!matched && have_filter && !flt_match(r->c.flt, f))
 		return 0;
 	if (r->passed++ < r->c.o.first_record)
 		return 0;
@@ -235,7 +253,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	r.core_filter = flt_core_only(r.c.flt);
+	r.raw = flt_raw_new(r.c.flt);
+	ra_flow_init(&r.core);
 	status = run_inputs(&r);
+	flt_raw_free(r.raw);
 	free(r.st);
 	if (r.validate && status == 0)
 		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.seen);

@@ -64,3 +64,13 @@ EXTRA_DIST += tests/cli/argus3-live.bats
 EXTRA_DIST += tests/unit/tap.h tests/cli/test_helper.bash tests/cli/ra.bats \
 	tests/cli/ra-errors.bats tests/cli/man.bats tests/cli/man-examples.bats tests/cli/site.bats tests/fuzz/replay-reader.sh \
 	tests/data tests/corpus
+
+# The printer's fast formatting (common/fmtnum.c, fmt.c) against snprintf, inet_ntop, strftime, getservbyport.
+check_PROGRAMS += tests/unit/test_fmtnum
+tests_unit_test_fmtnum_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_fmtnum
+
+# The filter on a record's bytes (common/filter_raw.c) against the filter on the decoded flow.
+check_PROGRAMS += tests/unit/test_filter_raw
+tests_unit_test_filter_raw_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_filter_raw
