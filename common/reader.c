@@ -68,6 +68,18 @@ struct ra_reader {
 	/* -S servers, read once the files are done (netin.c) */
 	struct netin *net;
 	bool in_net;
+
+	/* A caller's own descriptors (radium's clients), served while a pipe
+	 * or fifo has nothing to read (ra_reader_on_poll, ra_reader_on_idle). */
+	bool is_stream;			/* the input is not a regular file */
+	unsigned xmax;
+	unsigned (*xfill)(void *arg, struct pollfd *pfd, unsigned max);
+	void (*xhandle)(void *arg, const struct pollfd *pfd, unsigned n);
+	void *xarg;
+	struct pollfd *xpfd;		/* 1 + xmax */
+	void (*idle)(void *arg);
+	void *idle_arg;
+	volatile sig_atomic_t *stop;
 };
 
 struct ra_reader *ra_reader_new(void)
@@ -123,6 +135,7 @@ void ra_reader_free(struct ra_reader *r)
 	free(r->zin);
 	a3_conv_free(r->a3);
 	netin_free(r->net);
+	free(r->xpfd);
 	free(r);
 }
 
@@ -138,10 +151,18 @@ void ra_reader_net(struct ra_reader *r, const char *filter, bool reconnect,
 {
 	if (want_net(r))
 		netin_configure(r->net, filter, reconnect, notice, arg, stop);
+	r->stop = stop;
+}
+
+void ra_reader_stop_on(struct ra_reader *r, volatile sig_atomic_t *stop)
+{
+	r->stop = stop;
 }
 
 void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg)
 {
+	r->idle = idle;
+	r->idle_arg = arg;
 	if (want_net(r))
 		netin_on_idle(r->net, idle, arg);
 }
@@ -150,6 +171,14 @@ void ra_reader_on_poll(struct ra_reader *r, unsigned maxfds,
 		       unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
 		       void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg)
 {
+	free(r->xpfd);
+	r->xpfd = calloc(1 + (size_t)maxfds, sizeof(*r->xpfd));
+	if (r->xpfd) {
+		r->xmax = maxfds;
+		r->xfill = fill;
+		r->xhandle = handle;
+		r->xarg = arg;
+	}
 	if (want_net(r))
 		netin_on_poll(r->net, maxfds, fill, handle, arg);
 }
@@ -256,6 +285,41 @@ static ssize_t read_raw(int fd, uint8_t *dst, size_t n)
 	return got;
 }
 
+/*
+ * A pipe or fifo with a caller's descriptors to serve (radium relaying
+ * `argus -w - |`): wait for input in poll(2) with them, so that clients are
+ * taken and kept while the input is quiet.  false when the caller's stop
+ * flag is set (the input then ends) or poll fails (err filled).
+ */
+static bool wait_input(struct ra_reader *r, struct ra_err *err)
+{
+	if (!r->is_stream || !r->xfill)
+		return true;
+	for (;;) {
+		unsigned nx;
+
+		if (r->stop && *r->stop) {
+			r->eof = true;
+			return false;
+		}
+		if (r->idle)
+			r->idle(r->idle_arg);
+		r->xpfd[0].fd = r->fd;
+		r->xpfd[0].events = POLLIN;
+		r->xpfd[0].revents = 0;
+		nx = r->xfill(r->xarg, r->xpfd + 1, r->xmax);
+		if (poll(r->xpfd, 1 + nx, 1000) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_io(r, err, "poll");
+		}
+		if (nx)
+			r->xhandle(r->xarg, r->xpfd + 1, nx);
+		if (r->xpfd[0].revents)
+			return true;
+	}
+}
+
 /* Append more bytes after buf[end]; sets eof when the input is done. */
 static bool fill(struct ra_reader *r, struct ra_err *err)
 {
@@ -267,6 +331,8 @@ static bool fill(struct ra_reader *r, struct ra_err *err)
 		r->start = 0;
 	}
 	room = BLOCK + RA_REC_MAX - r->end;
+	if (!wait_input(r, err))
+		return r->eof;	/* stopped: the input ends here */
 	if (!r->is_gzip) {
 		ssize_t got = read_raw(r->fd, r->buf + r->end, room);
 		if (got < 0)
@@ -279,7 +345,10 @@ static bool fill(struct ra_reader *r, struct ra_err *err)
 	while (room > 0) {
 		int rc;
 		if (r->zs.avail_in == 0) {
-			ssize_t got = read_raw(r->fd, r->zin, BLOCK);
+			ssize_t got;
+			if (!wait_input(r, err))
+				return r->eof;
+			got = read_raw(r->fd, r->zin, BLOCK);
 			if (got < 0)
 				return fail_io(r, err, "read");
 			if (got == 0) {
@@ -369,6 +438,7 @@ static bool open_next(struct ra_reader *r, struct ra_err *err)
 	 * with no copy through the kernel.  gzip and pipes are read in blocks. */
 	{
 		struct stat st;
+		r->is_stream = fstat(r->fd, &st) == 0 && !S_ISREG(st.st_mode);
 		if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 4 &&
 		    (uint64_t)st.st_size <= SIZE_MAX) {
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
@@ -391,7 +461,13 @@ static bool open_next(struct ra_reader *r, struct ra_err *err)
 		}
 	}
 	/* Look at the first bytes for the gzip magic. */
-	got = read_raw(r->fd, r->zin, BLOCK);
+	if (!wait_input(r, err)) {
+		if (!r->eof)
+			return false;
+		got = 0;	/* stopped before anything came */
+	} else {
+		got = read_raw(r->fd, r->zin, BLOCK);
+	}
 	if (got < 0)
 		return fail_io(r, err, "read");
 	if (got >= 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
@@ -541,6 +617,11 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
 				return RA_READ_ERROR;
 			}
 			continue;
+		}
+		if (have == 0 && r->stop && *r->stop && r->is_stream) {
+			close_input(r);		/* stopped while the pipe was quiet */
+			r->next = r->ninputs;
+			return RA_READ_END;
 		}
 		if (have == 0) {
 			if (r->first)

@@ -53,14 +53,18 @@ enum ra_read_result ra_reader_next(struct ra_reader *r, const uint8_t **rec, siz
  */
 void ra_reader_net(struct ra_reader *r, const char *filter, bool reconnect,
 		   void (*notice)(void *arg, const char *msg), void *arg, volatile sig_atomic_t *stop);
-/* Called before reading waits for the network (to flush output). */
+/* Called before reading waits for the network or a quiet pipe (to flush output). */
 void ra_reader_on_idle(struct ra_reader *r, void (*idle)(void *arg), void *arg);
-/* More descriptors to wait on while waiting for the servers (netin_on_poll). */
+/* More descriptors to wait on while waiting for the servers (netin_on_poll),
+ * or for a pipe or fifo that has nothing to read (radium's clients). */
 struct pollfd;
 void ra_reader_on_poll(struct ra_reader *r, unsigned maxfds,
 		       unsigned (*fill)(void *arg, struct pollfd *pfd, unsigned max),
 		       void (*handle)(void *arg, const struct pollfd *pfd, unsigned n), void *arg);
 bool ra_reader_add_server(struct ra_reader *r, const char *spec, struct ra_err *err);
+/* A signal flag that ends the wait for a quiet pipe (as ra_reader_net's does
+ * for servers): the input then ends there. */
+void ra_reader_stop_on(struct ra_reader *r, volatile sig_atomic_t *stop);
 /* Records the servers said they dropped for us (their loss records), in all. */
 uint64_t ra_reader_lost(const struct ra_reader *r);
 

@@ -228,6 +228,15 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, on_hup);
+	if (r.c.o.nservers == 0) {	/* files and pipes: end cleanly on a signal too */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		ra_reader_stop_on(r.c.rd, &stop);
+	}
 	ra_reader_on_idle(r.c.rd, idle, &r);
 	ra_reader_on_poll(r.c.rd, srv_maxfds(r.srv), fill, handle, &r);
 	{
@@ -239,6 +248,8 @@ int main(int argc, char **argv)
 			size_t len;
 			enum ra_read_result rr;
 			ra_err_clear(&err);
+			if (stop)
+				break;
 			rr = ra_reader_next(r.c.rd, &rec, &len, &err);
 			if (rr == RA_READ_END)
 				break;

@@ -47,10 +47,15 @@ live() {
 	port=$(grep -o 'listening on 127.0.0.1:[0-9]*' radium.err | grep -o '[0-9]*$')
 	rabins -S "127.0.0.1:$port" -M noreconnect "$@" >live.out 2>live.err 3>&- &
 	pid=$!
-	until [ -n "$(ss -Htn state established "( dport = :$port )")" ]; do
-		[ $SECONDS -lt $end ] && sleep 0.1 || { echo "rabins did not connect:"; cat live.err; kill $pid $rpid; return 1; }
+	# radium takes the client's hello while its fifo is open and quiet;
+	# records before that would not reach rabins: wait for "streaming",
+	# not for the connection alone
+	exec 4>replay
+	until grep -q ': streaming' radium.err; do
+		[ $SECONDS -lt $end ] && sleep 0.1 || { echo "rabins did not connect:"; cat live.err radium.err; exec 4>&-; kill $pid $rpid; return 1; }
 	done
-	cat "$file" >replay
+	cat "$file" >&4
+	exec 4>&-
 	wait "$rpid"
 	echo 0 >live.rc
 	wait "$pid" || echo $? >live.rc

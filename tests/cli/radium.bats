@@ -164,3 +164,43 @@ PY
 	assert_equal "$output" "$(ra -r "$T/hours.argus" -n -c , -s stime saddr daddr)"
 	assert_equal "${#lines[@]}" 10801
 }
+
+@test "a quiet pipe: radium takes clients while its input has nothing to say, and stops on SIGTERM there" {
+	ragen -n 500 -w "$T/few.argus"
+	mkfifo "$T/replay"
+	radium -r "$T/replay" -P 0 2>"$T/radium.err" 3>&- &
+	local rpid=$!
+	PIDS="$rpid"
+	until_true logged "$T/radium.err" listening
+	local port=$(port_of "$T/radium.err")
+	exec 4>"$T/replay"	# the writer is there, and silent
+	ra -S "127.0.0.1:$port" -M noreconnect -n -s stime saddr >"$T/client.out" 2>"$T/client.err" 3>&- 4>&- &
+	local cpid=$!
+	PIDS="$PIDS $cpid"
+	# the hello is taken with no record read yet
+	until_true streams "$T/radium.err" 1
+	cat "$T/few.argus" >&4
+	exec 4>&-
+	local rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 0
+	rc=0
+	wait "$cpid" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(($(wc -l <"$T/client.out") - 1))" 500
+	# SIGTERM while the pipe is quiet: radium ends at once, status 0
+	radium -r "$T/replay" -P 0 2>"$T/radium2.err" 3>&- &
+	rpid=$!
+	PIDS="$rpid"
+	until_true logged "$T/radium2.err" listening
+	exec 4>"$T/replay"
+	sleep 0.3
+	kill -TERM "$rpid"
+	local t0=$SECONDS
+	rc=0
+	wait "$rpid" || rc=$?
+	exec 4>&-
+	# ends at once, cleanly (radium(8), SIGNALS)
+	assert_equal "$rc" 0
+	[ $((SECONDS - t0)) -le 3 ]
+}
