@@ -66,6 +66,12 @@ struct cl_spec {
 				 * ops4[0], into bytes 1-4 of the first word (plain_key_raw) */
 	uint64_t bin_width;	/* cl_spec_bin: microseconds; 0 when not keyed by time bin */
 	uint16_t bin_at;	/* where the bin's word is in the key */
+	/* A key is `service`: its name comes from the payload, which the
+	 * table's copies of records leave out.  Every record then comes
+	 * whole and labelled (cl_rec_whole), nothing is keyed from raw bytes
+	 * (no cl_feed), and a group is merged from its first record, so its
+	 * key and label are kept rather than made again from the copy. */
+	bool whole;
 };
 
 /*
@@ -130,6 +136,16 @@ struct cl_rec {
  * record that needs no stripping is not copied. */
 bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place,
 		   struct ra_err *err);
+
+/*
+ * Under a spec that keys service (s->whole), r is handed over with f, its
+ * record decoded whole from the bytes as they came (payload included):
+ * f->service is set to label, or when it is NULL to the name svc_label
+ * gives with the signatures built in (a label must outlive the table),
+ * then f's payload is dropped (f may outlive the bytes it came from), and
+ * r points at f.
+ */
+void cl_rec_whole(struct cl_rec *r, struct ra_flow *f, const char *label);
 
 struct cl_table;
 

@@ -112,7 +112,7 @@ const struct ra_field ra_fields[F_COUNT] = {
 	[F_FAMILY] = { "family", "Fam", 5, FT_UINT, K, F_FAMILY, "address family: 1 IPv4, 2 IPv6, 3 ARP, 4 Ethernet" },
 	[F_ETYPE] = { "etype", "EType", 6, FT_HEX, K, F_ETYPE, "ethertype of a non-IP flow" },
 	/* raservices(1): the payload signature's name, else the port's (service.c) */
-	[F_SERVICE] = { "service", "Service", 10, FT_SERVICE, L, F_SERVICE, "service named by payload signature, else by port" },
+	[F_SERVICE] = { "service", "Service", 10, FT_SERVICE, L | K, F_SERVICE, "service named by payload signature, else by port" },
 	/* host health records (argus ARGUS_HOST_HEALTH; status.h): read from the
 	 * status record a view shows (FF_DERIVED: nothing of a flow), 0 in flows */
 	[F_CPU] = { "cpu", "Cpu", 6, FT_FLOAT, H, F_CPU, "host CPU busy over the interval, percent (not idle, not iowait)" },

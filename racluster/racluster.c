@@ -214,14 +214,17 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 		goto damaged;
 	if (!ra_time_range_match(&r->c.o.trange, cr->stime, cr->ltime))
 		return true;
-	if (r->c.o.filter[0] || cr->cold) {
-		/* decoded whole: the filter sees the payload too */
+	if (r->c.o.filter[0] || cr->cold || r->spec.whole) {
+		/* decoded whole: the filter sees the payload too, and so does
+		 * -m service's label */
 		struct ra_flow *f = &r->full[r->bi][r->npending];
 		if (!ra_decode_flow(rec, len, f, err))
 			goto damaged;
 		if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
 			return true;
-		if (cr->cold)
+		if (r->spec.whole)
+			cl_rec_whole(cr, f, NULL);
+		else if (cr->cold)
 			cr->full = f;
 	}
 	r->pending[r->npending++] = cr;
