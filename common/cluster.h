@@ -190,6 +190,31 @@ bool cl_feed_bins_usable(const struct cl_spec *s);
 bool cl_feed_bins(struct cl_table *t, const uint8_t *p, size_t n, uint64_t lo, uint64_t hi,
 		  const struct time_range *tr, cl_select_fn select, void *ctx, size_t *used, uint64_t *nrec,
 		  struct ra_err *err);
+/*
+ * A client's input framed in place (clintake.c): the next span of a
+ * reader's kept map handed to a framing intake (cl_feed, binner_feed: ctx
+ * is the caller's table or binner), with the client's filter as its
+ * selection, and the reader moved past what it took.
+ */
+#define CL_INTAKE_BYTES ((size_t)16 << 20)	/* at a time: the reader gives back the pages behind */
+typedef bool (*cl_intake_fn)(void *ctx, const uint8_t *p, size_t n, const struct time_range *tr,
+			     cl_select_fn select, void *sctx, size_t *used, uint64_t *nrec, struct ra_err *err);
+struct ra_reader;
+struct ra_filter;
+struct cl_intake {
+	struct ra_reader *rd;		/* keeps its inputs mapped (ra_reader_keep) or not */
+	const struct time_range *tr;
+	const struct ra_filter *flt;	/* NULL: no selection */
+	struct ra_flow *f;		/* where a record is decoded whole for the filter */
+	cl_intake_fn feed;
+	void *ctx;			/* feed's */
+};
+/* Hand the next span of in->rd's kept map (at most CL_INTAKE_BYTES) to
+ * in->feed; *fed: it took any (false also when the reader has no span:
+ * read the next record the usual way).  false when feed failed, with err
+ * filled or, when feed reported it itself, empty. */
+bool cl_intake_next(struct cl_intake *in, bool *fed, struct ra_err *err);
+
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 
