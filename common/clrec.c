@@ -78,8 +78,8 @@ static void read_block(struct cl_rec *r, unsigned type, const uint8_t *p, size_t
 		r->ackdat = ld_le32(p + 4);
 		r->present |= 1u << RA_BLK_TCP;
 		return;
-	case RA_BLK_SEQ:
-		r->id1 |= (uint64_t)ld_le32(p) << 32;
+	case RA_BLK_SEQ:	/* set, not or'ed: a second block's value wins, as in ra_decode_flow */
+		r->id1 = (uint32_t)r->id1 | (uint64_t)ld_le32(p) << 32;
 		break;
 	case RA_BLK_AGG: {
 		struct ra_agg a;
