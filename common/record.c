@@ -76,7 +76,9 @@ static void put_any_addr(uint8_t *p, unsigned fam, const union ra_addr *a)
 static void get_any_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 {
 	uint16_t unused = 0;
-	if (fam == RA_AF_INET6)
+	if (!fam)	/* none: the bytes mean nothing, and put_any_addr writes zeros */
+		memset(a, 0, sizeof(*a));
+	else if (fam == RA_AF_INET6)
 		get_addr(p, RA_AF_INET6, a, &unused, false);
 	else
 		get_addr(p, RA_AF_INET, a, &unused, false);
