@@ -1,6 +1,7 @@
 /*
  * client.c - the set-up and tear-down every record client shares: filter,
- * columns, inputs, and the -w writer or the printer.
+ * columns, inputs, and the -w writer or the printer; and the loop over the
+ * selected flows of the clients that take records one by one.
  */
 #include "config.h"
 
@@ -171,4 +172,127 @@ const char *client_error_text(const struct client *c, const struct ra_err *e, ch
 	if (c->filter_error)
 		return client_filter_message(c->o.filter, e, buf, cap);
 	return ra_err_string(e, buf, (unsigned)cap);
+}
+
+bool client_put_flow(struct client *c, const uint8_t *rec, size_t len, const struct ra_flow *f, struct ra_err *err)
+{
+	if (c->w)
+		return ra_writer_put(c->w, rec, len, err);
+	return !c->pr || printer_flow(c->pr, f, err);
+}
+
+bool client_pass_other(struct client *c, const uint8_t *rec, size_t len, struct ra_err *err)
+{
+	return !c->w || c->o.filter[0] || c->o.trange.set || ra_writer_put(c->w, rec, len, err);
+}
+
+/* One framed record; 0 go on, 1 stop (count reached), -1 failed (reported). */
+static int each_one(struct client *c, struct client_loop *l, const uint8_t *rec, size_t len, struct ra_flow *f,
+		    int *status)
+{
+	struct ra_err err;
+	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+
+	ra_err_clear(&err);
+	if (type != RA_REC_FLOW) {
+		if (l->other)
+			return l->other(l->ctx, rec, len, status);
+		if (l->copy_other && !client_pass_other(c, rec, len, &err)) {
+			l->report(l->ctx, &err);
+			return -1;
+		}
+		return 0;
+	}
+	/* A filter of core fields: the usual record is matched where it lies,
+	 * or on its core; only what passes and is used is decoded. */
+	bool have_filter = c->o.filter[0] != '\0', matched = false;
+	if (have_filter && !l->take && l->raw && !c->o.trange.set) {
+		int m = flt_raw_match(l->raw, rec, len);
+		if (m == 0)
+			return 0;
+		matched = m > 0;
+	}
+	if (!matched && have_filter && !l->take && l->core_filter && ra_decode_core(rec, len, &l->core)) {
+		if (!ra_time_range_match(&c->o.trange, l->core.stime, l->core.ltime) ||
+		    !flt_match(c->flt, &l->core))
+			return 0;
+		matched = true;
+	}
+	if ((!matched || l->flow || (!c->w && c->pr)) && !ra_decode_flow(rec, len, f, &err)) {
+		ra_err_where(&err, ra_reader_path(c->rd), ra_reader_offset(c->rd), ra_reader_recno(c->rd));
+		l->report(l->ctx, &err);
+		ra_reader_abandon(c->rd);
+		*status = 1;
+		return 0;
+	}
+	if (!matched) {
+		if (l->take && !l->take(l->ctx, f))
+			return 0;
+		if (!ra_time_range_match(&c->o.trange, f->stime, f->ltime))
+			return 0;
+		if (have_filter && !flt_match(c->flt, f))
+			return 0;
+	}
+	if (l->passed++ < c->o.first_record)
+		return 0;
+	if (c->o.max_records && l->out >= c->o.max_records)
+		return 1;
+	l->out++;
+	if (l->flow)
+		return l->flow(l->ctx, rec, len, f);
+	if (!client_put_flow(c, rec, len, f, &err)) {
+		l->report(l->ctx, &err);
+		return -1;
+	}
+	return 0;
+}
+
+static int each_flow(struct client *c, struct client_loop *l, struct ra_flow *f);
+
+int client_each_flow(struct client *c, struct client_loop *l)
+{
+	struct ra_flow flow;
+	int status;
+
+	ra_flow_init(&flow);
+	ra_flow_init(&l->core);
+	l->core_filter = c->flt && flt_core_only(c->flt);
+	l->raw = c->flt ? flt_raw_new(c->flt) : NULL;
+	status = each_flow(c, l, &flow);
+	flt_raw_free(l->raw);
+	l->raw = NULL;
+	return status;
+}
+
+static int each_flow(struct client *c, struct client_loop *l, struct ra_flow *f)
+{
+	int status = 0;
+
+	for (;;) {
+		const uint8_t *rec;
+		size_t len;
+		struct ra_err err;
+		enum ra_read_result rr;
+		int rc;
+
+		ra_err_clear(&err);
+		rr = ra_reader_next(c->rd, &rec, &len, &err);
+		if (rr == RA_READ_END)
+			break;
+		if (rr == RA_READ_ERROR) {
+			l->report(l->ctx, &err);
+			/* a server that refused the filter: a usage error */
+			if (err.code == RA_ERR_USAGE && l->refusal_ends)
+				return 2;
+			status = err.code == RA_ERR_USAGE ? 2 : 1;
+			continue;
+		}
+		l->seen++;
+		rc = each_one(c, l, rec, len, f, &status);
+		if (rc < 0)
+			return 1;
+		if (rc > 0)
+			break;
+	}
+	return status;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cluster_int.h"
+#include "service.h"
 
 unsigned cl_family_bits(unsigned family)
 {
@@ -22,8 +23,10 @@ unsigned cl_family_bits(unsigned family)
 
 /* ---- key compilation ---- */
 
-/* Bytes a key item takes: the natural width of the field. */
-size_t cl_item_size(unsigned field) { return fld_key_size(field); }
+/* Bytes a key item takes: the natural width of the field; a service is
+ * keyed by its name itself, NUL-padded (rasort's 8-byte svc_key sorts, but
+ * two names could share it). */
+size_t cl_item_size(unsigned field) { return field == F_SERVICE ? SVC_NAMELEN : fld_key_size(field); }
 
 /* "24" or "255.255.255.0" after the slash. */
 static bool parse_mask(const char *s, uint8_t *len)
@@ -135,6 +138,8 @@ bool cl_spec_parse(struct cl_spec *s, const char *const *words, int n, bool rmon
 			return false;
 		if (!add_item(s, fd->id, masklen, err))
 			return false;
+		if (fd->id == F_SERVICE)
+			s->whole = true;
 	}
 	/* addresses are always keyed with their family */
 	for (int i = 0; i < s->nitems; i++)
@@ -184,6 +189,10 @@ void cl_mask_addr(unsigned family, union ra_addr *a, unsigned len)
 
 bool cl_spec_bin(struct cl_spec *s, uint64_t width, struct ra_err *err)
 {
+	if (s->whole) {	/* the binner hands records over without their payload */
+		ra_err_set(err, RA_ERR_USAGE, "-m service: not with time bins (racluster -m service names them)");
+		return false;
+	}
 	if (width == 0 || s->bin_width || s->keylen + 8 > CL_MAX_KEYLEN) {
 		ra_err_set(err, RA_ERR_USAGE, "-m: too many keys to add a time bin");
 		return false;
@@ -221,6 +230,11 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 		}
 		if (fd->type == FT_MAC) {
 			memcpy(p, (const uint8_t *)f + fd->off, fd->size);
+			continue;
+		}
+		if (fd->type == FT_SERVICE) {	/* the name, exactly (the rest of the item stays zero) */
+			const char *n = f->service ? f->service : svc_label(svc_builtin(), f);
+			memcpy(p, n, strnlen(n, SVC_NAMELEN - 1));
 			continue;
 		}
 		v = fld_uint(it->field, f);

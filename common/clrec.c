@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "plain4.h"
+#include "service.h"
 
 static bool bad(struct ra_err *err, const char *what)
 {
@@ -77,8 +78,8 @@ static void read_block(struct cl_rec *r, unsigned type, const uint8_t *p, size_t
 		r->ackdat = ld_le32(p + 4);
 		r->present |= 1u << RA_BLK_TCP;
 		return;
-	case RA_BLK_SEQ:
-		r->id1 |= (uint64_t)ld_le32(p) << 32;
+	case RA_BLK_SEQ:	/* set, not or'ed: a second block's value wins, as in ra_decode_flow */
+		r->id1 = (uint32_t)r->id1 | (uint64_t)ld_le32(p) << 32;
 		break;
 	case RA_BLK_AGG: {
 		struct ra_agg a;
@@ -197,6 +198,16 @@ bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *co
 	return true;
 }
 
+void cl_rec_whole(struct cl_rec *r, struct ra_flow *f, const char *label)
+{
+	f->service = label ? label : svc_label(svc_builtin(), f);
+	f->spayload = f->dpayload = NULL;
+	f->spaylen = f->dpaylen = 0;
+	f->present &= ~(1u << RA_BLK_PAYLOAD_SRC | 1u << RA_BLK_PAYLOAD_DST);
+	r->full = f;
+	r->cold = true;	/* merged through the cold part, which keeps f (and its label) */
+}
+
 /* ---- keys ---- */
 
 static inline void put_addr_key(uint8_t *p, unsigned fam, const union ra_addr *a, uint8_t masklen, bool arp)
@@ -270,7 +281,7 @@ void cl_key4_compile(struct cl_spec *s)
 	s->nops4 = 0;
 	s->flow4 = false;
 	s->addr1 = false;
-	if (s->keylen > CL_MAX_KEYLEN) {
+	if (s->keylen > CL_MAX_KEYLEN || s->whole) {	/* whole: keys come from the decoded record */
 		s->nops4 = -1;
 		return;
 	}

@@ -476,6 +476,48 @@ struct cl_hot *tbl_lookup(struct cl_table *t, const uint64_t *key, const uint64_
 	}
 }
 
+/*
+ * A new group under a spec whose records come whole (s->whole): merged
+ * from its first record at once, so that its key (the service's name,
+ * which the record's copy without payload could not give again) is kept,
+ * and its whole record with its label in its cold part.  Its log entry is
+ * the stub of a merged group: its place in the order.
+ */
+static bool add_merged(struct cl_table *t, const struct cl_rec *r, const uint64_t *key, uint32_t hash, size_t slot,
+		       struct ra_err *err)
+{
+	static const uint8_t stub[8] = { 0, 0, 8, 0 };	/* as log_keep leaves a merged group's entry */
+	struct cl_hot *g;
+	uint32_t idx;
+	uint8_t *e;
+
+	if (index_full(t)) {
+		if (!grow(t, err))
+			return false;
+		slot = SIZE_MAX;
+	}
+	if (!log_room(t, LOG_STUB)) {
+		ra_err_set(err, RA_ERR_NOMEM, "out of memory (%zu groups)", (size_t)t->live);
+		return false;
+	}
+	g = alloc_group(t, &idx, err);
+	if (!g || !init_group(t, g, idx, r, err))
+		return false;
+	g->hash = hash;
+	memcpy(key_at(t, idx), key, t->spec.keylen);
+	e = log_at(t, t->log_end);
+	st32(e, hash);
+	st32(e + 4, idx);
+	memcpy(e + LOG_HDR, stub, sizeof(stub));
+	t->log_end += LOG_STUB;
+	if (slot != SIZE_MAX)
+		t->slots[slot] = (uint64_t)hash << 32 | FULL_TAG | idx;
+	else
+		slot_insert(t->slots, t->cap, hash, FULL_TAG | idx);
+	t->live++;
+	return true;
+}
+
 /* A copy of r with its directions swapped, from the batch's scratch space. */
 const struct cl_rec *tbl_swapped(struct batch *b, const struct cl_rec *r)
 {
@@ -495,6 +537,14 @@ bool tbl_resolve_one(struct cl_table *t, struct batch *b, int j, struct ra_err *
 		      err);
 	if (failed)
 		return false;
+	if (!e->g && s->whole) {
+		if (!e->r->full) {	/* rabins by count or size: records from their copies */
+			ra_err_set(err, RA_ERR_USAGE,
+				   "-m service: records come without their payload here (racluster -m service names them)");
+			return false;
+		}
+		return add_merged(t, e->r, b->ekeys[j], e->hash, empty, err);
+	}
 	if (!e->g)
 		return tbl_add_first(t, e->r, e->swapped, e->hash, empty, err);
 	if (reversed) {

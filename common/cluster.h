@@ -66,6 +66,12 @@ struct cl_spec {
 				 * ops4[0], into bytes 1-4 of the first word (plain_key_raw) */
 	uint64_t bin_width;	/* cl_spec_bin: microseconds; 0 when not keyed by time bin */
 	uint16_t bin_at;	/* where the bin's word is in the key */
+	/* A key is `service`: its name comes from the payload, which the
+	 * table's copies of records leave out.  Every record then comes
+	 * whole and labelled (cl_rec_whole), nothing is keyed from raw bytes
+	 * (no cl_feed), and a group is merged from its first record, so its
+	 * key and label are kept rather than made again from the copy. */
+	bool whole;
 };
 
 /*
@@ -131,6 +137,16 @@ struct cl_rec {
 bool cl_rec_decode(const uint8_t *buf, size_t len, struct cl_rec *r, uint8_t *copy, bool in_place,
 		   struct ra_err *err);
 
+/*
+ * Under a spec that keys service (s->whole), r is handed over with f, its
+ * record decoded whole from the bytes as they came (payload included):
+ * f->service is set to label, or when it is NULL to the name svc_label
+ * gives with the signatures built in (a label must outlive the table),
+ * then f's payload is dropped (f may outlive the bytes it came from), and
+ * r points at f.
+ */
+void cl_rec_whole(struct cl_rec *r, struct ra_flow *f, const char *label);
+
 struct cl_table;
 
 struct cl_table *cl_table_new(const struct cl_spec *s, struct ra_err *err);
@@ -174,6 +190,31 @@ bool cl_feed_bins_usable(const struct cl_spec *s);
 bool cl_feed_bins(struct cl_table *t, const uint8_t *p, size_t n, uint64_t lo, uint64_t hi,
 		  const struct time_range *tr, cl_select_fn select, void *ctx, size_t *used, uint64_t *nrec,
 		  struct ra_err *err);
+/*
+ * A client's input framed in place (clintake.c): the next span of a
+ * reader's kept map handed to a framing intake (cl_feed, binner_feed: ctx
+ * is the caller's table or binner), with the client's filter as its
+ * selection, and the reader moved past what it took.
+ */
+#define CL_INTAKE_BYTES ((size_t)16 << 20)	/* at a time: the reader gives back the pages behind */
+typedef bool (*cl_intake_fn)(void *ctx, const uint8_t *p, size_t n, const struct time_range *tr,
+			     cl_select_fn select, void *sctx, size_t *used, uint64_t *nrec, struct ra_err *err);
+struct ra_reader;
+struct ra_filter;
+struct cl_intake {
+	struct ra_reader *rd;		/* keeps its inputs mapped (ra_reader_keep) or not */
+	const struct time_range *tr;
+	const struct ra_filter *flt;	/* NULL: no selection */
+	struct ra_flow *f;		/* where a record is decoded whole for the filter */
+	cl_intake_fn feed;
+	void *ctx;			/* feed's */
+};
+/* Hand the next span of in->rd's kept map (at most CL_INTAKE_BYTES) to
+ * in->feed; *fed: it took any (false also when the reader has no span:
+ * read the next record the usual way).  false when feed failed, with err
+ * filled or, when feed reported it itself, empty. */
+bool cl_intake_next(struct cl_intake *in, bool *fed, struct ra_err *err);
+
 /* Complete the merge of the last batch; call before cl_flush and cl_evict_idle. */
 bool cl_drain(struct cl_table *t, struct ra_err *err);
 

@@ -309,7 +309,7 @@ const struct ra_field ra_fields[F_COUNT] = {
 	ROW(F_ETYPE, "etype", "EType", 6, FT_HEX, K, AT(etype),
 	    "ethertype of a non-IP flow"),
 	/* raservices(1): the payload signature's name, else the port's (service.c) */
-	ROW(F_SERVICE, "service", "Service", 10, FT_SERVICE, L, CALC(service_of),
+	ROW(F_SERVICE, "service", "Service", 10, FT_SERVICE, L | K, CALC(service_of),
 	    "service named by payload signature, else by port"),
 	/* host health records (argus ARGUS_HOST_HEALTH; status.h): read from the
 	 * status record a view shows (FF_DERIVED: nothing of a flow), 0 in flows */

@@ -153,7 +153,10 @@ bool cl_add(struct cl_table *t, const struct ra_flow *f, struct ra_err *err)
 	}
 	ok = cl_rec_decode(enc, ra_encode_flow(f, enc), &r, copy, false, err);
 	free(enc);
-	if (ok && r.cold) {
+	if (ok && t->spec.whole) {	/* with its payload and label (cl_rec_whole) */
+		full = *f;
+		cl_rec_whole(&r, &full, f->service);
+	} else if (ok && r.cold) {
 		ra_flow_init(&full);
 		ok = ra_decode_flow(copy, r.len, &full, err);
 		r.full = &full;

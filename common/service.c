@@ -471,19 +471,26 @@ const char *svc_port_name(uint8_t proto, uint16_t port)
 	return NULL;
 }
 
-size_t svc_name(const struct svc_table *t, const struct ra_flow *f, char out[SVC_NAMELEN])
+const char *svc_label(const struct svc_table *t, const struct ra_flow *f)
 {
 	const struct svc_sig *s = svc_match(t, f);
 	const char *n = s ? s->name : NULL;
-	size_t len;
 
-	out[0] = '\0';
 	if (!n && (f->family == RA_AF_INET || f->family == RA_AF_INET6) && (f->proto == 6 || f->proto == 17)) {
 		n = svc_port_name(f->proto, f->dport);
 		if (!n)
 			n = svc_port_name(f->proto, f->sport);
 	}
-	if (!n)
+	return n ? n : "";
+}
+
+size_t svc_name(const struct svc_table *t, const struct ra_flow *f, char out[SVC_NAMELEN])
+{
+	const char *n = svc_label(t, f);
+	size_t len;
+
+	out[0] = '\0';
+	if (!*n)
 		return 0;
 	len = strlen(n);
 	if (len >= SVC_NAMELEN)

@@ -77,6 +77,11 @@ const struct svc_sig *svc_match(const struct svc_table *t, const struct ra_flow 
  * of its destination or source port (svc_port_name), else "".  Returns the length. */
 size_t svc_name(const struct svc_table *t, const struct ra_flow *f, char out[SVC_NAMELEN]);
 
+/* The same name where it lives: in t's signatures (which must outlive its
+ * use) or the port table built in, else "" (static); shorter than
+ * SVC_NAMELEN.  For a label kept past the record (racluster -m service). */
+const char *svc_label(const struct svc_table *t, const struct ra_flow *f);
+
 /* The IANA name of a well-known TCP or UDP port from a table built in, or NULL. */
 const char *svc_port_name(uint8_t proto, uint16_t port);
 

@@ -51,23 +51,33 @@ static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "ra:
 
 struct run {
 	struct client c;
+	struct client_loop loop;	/* for each selected flow (client.h) */
 	bool validate;
 	bool status;			/* the filter names status records ("man") */
 	struct ra_status *st;		/* one decoded status record */
 	struct ra_flow view;		/* its view for the filter */
-	struct flt_raw *raw;		/* the filter on the record's bytes (flt_raw_new) */
-	bool core_filter;		/* the filter reads only core fields (flt_core_only) */
-	struct ra_flow core;		/* a record's core, for such a filter */
-	uint64_t seen, passed, printed;
 };
 
+static void loop_report(void *ctx, const struct ra_err *e) { (void)ctx; report(e); }
+
 /* A status record, when the filter names them ("- man"): as a flow, its view
- * passes the filter and the time range and counts for -N. */
-static int one_status(struct run *r, const uint8_t *rec, size_t len, int *status)
+ * passes the filter and the time range and counts for -N.  Other records
+ * that are not flows: copied by -w when nothing selects. */
+static int one_other(void *ctx, const uint8_t *rec, size_t len, int *status)
 {
+	struct run *r = ctx;
+	struct client_loop *l = &r->loop;
 	struct ra_err err;
+	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
 
 	ra_err_clear(&err);
+	if (type != RA_REC_STATUS || !r->status) {
+		if (!client_pass_other(&r->c, rec, len, &err)) {
+			report(&err);
+			return -1;
+		}
+		return 0;
+	}
 	if (!ra_decode_status(rec, len, r->st, &err)) {
 		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
 		report(&err);
@@ -77,11 +87,11 @@ static int one_status(struct run *r, const uint8_t *rec, size_t len, int *status
 	ra_status_view(r->st, &r->view);
 	if (!ra_time_range_match(&r->c.o.trange, r->view.stime, r->view.ltime) || !flt_match(r->c.flt, &r->view))
 		return 0;
-	if (r->passed++ < r->c.o.first_record)
+	if (l->passed++ < r->c.o.first_record)
 		return 0;
-	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
+	if (r->c.o.max_records && l->out >= r->c.o.max_records)
 		return 1;
-	r->printed++;
+	l->out++;
 	if ((r->c.w && !ra_writer_put(r->c.w, rec, len, &err)) ||
 	    (!r->c.w && r->c.pr && !printer_status(r->c.pr, r->st, &err))) {
 		report(&err);
@@ -90,101 +100,13 @@ static int one_status(struct run *r, const uint8_t *rec, size_t len, int *status
 	return 0;
 }
 
-/* One framed record; returns 0 to go on, 1 to stop (count reached), -1 on error. */
-static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
-{
-	struct ra_err err;
-	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
-	bool have_filter = r->c.o.filter[0] != '\0';
-
-	ra_err_clear(&err);
-	if (type == RA_REC_STATUS && r->status)
-		return one_status(r, rec, len, status);
-	if (type != RA_REC_FLOW) {
-		/* status and later record types: copied by -w when nothing selects */
-		if (r->c.w && !have_filter && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, &err)) {
-			report(&err);
-			return -1;
-		}
-		return 0;
-	}
-	/* A filter of core fields only: the usual record is matched on its
-	 * core, where it lies; only what passes and is printed is decoded. */
-	bool matched = false;
-	if (have_filter && r->raw && !r->c.o.trange.set) {
-		int m = flt_raw_match(r->raw, rec, len);
-		if (m == 0)
-			return 0;
-		matched = m > 0;
-	}
-	if (!matched && have_filter && r->core_filter && ra_decode_core(rec, len, &r->core)) {
-		if (!ra_time_range_match(&r->c.o.trange, r->core.stime, r->core.ltime) ||
-		    !flt_match(r->c.flt, &r->core))
-			return 0;
-		matched = true;
-	}
-	if ((!matched || (!r->c.w && r->c.pr)) && !ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
-		report(&err);
-		ra_reader_abandon(r->c.rd);
-		*status = 1;
-		return 0;
-	}
-	if (!matched && !ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
-		return 0;
-	if (!matched && have_filter && !flt_match(r->c.flt, f))
-		return 0;
-	if (r->passed++ < r->c.o.first_record)
-		return 0;
-	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
-		return 1;
-	r->printed++;
-	if (r->c.w) {
-		if (!ra_writer_put(r->c.w, rec, len, &err)) {
-			report(&err);
-			return -1;
-		}
-	} else if (r->c.pr && !printer_flow(r->c.pr, f, &err)) {
-		report(&err);
-		return -1;
-	}
-	return 0;
-}
-
 static int run_inputs(struct run *r)
 {
-	struct ra_flow flow;
-	int status = 0;
-
-	ra_flow_init(&flow);
-
-	for (;;) {
-		const uint8_t *rec;
-		size_t len;
-		struct ra_err err;
-		enum ra_read_result rr;
-		int rc;
-
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
-		if (rr == RA_READ_END)
-			break;
-		if (rr == RA_READ_ERROR) {
-			report(&err);
-			/* a server that refused the filter: a usage error */
-			if (err.code == RA_ERR_USAGE)
-				return 2;
-			status = 1;
-			continue;
-		}
-		r->seen++;
-		rc = one(r, rec, len, &flow, &status);
-		if (rc < 0)
-			return 1;
-		if (rc > 0)
-			break;
-	}
-	return status;
+	r->loop.ctx = r;
+	r->loop.report = loop_report;
+	r->loop.other = one_other;
+	r->loop.refusal_ends = true;
+	return client_each_flow(&r->c, &r->loop);
 }
 
 int main(int argc, char **argv)
@@ -253,14 +175,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	r.core_filter = flt_core_only(r.c.flt);
-	r.raw = flt_raw_new(r.c.flt);
-	ra_flow_init(&r.core);
 	status = run_inputs(&r);
-	flt_raw_free(r.raw);
 	free(r.st);
 	if (r.validate && status == 0)
-		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.seen);
+		fprintf(stderr, "ra: %llu records, no damage found\n", (unsigned long long)r.loop.seen);
 	rc = client_close(&r.c, status, &err);
 	if (rc && !status)
 		report(&err);

@@ -284,38 +284,26 @@ damaged:
 	return true;
 }
 
-/* cl_feed's question: does the filter take this record? */
-static int select_record(void *ctx, const uint8_t *rec, size_t len)
+/* cl_intake's feed: the binner's. */
+static bool feed_bins(void *ctx, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+		      void *sctx, size_t *used, uint64_t *nrec, struct ra_err *err)
 {
 	struct run *r = ctx;
-	struct ra_err err;
 
-	if (!ra_decode_flow(rec, len, &r->f, &err))
-		return -1;
-	return flt_match(r->c.flt, &r->f);
+	return binner_feed(r->b, p, n, tr, select, sctx, used, nrec, err);
 }
 
 /* Records of a kept map framed and merged by binner_feed, as far as it takes
  * them (what it leaves, one() sees).  false on a fatal error; *fed: it took any. */
 static bool feed(struct run *r, bool *fed)
 {
-	const uint8_t *p;
-	size_t n = ra_reader_span(r->c.rd, &p), used = 0;
-	uint64_t nrec = 0;
+	struct cl_intake in = { r->c.rd, &r->c.o.trange, r->c.o.filter[0] ? r->c.flt : NULL, &r->f, feed_bins, r };
 
-	*fed = false;
-	if (!n)
-		return true;
-	if (n > FEED_BYTES)	/* the reader gives back the pages behind in between */
-		n = FEED_BYTES;
-	if (!binner_feed(r->b, p, n, &r->c.o.trange, r->c.o.filter[0] ? select_record : NULL, r, &used, &nrec,
-			 &r->err)) {
+	if (!cl_intake_next(&in, fed, &r->err)) {
 		if (r->err.msg[0])
 			report(&r->err);
 		return false;
 	}
-	ra_reader_advance(r->c.rd, used, nrec);
-	*fed = used != 0;
 	return true;
 }
 

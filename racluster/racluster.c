@@ -28,8 +28,6 @@
  * (when enough record time has passed): where a long flow is cut depends
  * on it, so it stays what it has been. */
 #define IDLE_BATCH 16
-/* Bytes of a mapped input framed by cl_feed at a time. */
-#define FEED_BYTES ((size_t)16 << 20)
 
 static const char *const default_fields[] = {
 	"stime", "flgs", "proto", "saddr", "sport", "dir", "daddr", "dport", "pkts", "bytes", "state",
@@ -214,14 +212,17 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 		goto damaged;
 	if (!ra_time_range_match(&r->c.o.trange, cr->stime, cr->ltime))
 		return true;
-	if (r->c.o.filter[0] || cr->cold) {
-		/* decoded whole: the filter sees the payload too */
+	if (r->c.o.filter[0] || cr->cold || r->spec.whole) {
+		/* decoded whole: the filter sees the payload too, and so does
+		 * -m service's label */
 		struct ra_flow *f = &r->full[r->bi][r->npending];
 		if (!ra_decode_flow(rec, len, f, err))
 			goto damaged;
 		if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
 			return true;
-		if (cr->cold)
+		if (r->spec.whole)
+			cl_rec_whole(cr, f, NULL);
+		else if (cr->cold)
 			cr->full = f;
 	}
 	r->pending[r->npending++] = cr;
@@ -234,15 +235,14 @@ damaged:
 	return true;
 }
 
-/* cl_feed's question: does the filter take this record? */
-static int select_record(void *ctx, const uint8_t *rec, size_t len)
+/* cl_intake's feed: the batch waiting merged, then cl_feed. */
+static bool feed_table(void *ctx, const uint8_t *p, size_t n, const struct time_range *tr, cl_select_fn select,
+		       void *sctx, size_t *used, uint64_t *nrec, struct ra_err *err)
 {
 	struct run *r = ctx;
-	struct ra_err err;
 
-	if (!ra_decode_flow(rec, len, &r->selecting, &err))
-		return -1;
-	return flt_match(r->c.flt, &r->selecting);
+	return (!r->npending || merge_pending(r)) && cl_drain(r->t, err) &&
+	       cl_feed(r->t, p, n, tr, select, sctx, used, nrec, err);
 }
 
 /*
@@ -252,24 +252,14 @@ static int select_record(void *ctx, const uint8_t *rec, size_t len)
  */
 static bool feed(struct run *r, bool *fed)
 {
-	const uint8_t *p;
-	size_t n = ra_reader_span(r->c.rd, &p), used = 0;
-	uint64_t nrec = 0;
+	struct cl_intake in = { r->c.rd, &r->c.o.trange, r->c.o.filter[0] ? r->c.flt : NULL, &r->selecting,
+				feed_table, r };
 
-	*fed = false;
-	if (!n)
-		return true;
-	if (n > FEED_BYTES)	/* the reader gives back the pages behind in between */
-		n = FEED_BYTES;
-	if ((r->npending && !merge_pending(r)) || !cl_drain(r->t, &r->err) ||
-	    !cl_feed(r->t, p, n, &r->c.o.trange, r->c.o.filter[0] ? select_record : NULL, r, &used, &nrec,
-		     &r->err)) {
+	if (!cl_intake_next(&in, fed, &r->err)) {
 		if (r->err.msg[0])
 			report_run(r);
 		return false;
 	}
-	ra_reader_advance(r->c.rd, used, nrec);
-	*fed = used != 0;
 	return true;
 }
 

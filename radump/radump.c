@@ -84,77 +84,15 @@ static size_t decode(void *ctx, const struct ra_flow *f, int dir, char *out, siz
 	return k + rd_print(proto, &x, p, n, &d->style, out + k, cap - k);
 }
 
-struct run {
-	struct client c;
-	uint64_t passed, printed;
-};
+static void loop_report(void *ctx, const struct ra_err *e) { (void)ctx; report(e); }
 
-/* One framed record; returns 0 to go on, 1 to stop (count reached), -1 on error. */
-static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
+/* For each selected flow: printed (decode() turns its user data into
+ * text) or written by -w; records of other types are left out. */
+static int run_inputs(struct client *c)
 {
-	struct ra_err err;
-	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+	struct client_loop loop = { .report = loop_report };
 
-	ra_err_clear(&err);
-	if (type != RA_REC_FLOW)
-		return 0;
-	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
-		report(&err);
-		ra_reader_abandon(r->c.rd);
-		*status = 1;
-		return 0;
-	}
-	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
-		return 0;
-	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
-		return 0;
-	if (r->passed++ < r->c.o.first_record)
-		return 0;
-	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
-		return 1;
-	r->printed++;
-	if (r->c.w) {
-		if (!ra_writer_put(r->c.w, rec, len, &err)) {
-			report(&err);
-			return -1;
-		}
-	} else if (r->c.pr && !printer_flow(r->c.pr, f, &err)) {
-		report(&err);
-		return -1;
-	}
-	return 0;
-}
-
-static int run_inputs(struct run *r)
-{
-	struct ra_flow flow;
-	int status = 0;
-
-	ra_flow_init(&flow);
-	for (;;) {
-		const uint8_t *rec;
-		size_t len;
-		struct ra_err err;
-		enum ra_read_result rr;
-		int rc;
-
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
-		if (rr == RA_READ_END)
-			break;
-		if (rr == RA_READ_ERROR) {
-			report(&err);
-			status = err.code == RA_ERR_USAGE ? 2 : 1;	/* a server refused the filter */
-			continue;
-		}
-		rc = one(r, rec, len, &flow, &status);
-		if (rc < 0)
-			return 1;
-		if (rc > 0)
-			break;
-	}
-	return status;
+	return client_each_flow(c, &loop);
 }
 
 /* Live streams (-S): notices to stderr, and SIGINT/SIGTERM end the input cleanly. */
@@ -165,39 +103,39 @@ static void notice(void *arg, const char *msg) { (void)arg; fprintf(stderr, "rad
 int main(int argc, char **argv)
 {
 	static struct dump dump;
-	struct run r;
+	struct client c;
 	struct ra_err err;
 	int rc, status;
 	char buf[1200];
 
-	memset(&r, 0, sizeof(r));
+	memset(&c, 0, sizeof(c));
 	ra_err_clear(&err);
-	rc = ra_opts_parse(&r.c.o, "radump", "", argc, argv, &err);
+	rc = ra_opts_parse(&c.o, "radump", "", argc, argv, &err);
 	if (rc != 0) {
 		if (rc == 1)
 			usage(stdout);
 		else
 			report(&err);
-		client_close(&r.c, 0, &err);
+		client_close(&c, 0, &err);
 		return rc == 1 ? 0 : 2;
 	}
-	dump.delim = r.c.o.pr.mode == OUT_CSV ? r.c.o.pr.delim : 0;
+	dump.delim = c.o.pr.mode == OUT_CSV ? c.o.pr.delim : 0;
 	rd_style_init(&dump.style, dump.delim);
-	dump.encode = r.c.o.pr.fmt.user_encode;
-	r.c.o.pr.fmt.user_decode = decode;
-	r.c.o.pr.fmt.user_ctx = &dump;
-	r.c.notice = notice;
-	r.c.on_signal = on_stop;
-	r.c.stop = &stop;
-	status = client_open(&r.c, "radump", default_fields,
+	dump.encode = c.o.pr.fmt.user_encode;
+	c.o.pr.fmt.user_decode = decode;
+	c.o.pr.fmt.user_ctx = &dump;
+	c.notice = notice;
+	c.on_signal = on_stop;
+	c.stop = &stop;
+	status = client_open(&c, "radump", default_fields,
 			     (int)(sizeof(default_fields) / sizeof(*default_fields)), true, &err);
 	if (status != 0) {
-		fprintf(stderr, "radump: %s\n", client_error_text(&r.c, &err, buf, sizeof(buf)));
-		client_close(&r.c, status, &err);
+		fprintf(stderr, "radump: %s\n", client_error_text(&c, &err, buf, sizeof(buf)));
+		client_close(&c, status, &err);
 		return status;
 	}
-	status = run_inputs(&r);
-	rc = client_close(&r.c, status, &err);
+	status = run_inputs(&c);
+	rc = client_close(&c, status, &err);
 	if (rc && !status)
 		report(&err);
 	return rc;

@@ -38,79 +38,25 @@ struct run {
 	struct client c;
 	struct ra_addrset *set;
 	bool invert;
-	uint64_t passed, out;
 };
 
-/* One record; 0 go on, 1 stop (-N reached), -1 output error. */
-static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
-{
-	struct ra_err err;
-	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
+static void loop_report(void *ctx, const struct ra_err *e) { (void)ctx; report(e); }
 
-	ra_err_clear(&err);
-	if (type != RA_REC_FLOW) {
-		/* status records are not about addresses: copied by -w when nothing else selects */
-		if (r->c.w && !r->c.o.filter[0] && !r->c.o.trange.set && !ra_writer_put(r->c.w, rec, len, &err)) {
-			report(&err);
-			return -1;
-		}
-		return 0;
-	}
-	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
-		report(&err);
-		ra_reader_abandon(r->c.rd);
-		*status = 1;
-		return 0;
-	}
-	if (ra_addrset_match_flow(r->set, f) == r->invert)
-		return 0;
-	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
-		return 0;
-	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
-		return 0;
-	if (r->passed++ < r->c.o.first_record)
-		return 0;
-	if (r->c.o.max_records && r->out >= r->c.o.max_records)
-		return 1;
-	r->out++;
-	if ((r->c.w && !ra_writer_put(r->c.w, rec, len, &err)) ||
-	    (!r->c.w && r->c.pr && !printer_flow(r->c.pr, f, &err))) {
-		report(&err);
-		return -1;
-	}
-	return 0;
+/* A flow goes on when an address of it is in the set (none is, with -v). */
+static bool in_set(void *ctx, struct ra_flow *f)
+{
+	struct run *r = ctx;
+
+	return ra_addrset_match_flow(r->set, f) != r->invert;
 }
 
+/* For each selected flow: written or printed; status records are not
+ * about addresses: copied by -w when nothing else selects. */
 static int run_inputs(struct run *r)
 {
-	struct ra_flow flow;
-	int status = 0;
+	struct client_loop loop = { .ctx = r, .report = loop_report, .take = in_set, .copy_other = true };
 
-	ra_flow_init(&flow);
-	for (;;) {
-		const uint8_t *rec;
-		size_t len;
-		struct ra_err err;
-		enum ra_read_result rr;
-		int rc;
-
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
-		if (rr == RA_READ_END)
-			break;
-		if (rr == RA_READ_ERROR) {
-			report(&err);
-			status = 1;
-			continue;
-		}
-		rc = one(r, rec, len, &flow, &status);
-		if (rc < 0)
-			return 1;
-		if (rc > 0)
-			break;
-	}
-	return status;
+	return client_each_flow(&r->c, &loop);
 }
 
 int main(int argc, char **argv)

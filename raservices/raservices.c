@@ -38,52 +38,39 @@ static void report(const struct ra_err *e)
 
 struct run {
 	struct client c;
+	struct client_loop loop;	/* for each selected flow (client.h) */
 	const struct svc_table *sigs;
 	struct learner *learn;
 	uint32_t learn_min;
-	uint64_t passed, printed;
 	char name[SVC_NAMELEN];
 };
 
-/* One framed record; returns 0 to go on, 1 to stop (count reached), -1 on error. */
-static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f, int *status)
+static void loop_report(void *ctx, const struct ra_err *e) { (void)ctx; report(e); }
+
+/* Every flow named before it is selected: the label the filter, -s and -m see. */
+static bool label(void *ctx, struct ra_flow *f)
 {
+	struct run *r = ctx;
+
+	svc_name(r->sigs, f, r->name);
+	f->service = r->name;
+	return true;
+}
+
+/* A selected flow: learnt from (-M learn), written or printed. */
+static int one(void *ctx, const uint8_t *rec, size_t len, struct ra_flow *f)
+{
+	struct run *r = ctx;
 	struct ra_err err;
-	uint16_t type = (uint16_t)(rec[0] | rec[1] << 8);
 
 	ra_err_clear(&err);
-	if (type != RA_REC_FLOW)
-		return 0;
-	if (!ra_decode_flow(rec, len, f, &err)) {
-		ra_err_where(&err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
-		report(&err);
-		ra_reader_abandon(r->c.rd);
-		*status = 1;
-		return 0;
-	}
-	svc_name(r->sigs, f, r->name);	/* the label the filter, -s and -m see */
-	f->service = r->name;
-	if (!ra_time_range_match(&r->c.o.trange, f->stime, f->ltime))
-		return 0;
-	if (r->c.o.filter[0] && !flt_match(r->c.flt, f))
-		return 0;
-	if (r->passed++ < r->c.o.first_record)
-		return 0;
-	if (r->c.o.max_records && r->printed >= r->c.o.max_records)
-		return 1;
-	r->printed++;
 	if (r->learn) {
 		if (!learn_flow(r->learn, f)) {
 			ra_err_set(&err, RA_ERR_NOMEM, "-M learn: out of memory");
 			report(&err);
 			return -1;
 		}
-	} else if (r->c.w) {
-		if (!ra_writer_put(r->c.w, rec, len, &err)) {
-			report(&err);
-			return -1;
-		}
-	} else if (r->c.pr && !printer_flow(r->c.pr, f, &err)) {
+	} else if (!client_put_flow(&r->c, rec, len, f, &err)) {
 		report(&err);
 		return -1;
 	}
@@ -92,33 +79,11 @@ static int one(struct run *r, const uint8_t *rec, size_t len, struct ra_flow *f,
 
 static int run_inputs(struct run *r)
 {
-	struct ra_flow flow;
-	int status = 0;
-
-	ra_flow_init(&flow);
-	for (;;) {
-		const uint8_t *rec;
-		size_t len;
-		struct ra_err err;
-		enum ra_read_result rr;
-		int rc;
-
-		ra_err_clear(&err);
-		rr = ra_reader_next(r->c.rd, &rec, &len, &err);
-		if (rr == RA_READ_END)
-			break;
-		if (rr == RA_READ_ERROR) {
-			report(&err);
-			status = 1;
-			continue;
-		}
-		rc = one(r, rec, len, &flow, &status);
-		if (rc < 0)
-			return 1;
-		if (rc > 0)
-			break;
-	}
-	return status;
+	r->loop.ctx = r;
+	r->loop.report = loop_report;
+	r->loop.take = label;
+	r->loop.flow = one;
+	return client_each_flow(&r->c, &r->loop);
 }
 
 /* -M learn: the signatures, one a line, on standard output. */
@@ -134,7 +99,7 @@ static int print_learnt(struct run *r)
 		return 1;
 	}
 	printf("# raservices -M learn: %zu signatures from %llu flows (groups of at least %u)\n", n,
-	       (unsigned long long)r->printed, r->learn_min);
+	       (unsigned long long)r->loop.out, r->learn_min);
 	for (size_t i = 0; i < n; i++)
 		if (svc_format(&v[i], line, sizeof(line)))
 			printf("%s\n", line);

@@ -192,7 +192,12 @@ static void flow_in(struct top *tp, const uint8_t *rec, size_t len)
 		if (!flt_match(tp->c.flt, &tp->scratch))
 			return;
 	}
-	if (cr->cold) {	/* from the copy, which stays while the batch waits */
+	if (tp->spec.whole) {	/* -m service: labelled from the payload, then dropped */
+		struct ra_flow *f = &tp->full[tp->bi][tp->npending];
+		if (!ra_decode_flow(rec, len, f, &err))
+			goto damaged;
+		cl_rec_whole(cr, f, NULL);
+	} else if (cr->cold) {	/* from the copy, which stays while the batch waits */
 		struct ra_flow *f = &tp->full[tp->bi][tp->npending];
 		if (!ra_decode_flow(cr->raw, cr->len, f, &err))
 			goto damaged;

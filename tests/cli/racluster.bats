@@ -268,3 +268,73 @@ same_as_piped() {
 	done
 	[ "$n" -ge 30 ]
 }
+
+# per service, from ra's records (-L -1: no header): service,pkts,bytes,records (CSV: a flow no
+# signature or port names has an empty service)
+service_sums() {
+	awk -F, '{ p[$1] += $2; b[$1] += $3; n[$1]++ } END { for (k in p) print k "," p[k] "," b[k] "," n[k] }' |
+		LC_ALL=C sort
+}
+
+@test "-m service: per-service packets and bytes are ra's records summed by their service (argus -U 512)" {
+	cd "$BATS_TEST_TMPDIR"
+	set -o pipefail
+	for cap in site.pcap ndpi-teams.pcap tcpdump-dns_tcp.pcap; do
+		argus -U 512 -r "$DATA/$cap" -w r.argus
+		want=$(ra -r r.argus -L -1 -n -c , -s service pkts bytes | service_sums)
+		run -0 racluster -r r.argus -m service -L -1 -n -c , -s service pkts bytes trans
+		assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" "$want"
+		rm r.argus
+	done
+	# the last capture's groups; site.pcap's: several services, by payload and by port
+	argus -U 512 -r "$DATA/site.pcap" -w r.argus
+	run -0 racluster -r r.argus -m service -L -1 -n -c , -s service
+	for s in domain http https ssh telnet; do assert_line "$s"; done
+	[ "${#lines[@]}" -ge 10 ]
+}
+
+@test "-m service combines with other keys, -M rmon, a filter and -N" {
+	cd "$BATS_TEST_TMPDIR"
+	set -o pipefail
+	argus -U 512 -r "$DATA/site.pcap" -w r.argus
+	want=$(ra -r r.argus -L -1 -n -c , -s service saddr pkts bytes |
+		awk -F, '{ k = $1 "," $2; p[k] += $3; b[k] += $4 } END { for (k in p) print k "," p[k] "," b[k] }' |
+		LC_ALL=C sort)
+	run -0 racluster -r r.argus -m service saddr -L -1 -n -c , -s service saddr pkts bytes
+	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" "$want"
+	[ "${#lines[@]}" -gt 100 ]
+	# rmon: each record once per direction, under the name it has
+	want=$(ra -r r.argus -L -1 -n -c , -s service pkts bytes | service_sums |
+		awk -F, '{ print $1 "," 2 * $2 "," 2 * $3 }')
+	run -0 racluster -r r.argus -M rmon -m service -L -1 -n -c , -s service pkts bytes
+	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" "$want"
+	# the filter sees the records, -N the groups
+	want=$(ra -r r.argus -L -1 -n -c , -s service pkts bytes - tcp | service_sums | cut -d, -f1-3)
+	run -0 racluster -r r.argus -m service -L -1 -n -c , -s service pkts bytes - tcp
+	assert_equal "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" "$want"
+	run -0 racluster -r r.argus -m service -L -1 -n -c , -s service -N 2
+	assert_equal "${#lines[@]}" 2
+	# from a pipe, the same groups as from the file
+	run -0 bash -c 'set -o pipefail; cat r.argus | racluster -r - -m service -L -1 -n -c , -s service pkts bytes | LC_ALL=C sort'
+	assert_equal "$output" "$(racluster -r r.argus -m service -L -1 -n -c , -s service pkts bytes | LC_ALL=C sort)"
+}
+
+@test "raservices -w: racluster -m service names the records with the built-in signatures" {
+	cd "$BATS_TEST_TMPDIR"
+	set -o pipefail
+	argus -U 512 -r "$DATA/site.pcap" -w r.argus
+	want=$(racluster -r r.argus -m service -L -1 -n -c , -s service pkts bytes)
+	run -0 bash -c 'set -o pipefail; raservices -r r.argus -w - | racluster -r - -m service -L -1 -n -c , -s service pkts bytes'
+	assert_equal "$output" "$want"
+	# a signature file's names do not travel in the records (raservices(1), CAVEATS)
+	printf 'Service: mydns udp port 53 n = 9 src = "    01000001"\n' > my.sig
+	run -0 raservices -f my.sig -r r.argus -L -1 -n -s service - udp port 53
+	assert_line mydns
+	run -0 bash -c 'set -o pipefail; raservices -f my.sig -r r.argus -w - | racluster -r - -m service -L -1 -n -c , -s service pkts bytes'
+	assert_equal "$output" "$want"
+}
+
+@test "-m service: usage errors with time bins" {
+	run -2 --separate-stderr rabins -r "$S" -M 1m -m service
+	assert_equal "$stderr" "rabins: -m service: not with time bins (racluster -m service names them)"
+}

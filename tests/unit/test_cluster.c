@@ -7,6 +7,7 @@
 #include "plain6.h"
 #include "table.h"
 #include "options.h"
+#include "service.h"
 #include "../tests/unit/tap.h"
 
 static int ngroups;
@@ -426,6 +427,57 @@ static void test_scan(void)
 	cl_table_free(t);
 }
 
+/* -m service: keyed by the name itself (two names whose 8-byte svc_key is
+ * the same stay apart), the label carried to the group, with other keys
+ * and -M rmon; not through cl_feed, not with time bins. */
+static void test_service(void)
+{
+	static struct cl_group got[8];
+	const char *w[] = { "service" }, *w2[] = { "service", "saddr" };
+	const char *names[] = { "clientadl", "clientart", "clientadl", NULL, "clientadl" };
+	struct cl_spec s, s2, r;
+	struct cl_table *t;
+	struct ra_flow f;
+	struct ra_err err;
+	bool added = true;
+
+	ok(svc_key("clientadl", 9) == svc_key("clientart", 9), "two names that share a svc_key (the test's premise)");
+	ok(cl_spec_parse(&s, w, 1, false, &err) && s.whole && !cl_feed_usable(&s) && !cl_spec_bin(&s, 1000000, &err) &&
+	   err.code == RA_ERR_USAGE, "-m service: records whole, no cl_feed, no time bins");
+	t = cl_table_new(&s, &err);
+	for (int i = 0; i < 5; i++) {
+		flow(&f, 0x0a000001 + (uint32_t)(i & 1), 0x0a000009, (uint16_t)(40000 + i), 53, 1000 * (uint64_t)i, 10);
+		f.service = names[i];	/* NULL: named from the port, "domain" */
+		added = added && cl_add(t, &f, &err);
+	}
+	ngroups = 0;
+	ok(added && cl_drain(t, &err) && cl_flush(t, collect, got) && ngroups == 3, "three services, three groups");
+	ok(ngroups == 3 && strcmp(got[0].f.service, "clientadl") == 0 && got[0].f.spkts == 6 && got[0].f.trans == 3 &&
+	   strcmp(got[1].f.service, "clientart") == 0 && got[1].f.spkts == 2 && strcmp(got[2].f.service, "domain") == 0,
+	   "each group carries its name and its records' sums");
+	cl_table_free(t);
+	ok(cl_spec_parse(&s2, w2, 2, false, &err) && (t = cl_table_new(&s2, &err)) != NULL, "-m service saddr");
+	for (int i = 0; i < 5; i++) {
+		flow(&f, 0x0a000001 + (uint32_t)(i >= 3), 0x0a000009, (uint16_t)(40000 + i), 53, 1000 * (uint64_t)i, 10);
+		f.service = names[i];
+		cl_add(t, &f, &err);
+	}
+	ngroups = 0;
+	ok(cl_flush(t, collect, got) && ngroups == 4 && got[0].f.spkts == 4 && got[3].f.saddr.v4 == 0x0a000002 &&
+	   strcmp(got[3].f.service, "clientadl") == 0, "with saddr: a service from two sources is two groups");
+	cl_table_free(t);
+	ok(cl_spec_parse(&r, w, 1, true, &err) && (t = cl_table_new(&r, &err)) != NULL, "-M rmon -m service");
+	for (int i = 0; i < 5; i++) {
+		flow(&f, 0x0a000001, 0x0a000009, (uint16_t)(40000 + i), 53, 1000 * (uint64_t)i, 10);
+		f.service = names[i];
+		cl_add(t, &f, &err);
+	}
+	ngroups = 0;
+	ok(cl_flush(t, collect, got) && ngroups == 3 && got[0].f.spkts + got[0].f.dpkts == 18 &&
+	   strcmp(got[0].f.service, "clientadl") == 0, "rmon: each record twice, its name kept when swapped");
+	cl_table_free(t);
+}
+
 /* The merge's tables, against what they stand for. */
 static void test_tables(void)
 {
@@ -459,7 +511,7 @@ int main(void)
 	const char *masked[] = { "saddr/255.255.0.0" };
 	const char *badmask[] = { "proto/8" };
 
-	tap_plan(49);
+	tap_plan(57);
 
 	/* key compilation */
 	ok(cl_spec_parse(&spec, masked, 1, false, &err) && spec.items[0].masklen == 16,
@@ -632,5 +684,6 @@ int main(void)
 
 	test_feed();
 	test_parts();
+	test_service();
 	return tap_done();
 }
