@@ -140,3 +140,14 @@ setup() {
 	run -0 --separate-stderr ragraph cpu syncookiessent -M 1s -r "$F" -w g.png - health
 	[ "$(head -c 4 g.png | od -An -c | tr -d ' ')" = '211PNG' ]
 }
+
+@test "rabins - health: load bins refused; a file cut inside a record is said, the bins before it written" {
+	run -2 --separate-stderr rabins -r "$F" -M count 10 - health
+	assert_equal "$stderr" "rabins: host health records go in time bins only (-M time N)"
+	head -c 5000 "$F" > cut.argus
+	run -1 --separate-stderr rabins -r cut.argus -M time 5s - health
+	assert_equal "$stderr" "rabins: cut.argus: byte 4928 (record 45): file ends inside a record (72 of 104 bytes present)"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == *" listenoverflows=62 "* ]]
+	run -2 --separate-stderr ragraph cpu -M count 5 -r "$F" -w x.csv - health
+}
