@@ -334,7 +334,8 @@ void detect_tick(struct detect *d, uint64_t now_ms)
 		if (!b->used)
 			continue;
 		min_ban = b->trigger < d->ntrig ? d->trig[b->trigger].min_ban_ms : 0;
-		if (d->now_ms - b->last_ms >= min_ban)
+		/* a ban restored from a later time than the records' (-r) stands */
+		if (d->now_ms >= b->last_ms && d->now_ms - b->last_ms >= min_ban)
 			det_unban(d, i);
 	}
 	while (d->hwm && !d->bans[d->hwm - 1].used)

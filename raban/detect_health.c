@@ -135,7 +135,8 @@ static void ban_top(struct detect *d, struct trig *t)
 
 	for (unsigned i = 0; i < d->hwm; i++)
 		if (d->bans[i].used && d->bans[i].trigger == t->idx) {
-			d->bans[i].last_ms = d->now_ms;
+			if (d->bans[i].last_ms < d->now_ms)
+				d->bans[i].last_ms = d->now_ms;
 			standing++;
 		}
 	if (standing >= h->top || t->min_ban_ms == 0 || !t->n)

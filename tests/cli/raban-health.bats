@@ -113,6 +113,27 @@ unban 2026-12-07T22:17:45.499Z 127.0.0.9"
 	assert_output ""
 }
 
+@test "raban -r health: standing bans go to the state file and stand after a restart, with no second script" {
+	cat > st.conf <<-EOF
+	options { min-ban-time 300; state-file "$BATS_TEST_TMPDIR/state"; }
+	actions { rec { script "$BATS_TEST_TMPDIR/rec.sh" { events [ ban unban ]; } } }
+	triggers { queue { health { port 24443; acceptpct 90; hold 3; top 2; } actions [ rec ]; } }
+	EOF
+	run -0 --separate-stderr raban -c st.conf -r "$DATA/health-flood.argus"
+	[ "$(ls ev/ban.* | wc -l)" -eq 2 ]
+	[ -z "$(ls ev/unban.* 2>/dev/null)" ]
+	grep -q '^ban queue - 1 1 0 - 0 127.0.0.9 ' state
+	grep -q '^ban queue - 1 1 0 - 0 127.0.0.7 ' state
+	rm -f ev/*
+	# the same records again: the bans are restored (from a later time than
+	# the records': they stand), the trigger fires with two standing, nothing runs
+	run -0 --separate-stderr raban -c st.conf -r "$DATA/health-flood.argus"
+	printf '%s\n' "${stderr_lines[@]}" | grep -qx 'raban: 2 standing bans restored from .*state'
+	printf '%s\n' "${stderr_lines[@]}" | grep -qx 'raban: 2 bans standing'
+	! printf '%s\n' "${stderr_lines[@]}" | grep -q ' ban trigger=\| unban trigger='
+	[ -z "$(ls ev)" ]
+}
+
 @test "raban -t health: every error in a health trigger is reported with line and column" {
 	cat > bad.conf <<-EOF
 	actions { rec { script "$BATS_TEST_TMPDIR/rec.sh" { events [ ban unban ]; } } }
