@@ -2,7 +2,9 @@
  * health_diag.c - the listening sockets through NETLINK_SOCK_DIAG
  * (health_diag.h): two dumps per family, TCP_LISTEN for the queues and
  * SYN_RECV (the kernel adds its NEW_SYN_RECV request sockets) for the
- * half-open connections, with no socket extensions asked for.
+ * half-open connections, with no socket extensions asked for, and, when
+ * only some ports are watched, a bytecode filter on the local port so the
+ * kernel fills no message for the other sockets.
  */
 #include "config.h"
 
@@ -22,12 +24,21 @@
 enum { TCP_ST_SYN_RECV = 3, TCP_ST_LISTEN = 10, TCP_ST_NEW_SYN_RECV = 12 };
 #define HD_BUF 65536
 
+#define HD_BC_MAX_RANGES 64	/* watched port ranges a filter is built for */
+
 struct hd_diag {
 	int fd;
 	uint32_t seq;
 	bool per_family;	/* the kernel refused TCPDIAG_GETSOCK: v2 per family */
+	/* the watched ports as an inet_diag filter, so the kernel fills no
+	 * message for other sockets (it still walks its tables) */
+	const uint8_t *bc_want;	/* the want it was built for */
+	bool bc_tried, bc_refused;
+	uint16_t bclen;
+	uint8_t bc[HD_BC_MAX_RANGES * 20];
 	uint16_t *touched;	/* ports whose synrecv count is not zero */
 	size_t ntouched, touched_cap;
+	size_t last_messages;	/* listeners the kernel sent in the last sample */
 	uint8_t buf[HD_BUF];
 };
 
@@ -94,12 +105,54 @@ int hd_parse(const uint8_t *buf, size_t len, void (*fn)(void *arg, const struct 
 	return 0;
 }
 
+/*
+ * The filter "local port in one of the ranges of want", as the kernel's
+ * inet_diag bytecode: per range, S_GE lo and S_LE hi (an AND: a failed
+ * test jumps past the range), ranges joined by JMP (an OR: a range that
+ * holds jumps to the end, which accepts; failing the last one jumps past
+ * the end, which rejects).  0 when want has no ranges or too many.
+ */
+static uint16_t port_filter(const uint8_t *want, uint8_t *bc)
+{
+	unsigned lo[HD_BC_MAX_RANGES], hi[HD_BC_MAX_RANGES], n = 0, len = 0;
+
+	for (unsigned p = 0; p < 65536; p++) {
+		if (!(want[p >> 3] >> (p & 7) & 1))
+			continue;
+		if (n && hi[n - 1] + 1 == p) {
+			hi[n - 1] = p;
+			continue;
+		}
+		if (n == HD_BC_MAX_RANGES)
+			return 0;
+		lo[n] = hi[n] = p;
+		n++;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		bool last = i + 1 == n;
+		/* offsets from each op: a range is S_GE lo, S_LE hi (16 bytes) and,
+		 * but for the last, a JMP (20); a failed test goes to the next range,
+		 * or past the end (rejected) from the last */
+		struct inet_diag_bc_op op[5] = {
+			{ INET_DIAG_BC_S_GE, 8, 20 },
+			{ 0, 0, (uint16_t)lo[i] },
+			{ INET_DIAG_BC_S_LE, 8, 12 },
+			{ 0, 0, (uint16_t)hi[i] },
+			{ INET_DIAG_BC_JMP, 4, (uint16_t)(20 * (n - i - 1)) },	/* to the end: accepted */
+		};
+		size_t sz = last ? 4 * sizeof(op[0]) : sizeof(op);
+		memcpy(bc + len, op, sz);
+		len += (unsigned)sz;
+	}
+	return (uint16_t)len;
+}
+
 /* One dump of family's TCP sockets in states; every message to fn.
  * Family 0: both families in one walk of the kernel's tables, through
  * the older TCPDIAG_GETSOCK request (the SYN_RECV dump walks the whole
  * established hash, so one walk rather than two halves its cost). */
-static int dump(struct hd_diag *d, int family, uint32_t states,
-		void (*fn)(void *arg, const struct inet_diag_msg *m), void *arg)
+static int dump_once(struct hd_diag *d, int family, uint32_t states, bool filter,
+		     void (*fn)(void *arg, const struct inet_diag_msg *m), void *arg)
 {
 	struct {
 		struct nlmsghdr h;
@@ -107,6 +160,8 @@ static int dump(struct hd_diag *d, int family, uint32_t states,
 			struct inet_diag_req_v2 r;
 			struct inet_diag_req old;
 		} u;
+		struct nlattr a;
+		uint8_t bc[sizeof(d->bc)];
 	} req;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
@@ -123,6 +178,14 @@ static int dump(struct hd_diag *d, int family, uint32_t states,
 		req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.u.old));
 		req.h.nlmsg_type = TCPDIAG_GETSOCK;
 		req.u.old.idiag_states = states;
+	}
+	if (filter) {
+		/* the attribute right after the request (both are 4-byte multiples) */
+		uint8_t *at = (uint8_t *)&req + req.h.nlmsg_len;
+		struct nlattr a = { (uint16_t)(NLA_HDRLEN + d->bclen), INET_DIAG_REQ_BYTECODE };
+		memcpy(at, &a, sizeof(a));
+		memcpy(at + NLA_HDRLEN, d->bc, d->bclen);
+		req.h.nlmsg_len += NLA_HDRLEN + d->bclen;
 	}
 	if (sendto(d->fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&nl, sizeof(nl)) < 0)
 		return -1;
@@ -144,6 +207,25 @@ static int dump(struct hd_diag *d, int family, uint32_t states,
 	}
 }
 
+/* A dump, filtered by the watched ports when there is a filter; a kernel
+ * that refuses the filter gets the dump unfiltered from then on. */
+static int dump(struct hd_diag *d, int family, uint32_t states,
+		void (*fn)(void *arg, const struct inet_diag_msg *m), void *arg)
+{
+	bool filter = d->bclen && !d->bc_refused;
+	int rc = dump_once(d, family, states, filter, fn, arg);
+
+	if (rc < 0 && filter && errno == EINVAL) {
+		int again = dump_once(d, family, states, false, fn, arg);
+		if (again == 0)
+			d->bc_refused = true;
+		else
+			errno = EINVAL;
+		return again == 0 ? 0 : -1;
+	}
+	return rc;
+}
+
 struct collect {
 	const uint8_t *want;
 	struct hd_listener *l;
@@ -152,6 +234,7 @@ struct collect {
 	int family;
 	struct hd_diag *d;
 	uint32_t *synrecv;
+	size_t seen;
 };
 
 static void one_listener(void *arg, const struct inet_diag_msg *m)
@@ -160,6 +243,7 @@ static void one_listener(void *arg, const struct inet_diag_msg *m)
 	uint16_t port = ntohs(m->id.idiag_sport);
 	struct hd_listener *x;
 
+	c->seen++;
 	if (m->idiag_state != TCP_ST_LISTEN || (c->want && !(c->want[port >> 3] >> (port & 7) & 1)) ||
 	    (m->idiag_family != AF_INET && m->idiag_family != AF_INET6))
 		return;
@@ -214,12 +298,17 @@ long hd_sample(struct hd_diag *d, const uint8_t *want, struct hd_listener **out,
 	       uint32_t *synrecv)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct collect c = { want, *out, 0, *cap, false, 0, d, synrecv };
+	struct collect c = { want, *out, 0, *cap, false, 0, d, synrecv, 0 };
 	int rc = 0;
 
 	for (size_t i = 0; synrecv && i < d->ntouched; i++)
 		synrecv[d->touched[i]] = 0;
 	d->ntouched = 0;
+	if (want != d->bc_want || !d->bc_tried) {
+		d->bclen = want ? port_filter(want, d->bc) : 0;
+		d->bc_want = want;
+		d->bc_tried = true;
+	}
 	if (!d->per_family) {
 		rc = dump(d, 0, 1u << TCP_ST_LISTEN, one_listener, &c);
 		if (rc == 0 && synrecv)
@@ -232,6 +321,7 @@ long hd_sample(struct hd_diag *d, const uint8_t *want, struct hd_listener **out,
 			synrecv[d->touched[i]] = 0;
 		d->ntouched = 0;
 		c.n = 0;
+		c.seen = 0;
 		c.nomem = false;
 		rc = 0;
 	}
@@ -242,6 +332,7 @@ long hd_sample(struct hd_diag *d, const uint8_t *want, struct hd_listener **out,
 			rc = dump(d, fams[i], 1u << TCP_ST_SYN_RECV | 1u << TCP_ST_NEW_SYN_RECV, one_synrecv, &c);
 	}
 done:
+	d->last_messages = c.seen;
 	*out = c.l;
 	*cap = c.cap;
 	if (rc == 0 && c.nomem) {
@@ -250,3 +341,6 @@ done:
 	}
 	return rc < 0 ? -1 : (long)c.n;
 }
+
+size_t hd_messages(const struct hd_diag *d) { return d->last_messages; }
+bool hd_filtered(const struct hd_diag *d) { return d->bclen && !d->bc_refused; }

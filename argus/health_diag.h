@@ -29,7 +29,8 @@ void hd_close(struct hd_diag *d);
 
 /*
  * Dump the listeners (every one when want is NULL, else those whose port
- * has its bit set in want[port / 8]) into *out (grown with realloc, *cap
+ * has its bit set in want[port / 8], which the kernel is asked to filter
+ * by, up to 64 ranges of ports) into *out (grown with realloc, *cap
  * its room) and count the SYN_RECV connections of every port into
  * synrecv[65536] (zeroed first for the ports it touched last time), or,
  * when synrecv is NULL, skip that dump (it walks the kernel's whole
@@ -39,6 +40,11 @@ void hd_close(struct hd_diag *d);
  */
 long hd_sample(struct hd_diag *d, const uint8_t *want, struct hd_listener **out, size_t *cap,
 	       uint32_t *synrecv);
+
+/* The listeners the kernel sent in the last hd_sample (with the port
+ * filter, only the watched ones), and whether the port filter is in use. */
+size_t hd_messages(const struct hd_diag *d);
+bool hd_filtered(const struct hd_diag *d);
 
 /* A netlink reply's messages, walked with every length checked: each
  * inet_diag_msg found is given to fn.  Returns 1 at NLMSG_DONE, 0 when

@@ -128,4 +128,28 @@ bool binner_finish(struct binner *b, struct ra_err *err);
 const struct binner_late *binner_late(const struct binner *b);
 size_t binner_groups(const struct binner *b);	/* groups held */
 
+/*
+ * Host health records (status kind RA_STATUS_HOST) in time bins: per bin
+ * and key, counter deltas and their interval add up, gauges keep the
+ * bin's worst value (the highest CPU, load, accept queue, half-open count,
+ * listeners; the lowest memory available).  The host-wide record and the
+ * listeners' stay apart; listeners are kept apart by lport and by their
+ * address as keys asks (HB_KEY_ bits; both: one group per listener).  A
+ * group comes out as a status record with one item per key, stamped with
+ * its first record's time (its bin's start under -M hard).
+ */
+enum { HB_KEY_LPORT = 1, HB_KEY_SADDR = 2 };
+/* ltime: the group's last record's time (its bin's end under -M hard). */
+typedef bool (*hbinner_emit_fn)(void *ctx, const struct bin_info *b, const struct ra_status *st, uint64_t ltime);
+struct hbinner;
+struct hbinner *hbinner_new(const struct bin_spec *bs, unsigned keys, hbinner_emit_fn fn, void *ctx,
+			    struct ra_err *err);
+void hbinner_free(struct hbinner *h);
+/* One record in (other kinds are ignored); false with err when out of memory. */
+bool hbinner_put(struct hbinner *h, const struct ra_status *st, struct ra_err *err);
+/* Emit the groups of bins below upto, bin by bin in first-seen order; false when fn said so. */
+bool hbinner_close(struct hbinner *h, uint64_t upto);
+bool hbinner_finish(struct hbinner *h);
+size_t hbinner_groups(const struct hbinner *h);
+
 #endif

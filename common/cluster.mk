@@ -6,7 +6,7 @@ common_libcluster_a_SOURCES = common/cluster.h common/cluster_int.h common/table
 	common/cluster.c common/clkey.c common/clrec.c common/merge.c \
 	common/clintake.c \
 	common/pipeline.c common/ring.c \
-	common/bins.h common/bins.c common/binner.c
+	common/bins.h common/bins.c common/binner.c common/hbinner.c
 
 # Keys, merge, intake and emit, unit by unit.
 check_PROGRAMS += tests/unit/test_cluster

@@ -125,6 +125,32 @@ struct conf_level {
 
 enum { DIR_INGRESS = 1, DIR_EGRESS = 2 };
 
+/*
+ * Conditions of a health trigger, on the host status records of the input
+ * (argus -o ARGUS_HOST_HEALTH): gauges of the listener (acceptq, acceptpct,
+ * synrecv), the host's cpu, and TcpExt counters as per-second rates.
+ * The words are ra's field names.
+ */
+enum hmetric {
+	H_CPU, H_ACCEPTQ, H_ACCEPTPCT, H_SYNRECV,
+	H_SYNCOOKIES_SENT, H_SYNCOOKIES_RECV, H_SYNCOOKIES_FAILED, H_LISTEN_OVERFLOWS, H_LISTEN_DROPS,
+	H_COUNT
+};
+extern const char *const hmetric_names[H_COUNT];
+
+struct conf_health {
+	bool on;			/* the trigger is a health trigger */
+	struct conf_pos pos;		/* of the word health */
+	uint16_t port;			/* the listener (lport); 0 = every listener */
+	uint64_t thr[H_COUNT];		/* fire when any reaches its value; 0 = not set */
+	uint64_t clear[H_COUNT];	/* stays on while any reaches these; 0 = thr */
+	bool has_clear;
+	struct conf_pos clear_pos;
+	uint64_t hold;			/* seconds the condition must hold (0) */
+	uint64_t top;			/* sources banned (10) */
+	uint64_t lookback;		/* seconds of flows ranked (10) */
+};
+
 struct conf_trigger {
 	char *name;
 	struct conf_pos pos;
@@ -139,6 +165,7 @@ struct conf_trigger {
 	struct conf_pos filter_expr_pos;
 	struct conf_level levels[CONF_MAX_LEVELS];
 	unsigned nlevels;
+	struct conf_health health;	/* (raban) host health conditions */
 };
 
 struct conf {

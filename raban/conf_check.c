@@ -1,7 +1,7 @@
 /*
  * conf_check.c - what the grammar cannot see: names resolved (prefix lists,
  * interfaces, agents, actions), duplicate names, triggers without networks
- * or thresholds, listen addresses, ra filter expressions, and scripts that
+ * or thresholds, health triggers, listen addresses, ra filter expressions, and scripts that
  * are not absolute paths to executable files.  Every problem is reported.
  * Also the prefix helpers and conf_free().
  */
@@ -217,11 +217,39 @@ static void check_script(struct checker *k, const struct conf_script *s)
 		err_at(k, s->pos, "script '%s' is not executable", s->path);
 }
 
+/* A health trigger: conditions, no thresholds or levels of its own. */
+static void check_health(struct checker *k, struct conf_trigger *t)
+{
+	const struct conf_health *h = &t->health;
+	bool any = false;
+
+	for (unsigned m = 0; m < H_COUNT; m++) {
+		any |= h->thr[m] != 0;
+		if (h->clear[m] && h->thr[m] && h->clear[m] > h->thr[m])
+			err_at(k, h->clear_pos, "clear: %s %llu is above the condition's %llu", hmetric_names[m],
+			       (unsigned long long)h->clear[m], (unsigned long long)h->thr[m]);
+	}
+	if (!any)
+		err_at(k, h->pos, "health of trigger '%s' has no condition", t->name);
+	for (unsigned m = 0; m < M_COUNT; m++)
+		if (t->levels[0].thr[m]) {
+			err_at(k, t->pos, "trigger '%s': a health trigger takes no thresholds (its conditions "
+			       "go in health { })", t->name);
+			break;
+		}
+	if (t->nlevels > 1)
+		err_at(k, t->levels[1].pos, "trigger '%s': a health trigger has no levels", t->name);
+	if (t->nlevels == 0)
+		t->nlevels = 1;
+}
+
 static void check_trigger(struct checker *k, struct conf_trigger *t)
 {
 	int ix;
 
-	if (t->nnetworks == 0)
+	if (t->health.on)
+		check_health(k, t);
+	else if (t->nnetworks == 0)
 		err_at(k, t->pos, "trigger '%s' has no networks", t->name);
 	for (unsigned i = 0; i < t->nnetworks; i++) {
 		FIND(k, k->c->plists, k->c->nplists, t->networks[i].name, ix);
@@ -242,7 +270,7 @@ static void check_trigger(struct checker *k, struct conf_trigger *t)
 		bool any = false;
 		for (unsigned m = 0; m < M_COUNT; m++)
 			any |= lv->thr[m] != 0;
-		if (!any && (l > 0 || t->nlevels == 1))
+		if (!any && (l > 0 || t->nlevels == 1) && !t->health.on)
 			err_at(k, l ? lv->pos : t->pos, "%s%s%s has no thresholds", l ? "level '" : "trigger '",
 			       l ? lv->name : t->name, "'");
 		for (unsigned l2 = 1; l2 < l; l2++)

@@ -37,5 +37,7 @@ bool cp_list(struct parser *ps, item_fn item, void *arg);
 static inline void struct_zero(void *p, size_t n) { memset(p, 0, n); }
 
 void conf_parse_triggers(struct parser *ps);
+/* The health { } block of trigger t; the current token is the word health. */
+void conf_parse_health(struct parser *ps, struct conf_trigger *t);
 
 #endif

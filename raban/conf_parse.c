@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +371,38 @@ static void parse_agent(struct parser *ps, struct conf_agent *a)
 typedef void *(*new_fn)(struct parser *ps, char *name, struct conf_pos pos);
 typedef void (*body_fn)(struct parser *ps, void *entry);
 
+/*
+ * A new named entry of a section's array: grown by one zeroed element
+ * (PUSH), given the name (owned from now on) and where it was written;
+ * NULL, with the name freed, when memory ran out.
+ */
+static void *push_named(struct parser *ps, void **arr, unsigned *n, size_t size, size_t name_off,
+			size_t pos_off, char *name, struct conf_pos pos)
+{
+	char *e;
+
+	*arr = cp_grow(ps, *arr, *n, size);
+	if (ps->lx.oom) {
+		free(name);
+		return NULL;
+	}
+	e = (char *)*arr + (size_t)(*n)++ * size;
+	memset(e, 0, size);
+	memcpy(e + name_off, &name, sizeof(name));
+	memcpy(e + pos_off, &pos, sizeof(pos));
+	return e;
+}
+
+/* new_fn for the entries of type T in c->ARR (count c->N). */
+#define NEW_NAMED(fn, T, ARR, N) \
+static void *fn(struct parser *ps, char *n, struct conf_pos pos) \
+{ \
+	void *arr = ps->c->ARR; \
+	void *e = push_named(ps, &arr, &ps->c->N, sizeof(T), offsetof(T, name), offsetof(T, pos), n, pos); \
+	ps->c->ARR = arr; \
+	return e; \
+}
+
 static void named_blocks(struct parser *ps, const char *what, new_fn make, body_fn body)
 {
 	while (!cp_is(ps, T_RBRACE) && !cp_is(ps, T_EOF)) {
@@ -396,32 +429,12 @@ static void named_blocks(struct parser *ps, const char *what, new_fn make, body_
 	}
 }
 
-static void *new_agent(struct parser *ps, char *n, struct conf_pos pos)
-{
-	struct conf_agent *a = PUSH(ps, ps->c->agents, ps->c->nagents);
-	if (!a) {
-		free(n);
-		return NULL;
-	}
-	a->name = n;
-	a->pos = pos;
-	return a;
-}
+NEW_NAMED(new_agent, struct conf_agent, agents, nagents)
 static void body_agent(struct parser *ps, void *e) { parse_agent(ps, e); }
 
 /* ---- prefixes ---- */
 
-static void *new_plist(struct parser *ps, char *n, struct conf_pos pos)
-{
-	struct conf_plist *l = PUSH(ps, ps->c->plists, ps->c->nplists);
-	if (!l) {
-		free(n);
-		return NULL;
-	}
-	l->name = n;
-	l->pos = pos;
-	return l;
-}
+NEW_NAMED(new_plist, struct conf_plist, plists, nplists)
 
 static void body_plist(struct parser *ps, void *e)
 {
@@ -474,17 +487,7 @@ static bool iface_ref(struct parser *ps, void *arg)
 	return true;
 }
 
-static void *new_iface(struct parser *ps, char *n, struct conf_pos pos)
-{
-	struct conf_iface *f = PUSH(ps, ps->c->ifaces, ps->c->nifaces);
-	if (!f) {
-		free(n);
-		return NULL;
-	}
-	f->name = n;
-	f->pos = pos;
-	return f;
-}
+NEW_NAMED(new_iface, struct conf_iface, ifaces, nifaces)
 
 static void body_iface(struct parser *ps, void *e)
 {
@@ -604,17 +607,7 @@ static void parse_script(struct parser *ps, struct conf_action *a)
 	cp_expect(ps, T_RBRACE, "'}'");
 }
 
-static void *new_action(struct parser *ps, char *n, struct conf_pos pos)
-{
-	struct conf_action *a = PUSH(ps, ps->c->actions, ps->c->nactions);
-	if (!a) {
-		free(n);
-		return NULL;
-	}
-	a->name = n;
-	a->pos = pos;
-	return a;
-}
+NEW_NAMED(new_action, struct conf_action, actions, nactions)
 
 static void body_action(struct parser *ps, void *e)
 {

@@ -2,7 +2,8 @@
  * conf_trigger.c - the triggers section of raban.conf: networks, directions,
  * aggregate-type, thresholds, filter (apermon's terms, nested at most
  * CONF_MAX_DEPTH deep), actions, per-trigger min-ban-time and burst-period,
- * and raban's additions: filter-expression and threshold levels.
+ * and raban's additions: filter-expression, threshold levels, and the
+ * health block (conf_health.c).
  */
 #include "config.h"
 
@@ -309,9 +310,11 @@ static void trigger_body(struct parser *ps, struct conf_trigger *t)
 			cp_end_statement(ps);
 		} else if (cp_is_word(ps, "level")) {
 			level(ps, t);
+		} else if (cp_is_word(ps, "health")) {
+			conf_parse_health(ps, t);
 		} else {
 			cp_expected(ps, "a trigger setting (networks, directions, aggregate-type, thresholds, "
-				    "filter, filter-expression, actions, level, min-ban-time, burst-period)");
+				    "filter, filter-expression, actions, level, health, min-ban-time, burst-period)");
 			cp_skip_statement(ps);
 		}
 	}

@@ -1,6 +1,7 @@
 /*
  * det_int.h - the detector's insides, shared by detect.c (tables, rates,
- * thresholds) and detect_ban.c (set-up, sample routing, bans, FLOWS).
+ * thresholds), detect_ban.c (set-up, sample routing, bans, FLOWS) and
+ * detect_health.c (health triggers).
  */
 #ifndef RABAN_DET_INT_H
 #define RABAN_DET_INT_H
@@ -36,6 +37,16 @@ struct contrib {
 	uint64_t bytes, pkts;
 };
 
+/* A health trigger's reading of the host status records (detect_health.c). */
+struct hstate {
+	uint64_t step_us;		/* record time of the records being read */
+	bool step_true;			/* one of them held the condition */
+	bool on;			/* fired; stays on while the clear condition holds */
+	uint64_t since_us, last_us;	/* the current run of records that held (record time) */
+	uint64_t interval_us;		/* of the latest host-wide record (1 s until one says) */
+	char why[160];			/* the values that held, for the scripts */
+};
+
 struct trig {
 	const struct conf_trigger *t;
 	unsigned idx, nlevels;
@@ -51,6 +62,7 @@ struct trig {
 	struct contrib *ring;
 	unsigned ring_pos;
 	uint64_t ring_n;
+	struct hstate h;
 };
 
 struct detect {
@@ -78,6 +90,10 @@ struct ent *det_insert(struct detect *d, struct trig *t, const struct det_key *k
 void det_count(struct detect *d, struct trig *t, const struct det_key *k, unsigned dir,
 	       const struct sample *s);
 void det_rates(const struct trig *t, const struct ent *e, struct det_rates *r);
+/* Clear the buckets of e that expired by now; the window's sum of metric m in direction dir. */
+void det_rotate(const struct trig *t, struct ent *e, uint64_t now);
+uint64_t det_sum(const struct trig *t, const struct ent *e, unsigned m, unsigned dir);
+struct ent *det_slot(const struct trig *t, size_t i);
 void det_ban(struct detect *d, struct trig *t, struct ent *e, unsigned level);
 void det_unban(struct detect *d, unsigned i);
 void det_contrib(struct trig *t, const struct det_key *k, const struct sample *s);

@@ -182,7 +182,7 @@ struct ent *det_insert(struct detect *d, struct trig *t, const struct det_key *k
 	return e;
 }
 
-static void rotate(const struct trig *t, struct ent *e, uint64_t now)
+void det_rotate(const struct trig *t, struct ent *e, uint64_t now)
 {
 	uint64_t ep = now / t->bucket_ms;
 	int64_t *b = ent_buckets(t, e);
@@ -211,6 +211,19 @@ static uint64_t slot_rate(const struct trig *t, const struct ent *e, int slot, u
 		return 0;
 	return (uint64_t)sum * mult * 1000 / t->window_ms;
 }
+
+uint64_t det_sum(const struct trig *t, const struct ent *e, unsigned m, unsigned dir)
+{
+	const int64_t *b = ent_buckets(t, e);
+	int64_t sum = 0;
+	if (t->slot[m] < 0)
+		return 0;
+	for (unsigned k = 0; k < DET_BUCKETS; k++)
+		sum += b[k * t->nslots + (unsigned)t->slot[m] + dir];
+	return sum > 0 ? (uint64_t)sum : 0;
+}
+
+struct ent *det_slot(const struct trig *t, size_t i) { return slot_at(t, i); }
 
 void det_rates(const struct trig *t, const struct ent *e, struct det_rates *r)
 {
@@ -277,7 +290,7 @@ void det_count(struct detect *d, struct trig *t, const struct det_key *k, unsign
 	e->seen_ms = now;
 	e->af = s->family;
 	e->key.pfx = k->pfx;
-	rotate(t, e, now);
+	det_rotate(t, e, now);
 	b = ent_buckets(t, e) + (e->epoch % DET_BUCKETS) * t->nslots;
 	for (unsigned m = 0; m < M_COUNT; m++)
 		if (t->slot[m] >= 0)
@@ -321,7 +334,8 @@ void detect_tick(struct detect *d, uint64_t now_ms)
 		if (!b->used)
 			continue;
 		min_ban = b->trigger < d->ntrig ? d->trig[b->trigger].min_ban_ms : 0;
-		if (d->now_ms - b->last_ms >= min_ban)
+		/* a ban restored from a later time than the records' (-r) stands */
+		if (d->now_ms >= b->last_ms && d->now_ms - b->last_ms >= min_ban)
 			det_unban(d, i);
 	}
 	while (d->hwm && !d->bans[d->hwm - 1].used)
@@ -386,7 +400,7 @@ bool detect_status(const struct detect *d, const char *path)
 			struct det_rates r;
 			if (!e->used || e->seen_ms + DET_IDLE_MS < d->now_ms)
 				continue;
-			rotate(t, e, d->now_ms);
+			det_rotate(t, e, d->now_ms);
 			det_rates(t, e, &r);
 			if (e->key.family == 0)
 				snprintf(addr, sizeof(addr), "%s",

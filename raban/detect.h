@@ -45,6 +45,7 @@ struct ban {
 	uint64_t ban_ms;
 	struct det_rates at_ban, peak;
 	char tname[128], lname[64];	/* trigger and level names ("" for level 0) */
+	char health[160];		/* a health trigger's values that held ("" otherwise) */
 };
 
 struct det_stats {
@@ -66,6 +67,14 @@ void detect_free(struct detect *d);
 
 /* Count one sample at s->t_ms (the clock never goes back). */
 void detect_sample(struct detect *d, struct sample *s);
+/*
+ * A host status record (kind RA_STATUS_HOST) of the input, for the health
+ * triggers, read at now_ms on the detector's clock (its own time, in
+ * microseconds, orders and spaces the records).
+ */
+void detect_health(struct detect *d, const struct ra_status *st, uint64_t now_ms);
+/* Whether any trigger reads host status records. */
+bool detect_wants_health(const struct detect *d);
 /* Move the clock: unban what has been quiet for min-ban-time, expire idle keys. */
 void detect_tick(struct detect *d, uint64_t now_ms);
 

@@ -40,7 +40,7 @@ struct detect *detect_new(const struct conf *c, const struct det_events *ev, cha
 		t->idx = i;
 		t->nlevels = ct->nlevels;
 		for (unsigned m = 0; m < M_COUNT; m++) {
-			bool used = m == M_BPS || m == M_PPS;
+			bool used = m == M_BPS || m == M_PPS || (m == M_SYNS && ct->health.on);
 			for (unsigned l = 0; l < ct->nlevels; l++)
 				if (ct->levels[l].thr[m]) {
 					used = true;
@@ -50,7 +50,8 @@ struct detect *detect_new(const struct conf *c, const struct det_events *ev, cha
 		}
 		t->esize = (sizeof(struct ent) + t->nlevels * sizeof(struct lvl) +
 			    sizeof(int64_t) * t->nslots * DET_BUCKETS + 7) & ~(size_t)7;
-		t->window_ms = c->window_ms ? c->window_ms : 1000;
+		t->window_ms = ct->health.on ? ct->health.lookback * 1000 : c->window_ms ? c->window_ms : 1000;
+		t->h.interval_us = 1000000;
 		t->bucket_ms = t->window_ms / DET_BUCKETS ? t->window_ms / DET_BUCKETS : 1;
 		t->window_ms = t->bucket_ms * DET_BUCKETS;
 		t->min_ban_ms = (uint64_t)(ct->min_ban_time >= 0 ? (uint64_t)ct->min_ban_time : c->min_ban_time) * 1000;
@@ -144,9 +145,54 @@ static bool filt(const struct conf *c, const struct conf_filter *f, const struct
 	return false;
 }
 
+/* The trigger's filter and filter-expression; s->flow is made once when needed. */
+static bool selected(struct detect *d, const struct trig *t, struct sample *s)
+{
+	const struct conf_trigger *ct = t->t;
+
+	if (ct->filter && !filt(d->c, ct->filter, s))
+		return false;
+	if (t->fexpr) {
+		if (!s->flow) {
+			sample_to_flow(s, &d->scratch);
+			s->flow = &d->scratch;
+		}
+		if (!flt_match(t->fexpr, s->flow))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A health trigger counts TCP towards its port (to its networks, when it
+ * has some) by source host, sent direction: the SYN sources it ranks.
+ */
+static void health_route(struct detect *d, struct trig *t, struct sample *s)
+{
+	const struct conf_trigger *ct = t->t;
+	struct det_key k;
+	uint32_t which = 0;
+	unsigned n;
+
+	if (s->proto != 6 || s->frag == 2 || (ct->health.port && s->dport != ct->health.port))
+		return;
+	for (n = 0; n < ct->nnetworks; n++)
+		if (plist_match(&d->c->plists[ct->networks[n].idx], s->family, &s->dst, &which))
+			break;
+	if (ct->nnetworks && n == ct->nnetworks)
+		return;
+	if (!selected(d, t, s))
+		return;
+	memset(&k, 0, sizeof(k));
+	k.net = UINT16_MAX;
+	k.family = s->family;
+	k.addr = s->src;
+	d->st.matched++;
+	det_count(d, t, &k, 1, s);
+}
+
 void detect_sample(struct detect *d, struct sample *s)
 {
-	bool have_flow = s->flow != NULL;
 	const struct conf *c = d->c;
 
 	if (s->t_ms > d->now_ms)
@@ -160,6 +206,10 @@ void detect_sample(struct detect *d, struct sample *s)
 		uint32_t which = 0;
 		unsigned n;
 
+		if (ct->health.on) {
+			health_route(d, t, s);
+			continue;
+		}
 		for (n = 0; n < ct->nnetworks; n++) {
 			const struct conf_plist *pl = &c->plists[ct->networks[n].idx];
 			if ((ct->directions & DIR_INGRESS) && plist_match(pl, s->family, &s->dst, &which)) {
@@ -171,19 +221,8 @@ void detect_sample(struct detect *d, struct sample *s)
 				break;
 			}
 		}
-		if (dir == 2)
+		if (dir == 2 || !selected(d, t, s))
 			continue;
-		if (ct->filter && !filt(c, ct->filter, s))
-			continue;
-		if (t->fexpr) {
-			if (!have_flow) {
-				sample_to_flow(s, &d->scratch);
-				s->flow = &d->scratch;
-				have_flow = true;
-			}
-			if (!flt_match(t->fexpr, s->flow))
-				continue;
-		}
 		memset(&k, 0, sizeof(k));
 		k.net = (uint16_t)ct->networks[n].idx;
 		k.pfx = which;
@@ -309,6 +348,7 @@ void det_ban(struct detect *d, struct trig *t, struct ent *e, unsigned level)
 	det_rates(t, e, &b->at_ban);
 	b->peak = b->at_ban;
 	names(b, t->t, level);
+	snprintf(b->health, sizeof(b->health), "%s", t->t->health.on ? t->h.why : "");
 	e->lv[level].ban = (uint32_t)i + 1;
 	e->lv[level].first_ms = 0;
 	if (d->ev.ban)

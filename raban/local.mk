@@ -3,17 +3,17 @@
 # suite, config fuzz harness and benchmark.
 bin_PROGRAMS += raban/raban
 RABAN_CONF_SOURCES = raban/conf.h raban/conf_int.h raban/conf_lex.h raban/conf_lex.c \
-	raban/conf_parse.c raban/conf_trigger.c raban/conf_check.c
+	raban/conf_parse.c raban/conf_trigger.c raban/conf_health.c raban/conf_check.c
 RABAN_CORE_SOURCES = $(RABAN_CONF_SOURCES) raban/sample.h raban/sample.c \
-	raban/detect.h raban/det_int.h raban/detect.c raban/detect_ban.c \
+	raban/detect.h raban/det_int.h raban/detect.c raban/detect_ban.c raban/detect_health.c \
 	raban/sflow_in.h raban/sflow_in.c
 raban_raban_SOURCES = $(RABAN_CORE_SOURCES) raban/script.h raban/script.c \
 	raban/state.h raban/state.c raban/raban.c
 raban_raban_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
 raban_raban_LDADD = $(LIBSFLOW) $(LIBCOMMON)
 dist_man_MANS += man/raban.8 man/raban.conf.5
-TESTS += tests/cli/raban.bats
-EXTRA_DIST += tests/cli/raban.bats tests/cli/raban-apermon.conf
+TESTS += tests/cli/raban.bats tests/cli/raban-health.bats
+EXTRA_DIST += tests/cli/raban.bats tests/cli/raban-health.bats tests/cli/raban-apermon.conf
 
 # The configuration parser's fuzz harness, replayed over tests/corpus/raban-conf.
 check_PROGRAMS += tests/fuzz/replay_raban_conf

@@ -150,16 +150,17 @@ static void on_ban(void *ctx, const struct ban *b, const char *flows)
 	struct run *r = ctx;
 	char target[128], prefix[8192], ts[64], what[400];
 	const char *net;
-	char *env[16];
+	char *env[18];
 	unsigned n = 0;
 	const struct conf_trigger *t = &r->c->triggers[b->trigger];
 
 	detect_target(r->d, b, target, sizeof(target), prefix, sizeof(prefix), &net);
 	snprintf(what, sizeof(what), "ban %s%s%s %s", b->tname, b->lname[0] ? "/" : "", b->lname, target);
-	logmsg(false, "%s ban trigger=%s%s%s target=%s in_bps=%llu out_bps=%llu in_pps=%llu out_pps=%llu",
+	logmsg(false, "%s ban trigger=%s%s%s target=%s in_bps=%llu out_bps=%llu in_pps=%llu out_pps=%llu%s%s",
 	       tstamp(b->ban_ms, ts, sizeof(ts)), b->tname, b->lname[0] ? " level=" : "", b->lname, target,
 	       (unsigned long long)b->at_ban.in_bps, (unsigned long long)b->at_ban.out_bps,
-	       (unsigned long long)b->at_ban.in_pps, (unsigned long long)b->at_ban.out_pps);
+	       (unsigned long long)b->at_ban.in_pps, (unsigned long long)b->at_ban.out_pps,
+	       b->health[0] ? " health: " : "", b->health);
 	env[n++] = kv("TRIGGER", "%s", b->tname);
 	env[n++] = kv("TYPE", "ban");
 	env[n++] = kv("AF", "%u", b->af);
@@ -174,6 +175,11 @@ static void on_ban(void *ctx, const struct ban *b, const char *flows)
 	env[n++] = kv("FLOWS", "%s", flows);
 	if (b->lname[0])
 		env[n++] = kv("LEVEL", "%s", b->lname);
+	if (t->health.on) {
+		env[n++] = kv("HEALTH", "%s", b->health);
+		if (t->health.port)
+			env[n++] = kv("PORT", "%u", t->health.port);
+	}
 	for (unsigned i = 0; i < n; i++)
 		if (!env[i]) {
 			logmsg(true, "scripts for %s not run: out of memory", what);
@@ -387,21 +393,65 @@ static void stream_notice(void *arg, const char *msg)
 	logmsg(false, "%s", msg);
 }
 
+/* -r: the clock moves with the records; a tick every TICK_MS of record time. */
+static void replay_clock(struct run *r, uint64_t t, uint64_t *next_tick)
+{
+	if (t >= *next_tick) {
+		detect_tick(r->d, t);
+		*next_tick = (t / TICK_MS + 1) * TICK_MS;
+		service_scripts(r, 0);
+		save_state(r);
+	}
+}
+
+/* A status record: host health records go to the health triggers. */
+static bool status_record(struct run *r, struct ra_reader *rd, const uint8_t *rec, size_t len, bool live,
+			  uint64_t *next_tick, struct ra_status *st)
+{
+	struct ra_err err;
+	uint64_t t;
+
+	if (!detect_wants_health(r->d))
+		return true;
+	ra_err_clear(&err);
+	if (!ra_decode_status(rec, len, st, &err)) {
+		char buf[700];
+		ra_err_where(&err, ra_reader_path(rd), ra_reader_offset(rd), ra_reader_recno(rd));
+		logmsg(true, "%s", ra_err_string(&err, buf, sizeof(buf)));
+		ra_reader_abandon(rd);
+		return false;
+	}
+	if (st->kind != RA_STATUS_HOST)
+		return true;
+	if (live) {
+		t = wall_ms();
+		stream_idle(r);
+	} else {
+		t = st->time / 1000;
+		replay_clock(r, t, next_tick);
+	}
+	detect_health(r->d, st, t);
+	return true;
+}
+
 /*
  * Flow records: files (-r) in record time, or servers (-S) on the wall
- * clock, as they come.
+ * clock, as they come; host status records among them for health triggers.
  */
 static int records(struct run *r, char **files, int nfiles, char **servers, int nservers)
 {
 	struct ra_reader *rd = ra_reader_new();
+	struct ra_status *st = NULL;
 	struct ra_flow f;
 	struct ra_err err;
 	uint64_t next_tick = 0;
 	int status = 0;
 	bool live = nservers > 0;
 
-	if (!rd)
+	if (!rd || !(st = malloc(sizeof(*st)))) {
+		ra_reader_free(rd);
 		return 1;
+	}
 	if (live) {
 		ra_reader_net(rd, "", true, stream_notice, r, &got_term);
 		ra_reader_on_idle(rd, stream_idle, r);
@@ -415,6 +465,7 @@ static int records(struct run *r, char **files, int nfiles, char **servers, int 
 			char buf[700];
 			logmsg(true, "%s", ra_err_string(&err, buf, sizeof(buf)));
 			ra_reader_free(rd);
+			free(st);
 			return 1;
 		}
 	}
@@ -436,6 +487,11 @@ static int records(struct run *r, char **files, int nfiles, char **servers, int 
 			status = 1;
 			continue;
 		}
+		if ((rec[0] | rec[1] << 8) == RA_REC_STATUS) {
+			if (!status_record(r, rd, rec, len, live, &next_tick, st))
+				status = 1;
+			continue;
+		}
 		if ((rec[0] | rec[1] << 8) != RA_REC_FLOW)
 			continue;
 		if (!ra_decode_flow(rec, len, &f, &err)) {
@@ -455,16 +511,12 @@ static int records(struct run *r, char **files, int nfiles, char **servers, int 
 				detect_sample(r->d, &s[i]);
 				continue;
 			}
-			if (t >= next_tick) {
-				detect_tick(r->d, t);
-				next_tick = (t / TICK_MS + 1) * TICK_MS;
-				service_scripts(r, 0);
-				save_state(r);
-			}
+			replay_clock(r, t, &next_tick);
 			detect_sample(r->d, &s[i]);
 		}
 	}
 	ra_reader_free(rd);
+	free(st);
 	while (scripts_pending(r->sc) && !got_term)
 		service_scripts(r, 50);
 	return status;
@@ -655,6 +707,9 @@ int main(int argc, char **argv)
 		if (n)
 			logmsg(false, "%d standing bans restored from %s", n, r.c->state_file);
 	}
+	if (!r.replay && detect_wants_health(r.d))
+		logmsg(true, "%s: health triggers read host status records, which come with -r or -S, "
+		       "not with sFlow: they will not fire", r.conf_path);
 	logmsg(false, "started: %u triggers, %s", r.c->ntriggers, r.replay ? "reading records" : "listening for sFlow");
 	status = r.replay ? records(&r, files, nfiles, servers, nservers) : live(&r);
 	r.state_dirty = true;

@@ -4,5 +4,5 @@ bin_PROGRAMS += rabins/rabins
 rabins_rabins_SOURCES = rabins/rabins.c
 rabins_rabins_LDADD = $(LIBCLUSTER) $(LIBCOMMON)
 dist_man_MANS += man/rabins.1
-TESTS += tests/cli/rabins.bats
-EXTRA_DIST += tests/cli/rabins.bats
+TESTS += tests/cli/rabins.bats tests/cli/rabins-health.bats
+EXTRA_DIST += tests/cli/rabins.bats tests/cli/rabins-health.bats

@@ -1,7 +1,8 @@
 /*
  * rabins.c - cut flow records into time bins (or bins of so many records
  * or bytes), merge them by the -m keys inside each bin, and print or write
- * the bins in time order as they close.
+ * the bins in time order as they close; host health records too, when the
+ * filter names status records (bins.h, hbinner).
  *
  *   rabins -r day.argus -M time 10s -m proto -s stime dur proto trans pkts bytes
  *   rabins -r day.argus -M hard time 1m -m saddr -w 'bins/%H/%M.argus'
@@ -20,6 +21,7 @@
 #include "bins.h"
 #include "client.h"
 #include "cluster.h"
+#include "status.h"
 #include "units.h"
 
 #define LATE_LINES 10	/* late records reported one by one; then only counted */
@@ -68,6 +70,11 @@ struct run {
 	bool failed;
 	struct ra_flow f;		/* a record decoded whole, for the filter */
 	struct ra_err err;
+	/* host health records, when the filter names status records ("- health") */
+	struct hbinner *hb;
+	struct ra_status *st;
+	struct ra_flow view;
+	bool hfields;			/* -s given: health groups printed by field, else as ra prints them */
 };
 
 /* mkdir -p of the directories above path. */
@@ -131,11 +138,40 @@ static bool next_out(struct run *r)
 	return true;
 }
 
+/* A bin's group of host health records: a status record. */
+static bool hemit(void *ctx, const struct bin_info *bi, const struct ra_status *st, uint64_t ltime)
+{
+	struct run *r = ctx;
+	struct ra_err *err = &r->err;
+
+	if (!next_out(r))
+		return true;
+	if (r->per_bin && (!bin_file(r, bi->start, err) || !ra_writer_put_status(r->bw, st, err)))
+		goto failed;
+	if (r->c.w && !ra_writer_put_status(r->c.w, st, err))
+		goto failed;
+	if (r->c.pr) {
+		ra_status_view(st, &r->view);
+		r->view.ltime = ltime;
+		if (r->hfields ? !printer_flow(r->c.pr, &r->view, err) : !printer_status(r->c.pr, st, err))
+			goto failed;
+	}
+	return true;
+failed:
+	report(err);
+	ra_err_clear(err);
+	r->failed = true;
+	return false;
+}
+
 static bool emit(void *ctx, const struct bin_info *bi, struct cl_group *g)
 {
 	struct run *r = ctx;
 	struct ra_err *err = &r->err;
 
+	/* the health groups of the bins before this one (of this one, at its end) first */
+	if (r->hb && !hbinner_close(r->hb, g ? bi->index : bi->index + 1))
+		return false;
 	if (!g) {	/* a bin is complete: on a stream, out now */
 		if (r->hold == BINNER_HOLD_ALL)
 			return true;
@@ -217,6 +253,22 @@ static int setup(struct run *r, struct ra_err *err)
 		fprintf(stderr, "rabins: %s\n", client_error_text(&r->c, err, buf, sizeof(buf)));
 		return rc;
 	}
+	if (flt_names_status(r->c.flt)) {
+		unsigned keys = r->c.o.nkeys ? 0 : HB_KEY_LPORT | HB_KEY_SADDR;
+		for (int i = 0; i < r->c.o.nkeys; i++) {
+			if (strcmp(r->c.o.keys[i], "lport") == 0)
+				keys |= HB_KEY_LPORT;
+			else if (strcmp(r->c.o.keys[i], "saddr") == 0 || strcmp(r->c.o.keys[i], "srcid") == 0)
+				keys |= HB_KEY_SADDR;
+		}
+		if (!(r->st = malloc(sizeof(*r->st))) || !(r->hb = hbinner_new(&r->bs, keys, hemit, r, err))) {
+			if (!r->st)
+				ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			report(err);
+			return err->code == RA_ERR_USAGE ? 2 : 1;
+		}
+		r->hfields = r->c.o.nfields > 0;
+	}
 	/* input files stay mapped: records within one bin go from the map
 	 * into the table (binner_feed), and a group's first record is not copied */
 	ra_reader_keep(r->c.rd, false);
@@ -244,6 +296,34 @@ static void say_late(struct run *r, const struct ra_flow *f)
 		r->late_lines == LATE_LINES ? "; further late records are only counted" : "");
 }
 
+/* A status record, when the filter names them: host health into its bins. */
+static bool one_status(struct run *r, const uint8_t *rec, size_t len, int *status)
+{
+	struct ra_err *err = &r->err;
+
+	if (!ra_decode_status(rec, len, r->st, err)) {
+		ra_err_where(err, ra_reader_path(r->c.rd), ra_reader_offset(r->c.rd), ra_reader_recno(r->c.rd));
+		report(err);
+		ra_err_clear(err);
+		*status = 1;
+		return true;
+	}
+	if (r->st->kind != RA_STATUS_HOST || !ra_time_range_match(&r->c.o.trange, r->st->time, r->st->time))
+		return true;
+	ra_status_view(r->st, &r->view);
+	if (r->c.o.filter[0] && !flt_match(r->c.flt, &r->view))
+		return true;
+	if (!hbinner_put(r->hb, r->st, err)) {
+		report(err);
+		return false;
+	}
+	/* on a stream (-B), health bins close as flow bins do */
+	if (r->hold != BINNER_HOLD_ALL && r->st->time >= r->hold &&
+	    !hbinner_close(r->hb, (r->st->time - r->hold) / r->bs.width))
+		return false;
+	return true;
+}
+
 /* One framed record; false on a fatal error. */
 static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 {
@@ -253,6 +333,8 @@ static bool one(struct run *r, const uint8_t *rec, size_t len, int *status)
 	bool late;
 	int rc;
 
+	if (type == RA_REC_STATUS && r->hb)
+		return one_status(r, rec, len, status);
 	if (type != RA_REC_FLOW)
 		return true;
 	if (r->c.o.filter[0] || r->c.o.trange.set || r->hold != BINNER_HOLD_ALL) {
@@ -335,7 +417,7 @@ static int run_inputs(struct run *r)
 		if (!one(r, rec, len, &status))
 			return 1;
 	}
-	if (!binner_finish(r->b, &r->err)) {
+	if (!binner_finish(r->b, &r->err) || (r->hb && !hbinner_finish(r->hb))) {
 		if (r->err.msg[0])
 			report(&r->err);
 		return 1;
@@ -382,6 +464,8 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 	binner_free(r->b);
+	hbinner_free(r->hb);
+	free(r->st);
 	rc = client_close(&r->c, status, &err);
 	if (rc && !status)
 		report(&err);

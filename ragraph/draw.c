@@ -215,7 +215,7 @@ static bool columns(struct plot *p, const struct rg_graph *g)
 		}
 		for (uint64_t b = 0; b < g->nbins; b++) {
 			int c = (int)(b * (uint64_t)p->ncol / g->nbins);
-			p->val[s][c] += g->s[s].v[b] * m->scale / secs;
+			p->val[s][c] += g->s[s].v[b] * m->scale / (m->gauge ? 1 : secs);
 			n[c]++;
 		}
 		for (int c = 0; c < p->ncol; c++)

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "cluster.h"
 #include "ragraph.h"
+#include "status.h"
 
 #define MAX_WORDS 16
 #define MAX_BINS 10000000u	/* bins a graph holds (115 days of seconds) */
@@ -87,6 +88,9 @@ struct run {
 	bool damaged;			/* damaged input, reported: status 1, the rest still drawn */
 	struct ra_flow f;
 	struct ra_err err;
+	struct hbinner *hb;		/* host health records, when the filter names them */
+	struct ra_status *st;
+	struct ra_flow view;
 };
 
 static uint32_t hash_str(const char *s)
@@ -140,20 +144,18 @@ static uint32_t key_id(struct run *r, const char *label)
 	}
 }
 
-/* A group of a closed bin: its key and counts kept. */
-static bool take(void *ctx, const struct bin_info *bi, struct cl_group *g)
+/* A group of a closed bin (a flow record, or a host health record's view):
+ * its key and counts kept. */
+static bool take_view(struct run *r, const struct bin_info *bi, const struct ra_flow *f)
 {
-	struct run *r = ctx;
 	char label[160];
 	size_t n = 0;
 	uint32_t id;
 	struct ent *e;
 
-	if (!g)
-		return true;
 	for (int i = 0; i < r->nkeys; i++) {
 		char v[128];
-		size_t l = fld_format(r->keyfd[i], &g->f, r->cache, v, sizeof(v));
+		size_t l = fld_format(r->keyfd[i], f, r->cache, v, sizeof(v));
 		int w = snprintf(label + n, sizeof(label) - n, "%s%.*s%s", i ? " " : "", (int)l, v, r->keymask[i]);
 		if (w < 0 || (size_t)w >= sizeof(label) - n)
 			break;
@@ -174,7 +176,7 @@ static bool take(void *ctx, const struct bin_info *bi, struct cl_group *g)
 	e->bin = bi->index;
 	e->key = id;
 	for (int m = 0; m < r->g.nmetrics; m++) {
-		e->v[m] = (double)fld_uint(r->g.m[m].field, &g->f);
+		e->v[m] = r->g.m[m].gauge ? fld_double(r->g.m[m].field, f) : (double)fld_uint(r->g.m[m].field, f);
 		r->keys[id].total[m] += e->v[m];
 	}
 	if (bi->index < r->minbin)
@@ -189,12 +191,37 @@ nomem:
 	return false;
 }
 
-/* A metric word: a counter, with its direction and unit. */
+static bool take(void *ctx, const struct bin_info *bi, struct cl_group *g)
+{
+	return !g || take_view(ctx, bi, &g->f);
+}
+
+/* A bin's host health group (bins.h, hbinner), through its flow view. */
+static bool take_health(void *ctx, const struct bin_info *bi, const struct ra_status *st, uint64_t ltime)
+{
+	struct run *r = ctx;
+	ra_status_view(st, &r->view);
+	r->view.ltime = ltime;
+	return take_view(r, bi, &r->view);
+}
+
+/* A metric word: a counter, with its direction and unit, or a host health gauge. */
 static bool metric_word(struct run *r, const struct ra_field *fd, const char *w)
 {
 	struct rg_metric *m = &r->g.m[r->g.nmetrics];
 	const char *n = fd->name;
 
+	if (r->g.nmetrics < RG_MAX_METRICS && fd->id >= F_CPU && fd->id <= F_ACCEPTPCT && fd->id != F_LPORT &&
+	    !(fd->flags & FF_SUM)) {
+		m->field = fd->id;
+		m->name = w;
+		m->gauge = true;
+		m->scale = 1;
+		m->unit = fd->id <= F_CPUSOFTIRQ || fd->id == F_ACCEPTPCT ? "%" :
+			  fd->id == F_MEMTOTAL || fd->id == F_MEMAVAIL ? "B" : "";
+		r->g.nmetrics++;
+		return true;
+	}
 	if (!(fd->flags & FF_SUM) && fd->id != F_TRANS)
 		return false;
 	if (r->g.nmetrics >= RG_MAX_METRICS)
@@ -233,7 +260,8 @@ static int take_args(struct run *r, int argc, char **argv)
 			r->keywords[r->nkeys++] = argv[i];
 		} else if (argv[i][l] || !metric_word(r, fd, argv[i])) {
 			fprintf(stderr, "ragraph: '%s' is not a counter: a metric is one of pkts spkts dpkts bytes "
-				"sbytes dbytes appbytes sappbytes dappbytes trans, a key an identity field\n",
+				"sbytes dbytes appbytes sappbytes dappbytes trans, a host health counter (syncookiessent "
+				"listenoverflows ...) or gauge (cpu memavail acceptq ...), a key an identity field\n",
 				argv[i]);
 			return -1;
 		}
@@ -373,6 +401,18 @@ static int setup(struct run *r, struct ra_err *err)
 		fail(err);
 		return 1;
 	}
+	if (flt_names_status(r->c.flt)) {
+		unsigned keys = 0;
+		for (int i = 0; i < r->nkeys; i++)
+			keys |= r->keyfd[i]->id == F_LPORT ? HB_KEY_LPORT :
+				r->keyfd[i]->id == F_SADDR || r->keyfd[i]->id == F_SRCID ? HB_KEY_SADDR : 0;
+		if (!(r->st = malloc(sizeof(*r->st))) || !(r->hb = hbinner_new(&r->bs, keys, take_health, r, err))) {
+			if (!r->st)
+				ra_err_set(err, RA_ERR_NOMEM, "out of memory");
+			fail(err);
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -396,6 +436,22 @@ static int read_all(struct run *r)
 			fail(&r->err);
 			ra_err_clear(&r->err);
 			r->damaged = true;
+			continue;
+		}
+		if ((uint16_t)(rec[0] | rec[1] << 8) == RA_REC_STATUS && r->hb) {
+			if (!ra_decode_status(rec, len, r->st, &r->err))
+				goto damaged;
+			if (r->st->kind != RA_STATUS_HOST ||
+			    !ra_time_range_match(&r->c.o.trange, r->st->time, r->st->time))
+				continue;
+			ra_status_view(r->st, &r->view);
+			if (r->c.o.filter[0] && !flt_match(r->c.flt, &r->view))
+				continue;
+			if (!hbinner_put(r->hb, r->st, &r->err)) {
+				fail(&r->err);
+				return 1;
+			}
+			r->g.records++;
 			continue;
 		}
 		if ((uint16_t)(rec[0] | rec[1] << 8) != RA_REC_FLOW)
@@ -425,7 +481,7 @@ damaged:
 		ra_reader_abandon(r->c.rd);
 		r->damaged = true;
 	}
-	if (!binner_finish(r->b, &r->err)) {
+	if (!binner_finish(r->b, &r->err) || (r->hb && !hbinner_finish(r->hb))) {
 		if (r->err.msg[0])
 			fail(&r->err);
 		return 1;
@@ -519,7 +575,7 @@ static bool write_csv(struct run *r, FILE *fp)
 		size_t n = fmt_time(r->cache, (g->bin0 + b) * g->width, t, sizeof(t));
 		fprintf(fp, "%.*s", (int)n, t);
 		for (int s = 0; s < g->nseries; s++)
-			fprintf(fp, ",%.0f", g->s[s].v[b]);
+			fprintf(fp, g->m[g->s[s].metric].gauge ? ",%.2f" : ",%.0f", g->s[s].v[b]);
 		fputc('\n', fp);
 	}
 	return !ferror(fp);
@@ -615,6 +671,8 @@ int main(int argc, char **argv)
 	if (status == 0 && r->damaged)
 		status = 1;
 	binner_free(r->b);
+	hbinner_free(r->hb);
+	free(r->st);
 	fmt_cache_free(r->cache);
 	for (int s = 0; r->g.s && s < r->g.nseries; s++)
 		free(r->g.s[s].v);

@@ -17,8 +17,9 @@ struct rg_metric {
 	unsigned field;		/* enum fld_id: a counter */
 	const char *name;	/* as given: "dbytes" */
 	bool below;		/* drawn below the axis (destination direction) */
-	const char *unit;	/* per second: "bps", "pps", "/s" */
+	const char *unit;	/* per second: "bps", "pps", "/s"; a gauge's own: "%", "B" */
 	double scale;		/* count to unit: 8 for bytes (bits) */
+	bool gauge;		/* a host health gauge (cpu, acceptq ...): drawn as it is, not per second */
 };
 
 struct rg_series {

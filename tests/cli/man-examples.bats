@@ -6,6 +6,8 @@
 #   archive/                                a directory tree of record files
 #   capture.pcap                            a capture (tests/data/sample.pcap)
 #   addresses.txt                           an address file (rafilteraddr -f)
+#   health.argus                            flows and host health records (argus
+#                                           -o ARGUS_HOST_HEALTH=yes, a flood)
 # Live-capture examples (-i) and daemon starts (-d) are left out; the suites of
 # those programs test them.
 load test_helper
@@ -19,6 +21,7 @@ setup() {
 	mkdir -p archive/2024/01
 	cp day.argus archive/2024/01/01.argus
 	printf '10.0.0.0/8\n2001:db8::/32\n' > addresses.txt
+	cp "$DATA/health-flood.argus" health.argus
 	[ -f "$DATA/sample.pcap" ] && cp "$DATA/sample.pcap" capture.pcap
 	true
 }

@@ -3,7 +3,8 @@
  * (common/bins.h): framed from a kept input by binner_feed as far as it
  * takes them, the rest through binner_put one by one (cut into time bins,
  * late pieces counted), under time bins of several widths and modes, held
- * and not, and count bins; every bin then closed and emitted.  Nothing may
+ * and not, and count bins; host health (status) records into the health
+ * bins (hbinner); every bin then closed and emitted.  Nothing may
  * crash, hang or leak.
  */
 #include "config.h"
@@ -32,8 +33,20 @@ static bool count(void *ctx, const struct bin_info *b, struct cl_group *g)
 	return true;
 }
 
+static bool hcount(void *ctx, const struct bin_info *b, const struct ra_status *st, uint64_t ltime)
+{
+	struct tally *t = ctx;
+
+	(void)b;
+	(void)ltime;
+	t->groups += st->nitems > 0;
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct ra_status *st = malloc(sizeof(*st));
+
 	static const char *const modes[][3] = {
 		{ "1s" }, { "hard", "time", "1m" }, { "nomodify", "10s" }, { "count", "7" }, { "time", "1d" },
 	};
@@ -54,10 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t nrec;
 		struct time_range tr = { k == 2, 1000000, 2000000000000000ull };
 
+		struct hbinner *hb = NULL;
+
 		if (!bin_spec_parse(&bs, modes[k], nmodes[k], rest, &nrest, &err) ||
 		    !cl_spec_parse(&cs, keys[k], nkeys[k], false, &err) ||
 		    !(b = binner_new(&bs, &cs, bs.mode == BIN_TIME ? holds[k] : BINNER_HOLD_ALL, count, &t, &err)))
 			continue;
+		/* host health records of the same input in bins of their own (time bins only) */
+		if (st && bs.mode == BIN_TIME)
+			hb = hbinner_new(&bs, (unsigned)k % 4, hcount, &t, &err);
 		while (off + 8 <= size) {
 			size_t len;
 			bool late;
@@ -72,10 +90,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (data[off] == RA_REC_FLOW && data[off + 1] == 0 &&
 			    binner_put(b, data + off, len, true, NULL, &late, &err) == 0)
 				break;
+			if (hb && data[off] == RA_REC_STATUS && data[off + 1] == 0 &&
+			    ra_decode_status(data + off, len, st, &err) && !hbinner_put(hb, st, &err))
+				break;
 			off += len;
 		}
 		binner_finish(b, &err);
+		if (hb)
+			hbinner_finish(hb);
 		binner_free(b);
+		hbinner_free(hb);
 	}
+	free(st);
 	return 0;
 }

@@ -1,15 +1,21 @@
 /* test_health.c - the host health record's /proc parsers on fixture files
  * (tests/data/health: whole, truncated, missing lines, numbers past 64
- * bits) and the port list of ARGUS_HOST_HEALTH_PORTS. */
+ * bits), the port list of ARGUS_HOST_HEALTH_PORTS, and the kernel's port
+ * filter of the sock_diag dumps on loopback listeners. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "field.h"
 #include "filter.h"
 #include "health.h"
+#include "health_diag.h"
 #include "health_proc.h"
 #include "status.h"
 #include "../tests/unit/tap.h"
@@ -34,6 +40,64 @@ static size_t load(const char *name)
 	return n;
 }
 
+/*
+ * The watched ports as the kernel's filter: four listeners on loopback,
+ * three of them watched in two ranges; the kernel sends those three only
+ * (a dump of every listener sends the fourth too).
+ */
+static void diag_filter(void)
+{
+	static uint8_t want[8192];
+	struct hd_diag *d = hd_open();
+	struct hd_listener *l = NULL;
+	size_t cap = 0;
+	int fds[4] = { -1, -1, -1, -1 };
+	static const unsigned off[4] = { 0, 1, 2, 7 };
+	unsigned base = 0;
+	long n;
+
+	for (unsigned try = 0; try < 20 && !base && d; try++) {
+		unsigned b = 20000 + ((unsigned)getpid() * 7 + try * 131) % 11000;
+		int i;
+		for (i = 0; i < 4; i++) {
+			struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)(b + off[i])) };
+			a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+			if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fds[i], 3) != 0)
+				break;
+		}
+		if (i == 4) {
+			base = b;
+			break;
+		}
+		for (int j = 0; j <= i && j < 4; j++)
+			if (fds[j] >= 0)
+				close(fds[j]);
+	}
+	if (!base) {
+		for (int i = 0; i < 3; i++)
+			printf("ok %d # SKIP sock_diag or loopback listeners unavailable\n", ++tap_count);
+		hd_close(d);
+		return;
+	}
+	want[base >> 3] |= (uint8_t)(1u << (base & 7));
+	want[(base + 1) >> 3] |= (uint8_t)(1u << ((base + 1) & 7));
+	want[(base + 7) >> 3] |= (uint8_t)(1u << ((base + 7) & 7));
+	n = hd_sample(d, want, &l, &cap, NULL);
+	ok(n == 3 && hd_filtered(d) && hd_messages(d) == 3,
+	   "port filter: the kernel sends the three watched listeners of two ranges, not the fourth");
+	n = hd_sample(d, NULL, &l, &cap, NULL);
+	ok(n >= 4 && hd_messages(d) == (size_t)n && !hd_filtered(d), "no filter: every listener, the fourth too");
+	memset(want, 0, sizeof(want));
+	want[(base + 2) >> 3] |= (uint8_t)(1u << ((base + 2) & 7));
+	n = hd_sample(d, want, &l, &cap, NULL);
+	ok(n == 1 && l[0].port == base + 2 && hd_messages(d) == 1, "one port: that listener alone");
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	free(l);
+	hd_close(d);
+}
+
 int main(void)
 {
 	struct hp_cpu cpu;
@@ -43,7 +107,7 @@ int main(void)
 	static uint8_t want[8192];
 	size_t n;
 
-	tap_plan(36);
+	tap_plan(39);
 	n = load("stat");
 	hp_parse_stat(buf, n, &cpu);
 	is_int(cpu.have, 0xff, "stat: eight columns of the cpu line");
@@ -149,5 +213,6 @@ int main(void)
 	flt = flt_compile("health", &err);
 	ok(flt && !flt_match(flt, &f), "'health' leaves an IPv4 flow of protocol 5 out");
 	flt_free(flt);
+	diag_filter();
 	return tap_done();
 }
