@@ -130,6 +130,11 @@ static void wake_wait(struct wake *k, uint32_t seen)
 	pthread_mutex_unlock(&k->mu);
 }
 
+static unsigned ring_used(struct dring *r)
+{
+	return atomic_load(&r->head) - atomic_load(&r->tail);
+}
+
 /* ---- the worker's side ---- */
 
 /* The engine's tap: a record into the output buffer. */
@@ -255,7 +260,10 @@ static void *worker_main(void *arg)
 		s->n = 0;	/* empty for the reader's next turn */
 		s->arena_used = 0;
 		dring_release(&w->in);
-		wake_up(&w->ws->wake);
+		/* The reader waits for half the ring (ring_has_room()): waking it
+		 * for every slot would cost a context switch per slot. */
+		if (ring_used(&w->in) <= RING_SLOTS / 2)
+			wake_up(&w->ws->wake);
 		if (end)
 			break;
 	}
@@ -375,9 +383,11 @@ static void wait_for(struct workers *ws, bool (*ready)(struct workers *, unsigne
 	}
 }
 
+/* Waiting for room, wait for half the ring: the worker wakes the reader
+ * only then, and the reader then fills it in one go. */
 static bool ring_has_room(struct workers *ws, unsigned i)
 {
-	return dring_fill_slot(&ws->w[i].in) != NULL;
+	return ring_used(&ws->w[i].in) <= RING_SLOTS / 2;
 }
 
 static bool status_has_room(struct workers *ws, unsigned unused)
