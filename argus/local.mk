@@ -41,6 +41,19 @@ tests_fuzz_replay_packet_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 tests_fuzz_replay_packet_LDADD = $(LIBFLOW) $(LIBCOMMON)
 TESTS += tests/fuzz/replay-packet.sh
 EXTRA_DIST += tests/fuzz/replay-packet.sh
+# The worker dispatch walk (argus/dispatch_key.c) over the same corpus.
+check_PROGRAMS += tests/fuzz/replay_dispatch
+tests_fuzz_replay_dispatch_SOURCES = tests/fuzz/fuzz_dispatch.c tests/fuzz/replay.c argus/dispatch_key.c
+tests_fuzz_replay_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
+tests_fuzz_replay_dispatch_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+TESTS += tests/fuzz/replay-dispatch.sh
+EXTRA_DIST += tests/fuzz/replay-dispatch.sh
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_dispatch
+tests_fuzz_fuzz_dispatch_SOURCES = tests/fuzz/fuzz_dispatch.c argus/dispatch_key.c
+tests_fuzz_fuzz_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
+tests_fuzz_fuzz_dispatch_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
 
 check_PROGRAMS += tests/unit/test_argus_engine
 tests_unit_test_argus_engine_SOURCES = tests/unit/test_argus_engine.c
