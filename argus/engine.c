@@ -249,7 +249,7 @@ static void icmp_map(struct engine *e, const struct pkt *p)
 	x->icmp_code = p->icmp_code;
 	RA_SET(g, RA_BLK_ICMP);
 	if (g->key.proto == 1 || g->key.proto == 58)	/* an echo that met an error says so (URH ...) */
-		g->icmp_state = (uint8_t)icmp_state(p->icmp_type, p->icmp_code, p->key.proto == 58);
+		g->icmp_state = (uint8_t)ra_icmp_state(p->icmp_type, p->icmp_code, p->key.proto == 58);
 }
 
 /*
@@ -391,7 +391,7 @@ static void process(struct engine *e, struct pkt *p)
 			if (p->no_l4)
 				break;
 			bool v6 = p->key.proto == 58;
-			unsigned st = icmp_state(p->icmp_type, p->icmp_code, v6);
+			unsigned st = ra_icmp_state(p->icmp_type, p->icmp_code, v6);
 			/* A reply seen makes an echo flow ECR only if no request came. */
 			if (!f->icmp_state || (st != RA_ST_ECR && st != RA_ST_NONE))
 				f->icmp_state = (uint8_t)st;

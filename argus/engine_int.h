@@ -366,7 +366,6 @@ bool tcp_restarts(const struct flow *f, const struct pkt *p, bool rev);
 /* Set the record's state word and Dir before it is written. */
 void tcp_finish(const struct flow *f, struct ra_flow *r);
 /* decode_icmp.c: ICMP state words. */
-unsigned icmp_state(uint8_t type, uint8_t code, bool v6);
 
 /* frag.c: IPv4/IPv6 fragment folding. */
 struct fragtab *frag_new(void);

@@ -12,46 +12,6 @@
 
 #include "argus3_int.h"
 
-/* ICMP states: the words our daemon gives the same types and codes
- * (argus(8)); argus-record(5) lists where Argus's ra says another word. */
-static uint8_t icmp_state(unsigned type, unsigned code)
-{
-	static const uint8_t unreach[8] = { RA_ST_URN, RA_ST_URH, RA_ST_URPR, RA_ST_URP, RA_ST_URF,
-					    RA_ST_URS, RA_ST_URNU, RA_ST_URHU };
-	static const uint8_t by_type[19] = {
-		[0] = RA_ST_ECR, [4] = RA_ST_SRC, [5] = RA_ST_RED, [8] = RA_ST_ECO, [9] = RA_ST_RTA,
-		[10] = RA_ST_RTS, [11] = RA_ST_TXD, [12] = RA_ST_PAR, [13] = RA_ST_TST, [14] = RA_ST_TSR,
-		[15] = RA_ST_IRQ, [16] = RA_ST_IRR, [17] = RA_ST_MAS, [18] = RA_ST_MSR,
-	};
-
-	if (type == 3) {
-		if (code < 8)
-			return unreach[code];
-		return (code == 9 || code == 10 || code == 13) ? RA_ST_URAD : RA_ST_UR;
-	}
-	return type < 19 ? by_type[type] : RA_ST_NONE;
-}
-
-static uint8_t icmp6_state(unsigned type, unsigned code)
-{
-	switch (type) {
-	case 1: return code == 4 ? RA_ST_URP : code == 3 ? RA_ST_URH : RA_ST_UR;
-	case 2: return RA_ST_PTB;
-	case 3: return RA_ST_TXD;
-	case 4: return RA_ST_PAR;
-	case 128: return RA_ST_ECO;
-	case 129: return RA_ST_ECR;
-	case 130: return RA_ST_MLQ;
-	case 131: case 132: case 143: return RA_ST_MLR;
-	case 133: return RA_ST_RTS;
-	case 134: return RA_ST_RTA;
-	case 135: return RA_ST_NBS;
-	case 136: return RA_ST_NBA;
-	case 137: return RA_ST_RDR;
-	default: return RA_ST_NONE;
-	}
-}
-
 /* State as Argus's ra prints it (ArgusPrintState and the status helpers). */
 static uint8_t work_out_state(const struct ra_flow *f, const struct a3_facts *x)
 {
@@ -71,10 +31,10 @@ static uint8_t work_out_state(const struct ra_flow *f, const struct a3_facts *x)
 		return RA_ST_CON;
 	}
 	if (f->family == RA_AF_INET && f->proto == 1)
-		return x->icmp_dsr ? icmp_state(x->icmp_type, x->icmp_code)
-				   : icmp_state(f->sport & 0xff, f->sport >> 8);
+		return x->icmp_dsr ? (uint8_t)ra_icmp_state(x->icmp_type, x->icmp_code, false)
+				   : (uint8_t)ra_icmp_state(f->sport & 0xff, f->sport >> 8, false);
 	if (f->family == RA_AF_INET6 && f->proto == 58)
-		return icmp6_state(f->sport, f->dport);
+		return (uint8_t)ra_icmp_state(f->sport, f->dport, true);
 	if (!x->metric)
 		return RA_ST_INT;
 	if (both)

@@ -204,33 +204,26 @@ void cl_build_key(const struct cl_spec *s, const struct ra_flow *f, uint64_t *ou
 	memset(out, 0, s->keylen);
 	for (int i = 0; i < s->nitems; i++) {
 		const struct cl_keyitem *it = &s->items[i];
+		const struct ra_field *fd = &ra_fields[it->field];
 		uint8_t *p = k + it->offset;
 		uint64_t v;
 
-		switch (it->field) {
-		case F_SADDR:
-		case F_DADDR:
-		case F_SRCID:
-		case F_INODE: {
+		if (fd->type == FT_ADDR) {
 			union ra_addr a;
 			unsigned fam = fld_addr(it->field, f, &a);
 			if (it->masklen != CL_NO_PREFIX)
 				cl_mask_addr(fam, &a, it->masklen);
 			/* as in Argus, an ARP flow's addresses are not the IP host's */
-			p[0] = (uint8_t)(f->family == RA_AF_ARP && (it->field == F_SADDR || it->field == F_DADDR) ? RA_AF_ARP : fam);
+			p[0] = (uint8_t)(f->family == RA_AF_ARP && (fd->id == F_SADDR || fd->id == F_DADDR)
+					 ? RA_AF_ARP : fam);
 			memcpy(p + 1, &a, 16);
 			continue;
 		}
-		case F_SMAC: memcpy(p, f->smac, 6); continue;
-		case F_DMAC: memcpy(p, f->dmac, 6); continue;
-		case F_SOUI: memcpy(p, f->smac, 3); continue;
-		case F_DOUI: memcpy(p, f->dmac, 3); continue;
-		case F_PROTO: p[0] = f->proto; continue;
-		case F_FAMILY: p[0] = f->family; continue;
-		case F_SPORT: memcpy(p, &f->sport, 2); continue;
-		case F_DPORT: memcpy(p, &f->dport, 2); continue;
-		default: v = fld_uint(it->field, f); break;
+		if (fd->type == FT_MAC) {
+			memcpy(p, (const uint8_t *)f + fd->off, fd->size);
+			continue;
 		}
+		v = fld_uint(it->field, f);
 		switch (cl_item_size(it->field)) {
 		case 1: p[0] = (uint8_t)v; break;
 		case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }

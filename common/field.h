@@ -71,13 +71,36 @@ enum fld_id {
 	F_COUNT
 };
 
+/*
+ * One row of the table: what a field is called and how it prints, and
+ * where its value comes from, so that every reader (the printer, -s, -m in
+ * racluster and rasort, the filter, CSV headers, JSON keys) derives the
+ * field from its row:
+ *   - a value stored in struct ra_flow: off and size (1, 2, 4 or 8 bytes,
+ *     an unsigned integer; 16 an address, 6 a MAC, 3 an OUI);
+ *   - an address or MAC also names the byte that holds its family
+ *     (fam_off; MACs: none, they exist when the L2 block does);
+ *   - a computed value: calc (an integer) or real (a double), given the
+ *     row's arg (a host health item's key);
+ *   - key_size: the bytes the value takes in a key (racluster's and
+ *     rasort's -m): the least that holds every value it can have.
+ * Adding a field is one row here (common/field_table.c) and, when it is
+ * stored, a member of struct ra_flow and its decoder.
+ */
 struct ra_field {
 	const char *name;	/* Argus's name: "saddr" */
 	const char *label;	/* column label: "SrcAddr" */
 	uint8_t width;		/* default print width */
-	uint8_t type;		/* enum fld_type */
+	uint8_t type;		/* enum fld_type: how it prints, compares and sorts */
 	uint8_t flags;		/* FF_x */
 	uint8_t id;		/* enum fld_id */
+	uint16_t off;		/* stored: offset in struct ra_flow */
+	uint16_t fam_off;	/* FT_ADDR: offset of the family byte */
+	uint8_t size;		/* stored: bytes at off; 0 computed */
+	uint8_t key_size;	/* bytes in a key */
+	uint16_t arg;		/* argument of calc/real */
+	uint64_t (*calc)(const struct ra_flow *f, unsigned arg);
+	double (*real)(const struct ra_flow *f, unsigned arg);
 	const char *help;	/* one line for man pages and --help */
 };
 
@@ -87,8 +110,8 @@ extern const struct ra_field ra_fields[F_COUNT];
 const struct ra_field *fld_lookup(const char *name);
 
 /* Bytes a field's value takes in a key (racluster's -m, rasort's -m): the
- * least that holds every value it can have; addresses 17 (a family byte
- * and 16).  One answer for every key builder. */
+ * row's key_size; addresses 17 (a family byte and 16).  One answer for
+ * every key builder. */
 size_t fld_key_size(unsigned id);
 /* Does the field have a numeric value (everything but addresses, MACs and
  * identities printed as text)?  fld_uint and fld_double answer 0 for the rest. */

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define OFF(m) ((uint16_t)offsetof(struct ra_flow, m))
-
 enum cw_kind {
 	CW_EITHER,	/* no direction: src or dst */
 	CW_DOUBLE,	/* derived: fld_double of the total, src or dst field */
@@ -25,87 +23,100 @@ enum cw_kind {
 	CW_SUM,		/* src + dst, no direction (totpkts ...) */
 };
 
+/*
+ * Argus's comparison words.  A word names its fields by row (the source's
+ * and the destination's, or the total's); where they are stored and how
+ * wide, and so the leaf's operation and the largest value, come from the
+ * rows.  The rows' names (spkts, dttl ...) are the words with a direction.
+ */
 struct cmp_word {
 	const char *name;
-	uint8_t kind, op;	/* op: leaf op of one direction (OP_RANGEn, OP_DUR) */
-	uint16_t soff, doff;
-	uint8_t tfield, sfield, dfield;	/* CW_DOUBLE */
+	uint8_t kind;
+	uint8_t sfield, dfield;	/* the source's and destination's rows (the only one: sfield) */
+	uint8_t tfield;		/* CW_DOUBLE: the total's row, 0 when there is none */
 	double scale;		/* value given times scale = stored units */
-	uint64_t max;
+	uint64_t max;		/* largest value; 0: what the stored width holds */
 	const char *unit;
 };
 
 static const struct cmp_word words[] = {
 	/* Argus: with no direction, "src or dst" (pkts gt 5: either side sent more than 5) */
-	{ "pkts", CW_EITHER, OP_RANGE64, OFF(spkts), OFF(dpkts), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "bytes", CW_EITHER, OP_RANGE64, OFF(sbytes), OFF(dbytes), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "appbytes", CW_EITHER, OP_RANGE64, OFF(sappbytes), OFF(dappbytes), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "loss", CW_EITHER, OP_RANGE32, OFF(sretrans), OFF(dretrans), 0, 0, 0, 1, UINT32_MAX, "" },
-	{ "retrans", CW_EITHER, OP_RANGE32, OFF(sretrans), OFF(dretrans), 0, 0, 0, 1, UINT32_MAX, "" },
-	{ "outoforder", CW_EITHER, OP_RANGE32, OFF(sooo), OFF(dooo), 0, 0, 0, 1, UINT32_MAX, "" },
-	{ "winshut", CW_EITHER, OP_RANGE32, OFF(swinshut), OFF(dwinshut), 0, 0, 0, 1, UINT32_MAX, "" },
+	{ "pkts", CW_EITHER, F_SPKTS, F_DPKTS, 0, 1, 0, "" },
+	{ "bytes", CW_EITHER, F_SBYTES, F_DBYTES, 0, 1, 0, "" },
+	{ "appbytes", CW_EITHER, F_SAPPBYTES, F_DAPPBYTES, 0, 1, 0, "" },
+	{ "loss", CW_EITHER, F_SLOSS, F_DLOSS, 0, 1, 0, "" },
+	{ "retrans", CW_EITHER, F_SRETRANS, F_DRETRANS, 0, 1, 0, "" },
+	{ "outoforder", CW_EITHER, F_SOOO, F_DOOO, 0, 1, 0, "" },
+	{ "winshut", CW_EITHER, F_SWINSHUT, F_DWINSHUT, 0, 1, 0, "" },
 	/* totals of both directions (the TotPkts, TotBytes, TotAppByte columns) */
-	{ "totpkts", CW_SUM, OP_RANGE64, OFF(spkts), OFF(dpkts), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "totbytes", CW_SUM, OP_RANGE64, OFF(sbytes), OFF(dbytes), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "totappbytes", CW_SUM, OP_RANGE64, OFF(sappbytes), OFF(dappbytes), 0, 0, 0, 1, UINT64_MAX, "" },
-	{ "ttl", CW_EITHER, OP_RANGE8, OFF(sttl), OFF(dttl), 0, 0, 0, 1, 255, "" },
-	{ "tos", CW_EITHER, OP_RANGE8, OFF(stos), OFF(dtos), 0, 0, 0, 1, 255, "" },
-	{ "vid", CW_EITHER, OP_RANGE16, OFF(svlan), OFF(dvlan), 0, 0, 0, 1, 4095, "" },
-	{ "mid", CW_EITHER, OP_RANGE32, OFF(smpls), OFF(dmpls), 0, 0, 0, 1, 0xfffff, "" },
-	{ "jit", CW_EITHER, OP_RANGE32, OFF(sjit), OFF(djit), 0, 0, 0, 1000, UINT32_MAX, "ms" },
-	{ "intpkt", CW_EITHER, OP_RANGE32, OFF(sintpkt), OFF(dintpkt), 0, 0, 0, 1000, UINT32_MAX, "ms" },
-	{ "rate", CW_DOUBLE, 0, 0, 0, F_RATE, F_SRATE, F_DRATE, 1, 0, "" },
-	{ "load", CW_DOUBLE, 0, 0, 0, F_LOAD, F_SLOAD, F_DLOAD, 1, 0, "" },
-	{ "ploss", CW_DOUBLE, 0, 0, 0, F_PLOSS, F_PSLOSS, F_PDLOSS, 1, 0, "" },
-	{ "meansz", CW_DOUBLE, 0, 0, 0, 0, F_SMEANSZ, F_DMEANSZ, 1, 0, "" },
-	{ "dur", CW_SINGLE, OP_DUR, 0, 0, 0, 0, 0, 1e6, UINT64_MAX, "s" },
-	{ "trans", CW_SINGLE, OP_RANGE32, OFF(trans), 0, 0, 0, 0, 1, UINT32_MAX, "" },
-	{ "seq", CW_SINGLE, OP_RANGE32, OFF(seq), 0, 0, 0, 0, 1, UINT32_MAX, "" },
-	{ "synack", CW_SINGLE, OP_RANGE32, OFF(synack), 0, 0, 0, 0, 1e6, UINT32_MAX, "s" },
-	{ "ackdat", CW_SINGLE, OP_RANGE32, OFF(ackdat), 0, 0, 0, 0, 1e6, UINT32_MAX, "s" },
-	{ "sport", CW_SINGLE, OP_RANGE16, OFF(sport), 0, 0, 0, 0, 1, 65535, "" },
-	{ "dport", CW_SINGLE, OP_RANGE16, OFF(dport), 0, 0, 0, 0, 1, 65535, "" },
+	{ "totpkts", CW_SUM, F_SPKTS, F_DPKTS, 0, 1, 0, "" },
+	{ "totbytes", CW_SUM, F_SBYTES, F_DBYTES, 0, 1, 0, "" },
+	{ "totappbytes", CW_SUM, F_SAPPBYTES, F_DAPPBYTES, 0, 1, 0, "" },
+	{ "ttl", CW_EITHER, F_STTL, F_DTTL, 0, 1, 0, "" },
+	{ "tos", CW_EITHER, F_STOS, F_DTOS, 0, 1, 0, "" },
+	{ "vid", CW_EITHER, F_SVLAN, F_DVLAN, 0, 1, 4095, "" },
+	{ "mid", CW_EITHER, F_SMPLS, F_DMPLS, 0, 1, 0xfffff, "" },
+	{ "jit", CW_EITHER, F_SJIT, F_DJIT, 0, 1000, 0, "ms" },
+	{ "intpkt", CW_EITHER, F_SINTPKT, F_DINTPKT, 0, 1000, 0, "ms" },
+	{ "rate", CW_DOUBLE, F_SRATE, F_DRATE, F_RATE, 1, 0, "" },
+	{ "load", CW_DOUBLE, F_SLOAD, F_DLOAD, F_LOAD, 1, 0, "" },
+	{ "ploss", CW_DOUBLE, F_PSLOSS, F_PDLOSS, F_PLOSS, 1, 0, "" },
+	{ "meansz", CW_DOUBLE, F_SMEANSZ, F_DMEANSZ, 0, 1, 0, "" },
+	{ "dur", CW_SINGLE, F_DUR, 0, 0, 1e6, 0, "s" },
+	{ "trans", CW_SINGLE, F_TRANS, 0, 0, 1, 0, "" },
+	{ "seq", CW_SINGLE, F_SEQ, 0, 0, 1, 0, "" },
+	{ "synack", CW_SINGLE, F_SYNACK, 0, 0, 1e6, 0, "s" },
+	{ "ackdat", CW_SINGLE, F_ACKDAT, 0, 0, 1e6, 0, "s" },
+	{ "sport", CW_SINGLE, F_SPORT, 0, 0, 1, 0, "" },
+	{ "dport", CW_SINGLE, F_DPORT, 0, 0, 1, 0, "" },
 };
 #define NWORDS ((int)(sizeof(words) / sizeof(words[0])))
 
-/* Field-table names that are a word above with a direction. */
-static const struct { const char *name; const char *word; int dir; } aliases[] = {
-	{ "spkts", "pkts", DIR_SRC }, { "dpkts", "pkts", DIR_DST },
-	{ "sbytes", "bytes", DIR_SRC }, { "dbytes", "bytes", DIR_DST },
-	{ "sappbytes", "appbytes", DIR_SRC }, { "dappbytes", "appbytes", DIR_DST },
-	{ "sloss", "loss", DIR_SRC }, { "dloss", "loss", DIR_DST },
-	{ "sretrans", "retrans", DIR_SRC }, { "dretrans", "retrans", DIR_DST },
-	{ "sooo", "outoforder", DIR_SRC }, { "dooo", "outoforder", DIR_DST },
-	{ "swinshut", "winshut", DIR_SRC }, { "dwinshut", "winshut", DIR_DST },
-	{ "sttl", "ttl", DIR_SRC }, { "dttl", "ttl", DIR_DST },
-	{ "stos", "tos", DIR_SRC }, { "dtos", "tos", DIR_DST },
-	{ "svlan", "vid", DIR_SRC }, { "dvlan", "vid", DIR_DST },
-	{ "smpls", "mid", DIR_SRC }, { "dmpls", "mid", DIR_DST },
-	{ "sjit", "jit", DIR_SRC }, { "djit", "jit", DIR_DST },
-	{ "sintpkt", "intpkt", DIR_SRC }, { "dintpkt", "intpkt", DIR_DST },
-	{ "srate", "rate", DIR_SRC }, { "drate", "rate", DIR_DST },
-	{ "sload", "load", DIR_SRC }, { "dload", "load", DIR_DST },
-	{ "psloss", "ploss", DIR_SRC }, { "pdloss", "ploss", DIR_DST },
-	{ "smeansz", "meansz", DIR_SRC }, { "dmeansz", "meansz", DIR_DST },
-};
-
-/* Comparison word codes: 0..NWORDS-1 the table above, NWORDS + 4 * alias + dir
- * for aliases, 1000 + field id for other numeric fields of the field table. */
-#define ALIAS_BASE NWORDS
-#define FIELD_BASE 1000
-
-static int word_index(const char *name)
+/* The leaf operation that tests a stored unsigned value of this width. */
+static uint8_t range_op(unsigned size)
 {
-	for (int i = 0; i < NWORDS; i++)
-		if (strcmp(words[i].name, name) == 0)
+	return size == 1 ? OP_RANGE8 : size == 2 ? OP_RANGE16 : size == 4 ? OP_RANGE32 : OP_RANGE64;
+}
+
+static uint64_t size_max(unsigned size)
+{
+	return size >= 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+}
+
+/* The largest value a word compares: its own limit, or its field's width. */
+static uint64_t word_max(const struct cmp_word *w)
+{
+	const struct ra_field *fd = &ra_fields[w->sfield];
+
+	return w->max ? w->max : fd->size ? size_max(fd->size) : UINT64_MAX;
+}
+
+/* A row that is one direction of a word ("sbytes" is "src bytes"): the
+ * word's index, and the direction in *dir; -1 for any other row. */
+static int word_of_row(unsigned id, int *dir)
+{
+	for (int i = 0; i < NWORDS; i++) {
+		if (words[i].kind != CW_EITHER && words[i].kind != CW_DOUBLE)
+			continue;
+		if (words[i].sfield == id || words[i].dfield == id) {
+			*dir = words[i].sfield == id ? DIR_SRC : DIR_DST;
 			return i;
+		}
+	}
 	return -1;
 }
+
+/* Comparison word codes: 0..NWORDS-1 the table above, ALIAS_BASE + field
+ * id for a row that is one direction of a word, FIELD_BASE + field id for
+ * the other numeric fields of the field table. */
+#define ALIAS_BASE 200
+#define FIELD_BASE 1000
 
 int flt_cmp_word(const char *expr, const struct flt_token *t)
 {
 	char text[32];
 	const struct ra_field *fd;
+	int dir;
 
 	if (t->type != TK_WORD || t->len >= sizeof(text))
 		return -1;
@@ -114,12 +125,11 @@ int flt_cmp_word(const char *expr, const struct flt_token *t)
 	for (int i = 0; i < NWORDS; i++)
 		if (strcmp(words[i].name, text) == 0)
 			return i;
-	for (int i = 0; i < (int)(sizeof(aliases) / sizeof(aliases[0])); i++)
-		if (strcmp(aliases[i].name, text) == 0)
-			return ALIAS_BASE + i;
 	fd = fld_lookup(text);
 	if (!fd)
 		return -1;
+	if (word_of_row(fd->id, &dir) >= 0)
+		return ALIAS_BASE + fd->id;
 	switch (fd->type) {
 	case FT_TIME: case FT_DUR: case FT_MSEC: case FT_UINT: case FT_HEX: case FT_FLOAT:
 	case FT_PORT: case FT_PROTO: case FT_IFINDEX: case FT_SERVICE:
@@ -143,20 +153,21 @@ static uint32_t one_leaf(struct flt_parser *p, const struct cmp_word *w, int sid
 		l.what = ra_fields[l.field].name;
 		return flt_leaf_node(p, &l, false);
 	}
-	l.op = w->op;
 	l.lo = lo;
 	l.hi = hi;
-	if (w->kind == CW_SUM) {
-		l.op = w->op == OP_RANGE64 ? OP_SUM64 : OP_SUM32;
-		l.off = w->soff;
-		l.off2 = w->doff;
+	if (w->sfield == F_DUR) {	/* computed, but common enough to have its own test */
+		l.op = OP_DUR;
+		l.what = w->name;
+	} else if (w->kind == CW_SUM) {
+		l.op = ra_fields[w->sfield].size == 8 ? OP_SUM64 : OP_SUM32;
+		l.off = ra_fields[w->sfield].off;
+		l.off2 = ra_fields[w->dfield].off;
 		l.what = w->name;
 	} else {
-		l.off = side == DIR_DST ? w->doff : w->soff;
-		l.what = w->name;
-		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-			if (strcmp(aliases[i].word, w->name) == 0 && aliases[i].dir == side)
-				l.what = aliases[i].name;
+		const struct ra_field *fd = &ra_fields[side == DIR_DST ? w->dfield : w->sfield];
+		l.op = range_op(fd->size);
+		l.off = fd->off;
+		l.what = w->kind == CW_SINGLE ? w->name : fd->name;
 	}
 	return flt_leaf_node(p, &l, neg);
 }
@@ -199,13 +210,14 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 	if (word >= FIELD_BASE) {
 		fd = &ra_fields[word - FIELD_BASE];
 	} else if (word >= ALIAS_BASE) {
+		int side;
 		if (dir != DIR_NONE) {
 			flt_err_at(p, kwt, "'%.*s' already has a direction; drop 'src'/'dst'", (int)kwt->len,
 				   p->expr + kwt->pos);
 			return FLT_BAD;
 		}
-		dir = aliases[word - ALIAS_BASE].dir;
-		w = &words[word_index(aliases[word - ALIAS_BASE].word)];
+		w = &words[word_of_row((unsigned)(word - ALIAS_BASE), &side)];
+		dir = side;
 	} else {
 		w = &words[word];
 	}
@@ -239,7 +251,7 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 	p->i++;
 	if (w) {
 		scale = w->scale;
-		max = w->max;
+		max = word_max(w);
 		if (w->kind != CW_DOUBLE && is_int && scale == 1 && v > max) {
 			flt_err_at(p, t, "%s is out of range for '%s' (0-%llu)", text, w->name,
 				   (unsigned long long)max);
@@ -259,7 +271,8 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 		return flt_by_dir(p, dir, DIR_OR, one_leaf(p, w, DIR_SRC, cmp, d, lo, hi, neg),
 				  one_leaf(p, w, DIR_DST, cmp, d, lo, hi, neg));
 	}
-	/* any other numeric field of the table, through fld_uint/fld_double */
+	/* any other numeric field of the table: stored ones where they are,
+	 * computed ones through fld_uint/fld_double */
 	{
 		struct flt_leaf l = { 0 };
 		l.field = fd->id;
@@ -272,6 +285,10 @@ uint32_t flt_cmp_prim(struct flt_parser *p, int dir, int word, size_t kw)
 		}
 		scale = fd->type == FT_TIME || fd->type == FT_DUR ? 1e6 : fd->type == FT_MSEC ? 1e3 : 1;
 		l.op = OP_FIELD;
+		if (fd->size) {	/* stored: read in place */
+			l.op = range_op(fd->size);
+			l.off = fd->off;
+		}
 		if (is_int && scale == 1)
 			flt_range(cmp, v, UINT64_MAX, &l.lo, &l.hi, &neg);
 		else

@@ -5,7 +5,7 @@ common_libcommon_a_SOURCES = \
 	common/cursor.h \
 	common/error.c common/error.h \
 	common/record.c common/record.h common/state.c \
-	common/field.c common/field.h common/fmt.c \
+	common/field.c common/field_table.c common/field.h common/fmt.c \
 	common/reader.c common/writer.c common/stream.h \
 	common/argus3.c common/argus3.h common/argus3_derive.c common/argus3_int.h \
 	common/printer.c common/printer.h common/status.c common/status.h \

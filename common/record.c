@@ -73,13 +73,17 @@ static void put_any_addr(uint8_t *p, unsigned fam, const union ra_addr *a)
 		put_addr(p, RA_AF_INET, a, 0, false);
 }
 
+/* An address of a block that names its family; none (all zero) when the
+ * family is neither IPv4 nor IPv6, so that equal records decode equal. */
 static void get_any_addr(const uint8_t *p, unsigned fam, union ra_addr *a)
 {
 	uint16_t unused = 0;
-	if (fam == RA_AF_INET6)
-		get_addr(p, RA_AF_INET6, a, &unused, false);
-	else
-		get_addr(p, RA_AF_INET, a, &unused, false);
+
+	if (fam != RA_AF_INET && fam != RA_AF_INET6) {
+		memset(a, 0, sizeof(*a));
+		return;
+	}
+	get_addr(p, fam, a, &unused, false);
 	(void)addr_len;
 }
 

@@ -387,6 +387,8 @@ size_t ra_encode_stream_hdr(const struct ra_stream_hdr *h, uint8_t *out);
 /* Names. */
 const char *ra_state_name(unsigned state);		/* "CON", "" for NONE */
 int ra_state_lookup(const char *name);			/* -1 if unknown; case-insensitive */
+/* The state an ICMP (v6: ICMPv6) type and code stand for; RA_ST_NONE if none. */
+unsigned ra_icmp_state(unsigned type, unsigned code, bool v6);
 const char *ra_dir_symbol(unsigned dir);		/* "->" ... */
 const char *ra_cause_name(unsigned cause);		/* "Start" ... */
 

@@ -149,18 +149,10 @@ void sk_extract(const struct sk_spec *s, const struct ra_flow *f, uint8_t *out)
 			union ra_addr a;
 			fld_addr(it->field, f, &a);
 			memcpy(out, a.mac, it->size);
-		} else if (fd->type == FT_FLOAT || it->field == F_STDDEV) {
+		} else if (fd->real) {	/* rates, loads, stddev: by their double */
 			put_be(out, double_order(fld_double(it->field, f)), 8);
 		} else {
-			uint64_t v;
-			switch (it->field) {	/* the common ones without the table's switch */
-			case F_BYTES: v = f->sbytes + f->dbytes; break;
-			case F_PKTS: v = f->spkts + f->dpkts; break;
-			case F_STIME: v = f->stime; break;
-			case F_LTIME: v = f->ltime; break;
-			default: v = fld_uint(it->field, f); break;
-			}
-			put_be(out, v, it->size);
+			put_be(out, fld_uint(it->field, f), it->size);
 		}
 		if (it->desc)
 			for (unsigned k = 0; k < it->size; k++)

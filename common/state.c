@@ -1,4 +1,5 @@
-/* state.c - Argus's names for flow states, Dir symbols and record causes. */
+/* state.c - Argus's names for flow states, Dir symbols and record causes,
+ * and the state an ICMP type and code stand for. */
 #include "config.h"
 
 #include "record.h"
@@ -49,4 +50,43 @@ const char *ra_dir_symbol(unsigned dir)
 const char *ra_cause_name(unsigned cause)
 {
 	return cause_names[cause & 3];
+}
+
+/* The state word of an ICMP message, as Argus gives it (argus(8) lists
+ * them): the daemon's for what it sees, the Argus 3 reader's for what it
+ * converts. */
+unsigned ra_icmp_state(unsigned type, unsigned code, bool v6)
+{
+	static const uint8_t unreach[8] = { RA_ST_URN, RA_ST_URH, RA_ST_URPR, RA_ST_URP, RA_ST_URF,
+					    RA_ST_URS, RA_ST_URNU, RA_ST_URHU };
+	static const uint8_t by_type[19] = {
+		[0] = RA_ST_ECR, [4] = RA_ST_SRC, [5] = RA_ST_RED, [8] = RA_ST_ECO, [9] = RA_ST_RTA,
+		[10] = RA_ST_RTS, [11] = RA_ST_TXD, [12] = RA_ST_PAR, [13] = RA_ST_TST, [14] = RA_ST_TSR,
+		[15] = RA_ST_IRQ, [16] = RA_ST_IRR, [17] = RA_ST_MAS, [18] = RA_ST_MSR,
+	};
+
+	if (v6) {
+		switch (type) {
+		case 1: return code == 4 ? RA_ST_URP : code == 3 ? RA_ST_URH : RA_ST_UR;
+		case 2: return RA_ST_PTB;
+		case 3: return RA_ST_TXD;
+		case 4: return RA_ST_PAR;
+		case 128: return RA_ST_ECO;
+		case 129: return RA_ST_ECR;
+		case 130: return RA_ST_MLQ;
+		case 131: case 132: case 143: return RA_ST_MLR;
+		case 133: return RA_ST_RTS;
+		case 134: return RA_ST_RTA;
+		case 135: return RA_ST_NBS;
+		case 136: return RA_ST_NBA;
+		case 137: return RA_ST_RDR;
+		default: return RA_ST_NONE;
+		}
+	}
+	if (type == 3) {
+		if (code < 8)
+			return unreach[code];
+		return (code == 9 || code == 10 || code == 13) ? RA_ST_URAD : RA_ST_UR;
+	}
+	return type < 19 ? by_type[type] : RA_ST_NONE;
 }
