@@ -18,7 +18,8 @@
 #include <string.h>
 
 static const uint64_t FRAG_CHECK_US = 1000000;
-static const uint64_t TICK_US = 1000;
+
+static void clock_tick(struct engine *e, uint64_t now);
 
 struct engine *engine_new(const struct engine_config *cfg, struct ra_writer *out)
 {
@@ -31,6 +32,7 @@ struct engine *engine_new(const struct engine_config *cfg, struct ra_writer *out
 		e->cfg.payload = RA_PAYLOAD_MAX;
 	e->out = out;
 	e->next_seq = 1;
+	e->seq_step = 1;
 	e->ft = ft_new(4096);
 	e->frags = frag_new();
 	if (!e->ft || !e->frags) {
@@ -46,6 +48,8 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	if (e->fan)
+		e->fan->free(e->fan_arg);
 	ft_free(e->ft);
 	frag_free(e->frags);
 	origin_free(e->origins);
@@ -320,7 +324,8 @@ PER_PACKET struct flow *find_or_create(struct engine *e, struct pkt *p, bool *re
 		e->flows_refused++;
 		return NULL;
 	}
-	f->seq = e->next_seq++;
+	f->seq = e->next_seq;
+	e->next_seq += e->seq_step;
 	if (e->cfg.timing) {	/* inter-packet times start with the flow */
 		struct flow_ext *x = ft_ext(e->ft, f);
 		x->slast = x->dlast = 0;
@@ -342,6 +347,12 @@ static void process(struct engine *e, struct pkt *p);
 
 void engine_flow_packet(struct engine *e, struct pkt *p)
 {
+	if (__builtin_expect(e->mark_only, 0)) {
+		if (p->icmp_error && !p->no_l4 && !p->frag_later &&
+		    (p->key.family == RA_AF_INET || p->key.family == RA_AF_INET6))
+			icmp_map(e, p);
+		return;
+	}
 	if (p->origin)	/* sFlow: not on the capture path */
 		origin_key(e, p);
 	if (e->batching && p == &e->batch[e->nbatch]) {
@@ -406,8 +417,12 @@ void engine_packet(struct engine *e, int dlt, uint64_t ts_us, const uint8_t *byt
 {
 	struct pkt p;
 
+	if (e->fan) {
+		e->fan->packet(e->fan_arg, dlt, ts_us, bytes, caplen, wirelen);
+		return;
+	}
 	if (ts_us > e->now)
-		engine_tick(e, ts_us);	/* the clock never runs backwards; records keep true times */
+		clock_tick(e, ts_us);	/* the clock never runs backwards; records keep true times */
 	e->pkts += weight ? weight : 1;
 	e->bytes += (uint64_t)wirelen * (weight ? weight : 1);
 	memset(&p, 0, sizeof p);
@@ -473,7 +488,7 @@ static void process_batch(struct engine *e, unsigned r, int next)
 		if (j < nn)
 			prefetch_packet(e, &e->ring[next][j]);
 		if (p->ts > e->now)
-			engine_tick(e, p->ts);
+			clock_tick(e, p->ts);
 		process(e, p);
 	}
 	for (unsigned j = e->ring_n[r]; j < nn; j++)
@@ -493,6 +508,10 @@ void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, un
 
 	if (!n)
 		return;
+	if (e->fan) {
+		e->fan->packets(e->fan_arg, dlt, fr, n);
+		return;
+	}
 	for (unsigned k = 0; k < nb + 2; k++) {
 		if (k < nb) {
 			unsigned m = n - k * ENGINE_BATCH < ENGINE_BATCH ? n - k * ENGINE_BATCH : ENGINE_BATCH;
@@ -505,7 +524,7 @@ void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, un
 			process_batch(e, (k - 2) % 3, k - 1 < nb ? (int)((k - 1) % 3) : -1);
 	}
 	if (fr[n - 1].ts_us > e->now)
-		engine_tick(e, fr[n - 1].ts_us);
+		clock_tick(e, fr[n - 1].ts_us);
 }
 
 void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *obs,
@@ -514,7 +533,7 @@ void engine_observation(struct engine *e, uint64_t ts_us, const struct ra_flow *
 	struct pkt p;
 
 	if (ts_us > e->now)
-		engine_tick(e, ts_us);
+		clock_tick(e, ts_us);
 	memset(&p, 0, sizeof p);
 	p.ts = ts_us;
 	p.origin = origin;
@@ -572,7 +591,7 @@ void engine_emit_status(struct engine *e, const struct ra_status *st)
 	}
 }
 
-void engine_tick(struct engine *e, uint64_t now)
+static void clock_tick(struct engine *e, uint64_t now)
 {
 	struct flow *f;
 
@@ -586,7 +605,7 @@ void engine_tick(struct engine *e, uint64_t now)
 	 * expiry stay exact in between. */
 	if (now < e->next_tick)
 		return;
-	e->next_tick = now + TICK_US;
+	e->next_tick = now + ENGINE_TICK_US;
 	if (e->cfg.status_interval)
 		while ((f = ft_status_head(e->ft)) && f->rec_start + e->cfg.status_interval <= now)
 			engine_emit_flow(e, f, flow_closed(f) ? RA_CAUSE_STOP : RA_CAUSE_STATUS);
@@ -616,7 +635,21 @@ void engine_tick(struct engine *e, uint64_t now)
 	}
 }
 
-void engine_flush(struct engine *e)
+void engine_tick(struct engine *e, uint64_t now)
+{
+	if (e->fan)
+		e->fan->tick(e->fan_arg, now);
+	else
+		clock_tick(e, now);
+}
+
+void engine_sync(struct engine *e)
+{
+	if (e->fan)
+		e->fan->sync(e->fan_arg);
+}
+
+void engine_flush_flows(struct engine *e)
 {
 	frag_expire(e, e->now, true);
 	/* Records in the order they started; every flow with a record not
@@ -625,5 +658,33 @@ void engine_flush(struct engine *e)
 	while ((f = ft_status_head(e->ft)))
 		engine_emit_flow(e, f, RA_CAUSE_SHUTDOWN);
 	ft_clear(e->ft);
+}
+
+void engine_flush(struct engine *e)
+{
+	if (e->fan) {
+		e->fan->flush(e->fan_arg);	/* the workers' flows, then the status record */
+		return;
+	}
+	engine_flush_flows(e);
 	output_daemon_status(e, e->now);
+}
+
+void engine_mark(struct engine *e, int dlt, const struct engine_frame *fr)
+{
+	uint64_t mal[MAL_COUNT];
+	struct pkt p;
+
+	/* The decoders count what they find wrong: the packet is counted by
+	 * the worker that has its own flow, not here. */
+	memcpy(mal, e->mal, sizeof mal);
+	memset(&p, 0, sizeof p);
+	p.ts = fr->ts_us;
+	p.caplen = fr->caplen;
+	p.wirelen = fr->wirelen < fr->caplen ? fr->caplen : fr->wirelen;
+	p.weight = 1;
+	e->mark_only = true;
+	decode_link(e, dlt, &p, fr->bytes);
+	e->mark_only = false;
+	memcpy(e->mal, mal, sizeof mal);
 }

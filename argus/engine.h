@@ -75,4 +75,12 @@ struct engine_frame {
 };
 void engine_packets(struct engine *e, int dlt, const struct engine_frame *fr, unsigned n);
 
+/*
+ * With worker threads (argus/workers.c) engine_packets() hands the frames
+ * on without a copy: their bytes must stay readable until engine_sync()
+ * returns, which waits until every packet handed over is accounted.  The
+ * daemon calls it before it closes an input.  A no-op without workers.
+ */
+void engine_sync(struct engine *e);
+
 #endif

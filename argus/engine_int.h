@@ -231,6 +231,21 @@ struct engine_config {
 struct flowtab;
 struct fragtab;
 
+/* Worker threads (argus/workers.c): an engine with a fan hands every
+ * packet, tick, sync and the flush to it instead of doing the work. */
+struct engine_fan {
+	void (*packet)(void *arg, int dlt, uint64_t ts_us, const uint8_t *bytes, uint32_t caplen,
+		       uint32_t wirelen);	/* bytes copied before it returns */
+	void (*packets)(void *arg, int dlt, const struct engine_frame *fr, unsigned n);	/* borrowed */
+	void (*tick)(void *arg, uint64_t now_us);
+	void (*sync)(void *arg);
+	void (*flush)(void *arg);
+	void (*free)(void *arg);
+};
+/* The engine clock's granularity: engine_tick() looks at its lists when
+ * the clock has moved this far since it last did (workers.c repeats it). */
+#define ENGINE_TICK_US 1000u
+
 struct engine {
 	struct engine_config cfg;
 	struct flowtab *ft;
@@ -243,6 +258,7 @@ struct engine {
 	uint64_t next_tick;		/* engine_tick() looks at its lists from then on */
 	uint64_t start_time;
 	uint32_t next_seq;
+	uint32_t seq_step;		/* 1; N with N workers, each numbering its own (workers.c) */
 	/* counters */
 	uint64_t pkts, bytes, flows_created, flows_expired, records_written;
 	uint64_t flows_refused;		/* table full (max_flows) or out of memory */
@@ -277,6 +293,11 @@ struct engine {
 	 * status record to emit the host's; NULL when off. */
 	void (*health)(void *arg, uint64_t now);
 	void *health_arg;
+	/* Worker threads (workers.c): NULL when this engine does the work. */
+	const struct engine_fan *fan;
+	void *fan_arg;
+	uint64_t fan_active, fan_memory;	/* the workers' flows and memory, for the status record */
+	bool mark_only;			/* engine_mark(): decode only to mark a quoted flow */
 };
 
 /* Big-endian loads inside a fixed-size header whose whole length one
@@ -316,6 +337,11 @@ struct engine *engine_new(const struct engine_config *cfg, struct ra_writer *out
 void engine_free(struct engine *e);
 /* End of input or a signal: every active flow is written (cause Shutdown). */
 void engine_flush(struct engine *e);
+/* engine_flush() without the daemon status record after it (a worker's). */
+void engine_flush_flows(struct engine *e);
+/* An ICMP error counted by another worker: decode it only to mark the
+ * flow it quotes, here, as engine_packet() would have (nothing counted). */
+void engine_mark(struct engine *e, int dlt, const struct engine_frame *fr);
 struct flow *engine_find_or_create(struct engine *e, struct pkt *p, bool *rev);
 void engine_account(struct engine *e, struct flow *f, const struct pkt *p, bool rev);
 void engine_malformed(struct engine *e, enum mal_reason r);

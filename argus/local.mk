@@ -15,9 +15,11 @@ argus_libflow_a_SOURCES = argus/engine.h argus/engine_int.h argus/engine.c argus
 sbin_PROGRAMS += argus/argus
 argus_argus_SOURCES = argus/main.c argus/input.h argus/settings.c argus/settings.h \
 	argus/daemon.c argus/daemon.h argus/source_pcap.c argus/source_pcap.h \
-	argus/sflow_input.c argus/sflow.h
+	argus/sflow_input.c argus/sflow.h \
+	argus/workers.c argus/workers.h argus/dispatch_ring.h argus/dispatch_key.c argus/dispatch_key.h
 argus_argus_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus -DSYSCONFDIR='"$(sysconfdir)"'
-argus_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+argus_argus_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -pthread
+argus_argus_LDFLAGS = $(AM_LDFLAGS) -pthread
 argus_argus_LDADD = $(LIBSFLOW) $(LIBFLOW) argus/libhealth.a $(LIBCOMMON) $(PCAP_LIBS)
 
 dist_man_MANS += man/argus.8
@@ -27,6 +29,9 @@ EXTRA_DIST += tests/cli/argus.bats tests/cli/argus-compat.bats tests/cli/argus-l
 # ICMPv6 echo keys and RTP/RTCP labels against Debian's argus (issue 24, section 3)
 TESTS += tests/cli/argus-flowmodel.bats
 EXTRA_DIST += tests/cli/argus-flowmodel.bats
+# worker threads (-W): the same flows as one engine (issue 26)
+TESTS += tests/cli/argus-workers.bats
+EXTRA_DIST += tests/cli/argus-workers.bats
 
 # Corpus replay: the packet harness over tests/corpus/packet/*.
 check_PROGRAMS += tests/fuzz/replay_packet
@@ -36,6 +41,19 @@ tests_fuzz_replay_packet_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 tests_fuzz_replay_packet_LDADD = $(LIBFLOW) $(LIBCOMMON)
 TESTS += tests/fuzz/replay-packet.sh
 EXTRA_DIST += tests/fuzz/replay-packet.sh
+# The worker dispatch walk (argus/dispatch_key.c) over the same corpus.
+check_PROGRAMS += tests/fuzz/replay_dispatch
+tests_fuzz_replay_dispatch_SOURCES = tests/fuzz/fuzz_dispatch.c tests/fuzz/replay.c argus/dispatch_key.c
+tests_fuzz_replay_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
+tests_fuzz_replay_dispatch_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+TESTS += tests/fuzz/replay-dispatch.sh
+EXTRA_DIST += tests/fuzz/replay-dispatch.sh
+if ENABLE_FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz_dispatch
+tests_fuzz_fuzz_dispatch_SOURCES = tests/fuzz/fuzz_dispatch.c argus/dispatch_key.c
+tests_fuzz_fuzz_dispatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/argus
+tests_fuzz_fuzz_dispatch_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
 
 check_PROGRAMS += tests/unit/test_argus_engine
 tests_unit_test_argus_engine_SOURCES = tests/unit/test_argus_engine.c

@@ -3,7 +3,7 @@
  * main loop and shutdown.
  *
  *   argus [-dhmJAR] [-F conf] [-X] [-r file]... [-i iface]... [-w file|-]
- *         [-e srcid] [-S secs] [-M secs] [-U bytes] [-s snaplen] [-p]
+ *         [-e srcid] [-S secs] [-M secs] [-U bytes] [-s snaplen] [-p] [-W n]
  *         [-u user] [-g group] [-c dir] [-o KEY=VALUE]... [filter expression]
  *
  * Order of work: settings (config file, then the command line over it),
@@ -32,6 +32,7 @@
 #include "sflow.h"
 #include "source_pcap.h"
 #include "stream.h"
+#include "workers.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -59,6 +60,7 @@ static void usage(FILE *fp)
 		"  -U bytes    capture this many bytes of application payload per direction\n"
 		"  -s snaplen  live capture snap length\n"
 		"  -p          do not put interfaces in promiscuous mode\n"
+		"  -W n        flow engine threads (default: one per core, at most 4)\n"
 		"  -u user, -g group, -c dir   drop privileges (and chroot) after opening inputs\n"
 		"  -o KEY=VALUE  any argus.conf setting (e.g. -o ARGUS_UDP_TIMEOUT=60)\n"
 		"  -A -J -R -Z  accepted for compatibility (always on)\n"
@@ -239,6 +241,7 @@ static bool run_files(struct engine *e, struct input_set *set, struct ra_writer 
 				reopen_output(w, wpath);
 			}
 		}
+		engine_sync(e);	/* worker threads are done with its packets */
 		close_input(e, set, i);
 	}
 	return ok;
@@ -321,6 +324,30 @@ static bool run_live(struct engine *e, struct input_set *set, struct ra_writer *
 	return ok;
 }
 
+/* Worker threads (workers.c), after the fork to the background.  sFlow
+ * inputs feed the engine from the reader itself: they keep one engine. */
+static bool start_workers(struct engine *e, const struct settings *s)
+{
+	unsigned n = s->workers ? s->workers : workers_default();
+	struct ra_err err;
+	char ebuf[600];
+
+	for (unsigned i = 0; i < s->nr + s->ni && n > 1; i++)
+		if (!strncmp(i < s->nr ? s->rfiles[i] : s->ifaces[i - s->nr], "sflow:", 6)) {
+			if (s->workers > 1)
+				log_info("sFlow input: one flow engine thread (-W %u not used)", s->workers);
+			n = 1;
+		}
+	if (n <= 1)
+		return true;
+	ra_err_clear(&err);
+	if (!workers_start(e, n, &err)) {
+		log_warn("%s", ra_err_string(&err, ebuf, sizeof ebuf));
+		return false;
+	}
+	return true;
+}
+
 static int fail_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "argus: %s%s%s\n", arg ? arg : "", arg ? ": " : "", msg);
@@ -334,7 +361,7 @@ int main(int argc, char **argv)
 	static struct input_set inputs;
 	const char *conf = NULL;
 	bool no_conf = false, foreground = false, cli_inputs = false, cli_binds = false;
-	const char *optstring = "+AbB:c:dD:e:F:g:hi:JmM:o:pP:r:RS:s:u:U:w:XZ";
+	const char *optstring = "+AbB:c:dD:e:F:g:hi:JmM:o:pP:r:RS:s:u:U:w:W:XZ";
 	struct ra_err err;
 	char ebuf[600];
 	int c;
@@ -401,6 +428,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'P': key = "ARGUS_ACCESS_PORT"; break;
+		case 'W': key = "ARGUS_WORKERS"; break;
 		case 'B':
 			if (!cli_binds) {
 				s.nbinds = 0;
@@ -525,6 +553,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if ((s.user || s.group || s.chroot_dir) && !daemon_drop_privileges(s.user, s.group, s.chroot_dir))
+		return 1;
+	if (!start_workers(e, &s))
 		return 1;
 
 	bool ok = run_files(e, &inputs, w, s.wfile, srv);

@@ -39,12 +39,13 @@ void output_daemon_status(struct engine *e, uint64_t now)
 	add(&st, ST_RECEIVED, 0, e->input_received);
 	add(&st, ST_DROPPED, 0, e->input_dropped);
 	add(&st, ST_IFDROPPED, 0, e->input_ifdropped);
-	add(&st, ST_FLOWS_ACTIVE, 0, ft_count(e->ft));
+	/* with worker threads (e->fan) the flows are theirs: workers.c sums */
+	add(&st, ST_FLOWS_ACTIVE, 0, e->fan ? e->fan_active : ft_count(e->ft));
 	add(&st, ST_FLOWS_CREATED, 0, e->flows_created);
 	add(&st, ST_FLOWS_EXPIRED, 0, e->flows_expired);
 	add(&st, ST_FLOWS_REFUSED, 0, e->flows_refused);
 	add(&st, ST_RECORDS, 0, e->records_written);
-	add(&st, ST_MEMORY, 0, ft_memory(e->ft) + frag_memory());
+	add(&st, ST_MEMORY, 0, e->fan ? e->fan_memory : ft_memory(e->ft) + frag_memory());
 	add(&st, ST_FRAG_PENDING, 0, e->frag_pending);
 	add(&st, ST_FRAG_ORPHANS, 0, e->frag_orphans);
 	add(&st, ST_ORIGIN_OVERFLOW, 0, e->origins_overflow);

@@ -243,6 +243,12 @@ bool settings_set(struct settings *s, const char *key, const char *value, struct
 		if (*value && strcmp(value, "all") != 0 && !health_ports(value, want))
 			goto bad;
 		s->host_health_ports = keep(value);
+	} else if (!strcmp(key, "ARGUS_WORKERS")) {
+		if (!strcmp(value, "auto"))
+			n = 0;
+		else if (!parse_uint(value, 64, &n))
+			goto bad;
+		s->workers = (unsigned)n;
 	} else if (!strcmp(key, "ARGUS_MAX_FLOWS")) {
 		if (!parse_uint(value, 0xffffffffu, &n))
 			goto bad;

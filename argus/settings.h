@@ -36,6 +36,7 @@ struct settings {
 	bool host_health;		/* ARGUS_HOST_HEALTH */
 	bool host_health_nosynrecv;	/* ARGUS_HOST_HEALTH_SYNRECV=no */
 	const char *host_health_ports;	/* ARGUS_HOST_HEALTH_PORTS, NULL: every listener */
+	unsigned workers;		/* ARGUS_WORKERS (-W): flow engine threads, 0 = the default */
 };
 
 void settings_default(struct settings *s);
