@@ -58,6 +58,11 @@ struct binner *binner_new(const struct bin_spec *bs, const struct cl_spec *cs, u
 	b->fn = fn;
 	b->ctx = ctx;
 	b->lo = UINT64_MAX;
+	if (cs->whole) {	/* records reach the bins without their payload */
+		ra_err_set(err, RA_ERR_USAGE, "-m service: not in bins (racluster -m service names them)");
+		free(b);
+		return NULL;
+	}
 	if (bs->mode == BIN_TIME && !cl_spec_bin(&spec, bs->width, err)) {
 		free(b);
 		return NULL;

@@ -334,7 +334,10 @@ service_sums() {
 	assert_equal "$output" "$want"
 }
 
-@test "-m service: usage errors with time bins" {
-	run -2 --separate-stderr rabins -r "$S" -M 1m -m service
-	assert_equal "$stderr" "rabins: -m service: not with time bins (racluster -m service names them)"
+@test "-m service: usage errors in bins of time, count or size" {
+	local m
+	for m in "1m" "count 100" "size 1k"; do
+		run -2 --separate-stderr rabins -r "$S" -M $m -m service
+		assert_equal "$stderr" "rabins: -m service: not in bins (racluster -m service names them)"
+	done
 }

@@ -39,6 +39,8 @@ static bool reverse(uint8_t *p, size_t len, size_t off)
 	if (len < off + 1)
 		return false;
 	if ((p[off] >> 4) == 4 && len >= off + 20) {
+		if (p[off + 9] == 2)
+			return false;	/* IGMP: keyed by host and group, not by the pair */
 		swap(p, off + 12, off + 16, 4);
 		return true;
 	}
