@@ -74,7 +74,7 @@ cat "$T/cap.pcap" > /dev/null
 # ---- argus -r: the capture into records ----
 echo "argus -r ..." >&2
 rm -f "$T/ours.argus"
-A_OURS=$(median_of "$RUNS" sh -c 'rm -f "$1"; exec "$2" -X -r "$3" -w "$1"' sh "$T/ours.argus" "$B/argus/argus" "$T/cap.pcap")
+A_OURS=$(median_of "$RUNS" sh -c 'rm -f "$1"; exec "$2" -X -W 1 -r "$3" -w "$1"' sh "$T/ours.argus" "$B/argus/argus" "$T/cap.pcap")
 A_DEB="" A_NF=""
 if $have_argus; then
 	A_DEB=$(median_of "$RUNS" sh -c 'rm -f "$1"; exec /usr/sbin/argus -X -r "$2" -w "$1"' sh "$T/debian.argus" "$T/cap.pcap")
@@ -137,7 +137,7 @@ row() {	# row LABEL OURS ARGUS NFDUMP
 echo
 echo "| job | ours | Argus 3.0.8 | nfdump $(nfdump -V 2>/dev/null | sed 's/.*Version: *//' | head -1) | ours/Argus | ours/nfdump |"
 echo "| --- | --- | --- | --- | --- | --- |"
-row "\`argus -r\` $PACKETS packets (pkt/s)" "$(mrate "$PACKETS" "$A_OURS")" "$(mrate "$PACKETS" "$A_DEB")" "$(mrate "$PACKETS" "$A_NF")"
+row "\`argus -W 1 -r\` $PACKETS packets (pkt/s, one core)" "$(mrate "$PACKETS" "$A_OURS")" "$(mrate "$PACKETS" "$A_DEB")" "$(mrate "$PACKETS" "$A_NF")"
 row "read + filter \`$EXPR\` (rec/s)" "$(mrate $((O * RO)) "$F_OURS")" \
 	"$( [ "$RD" -gt 0 ] && mrate $((M * RD)) "$F_DEB" || echo -)" "$( [ "$RN" -gt 0 ] && mrate $((K * RN)) "$F_NF" || echo -)"
 row "\`racluster\` per flow (rec/s)" "$(mrate $((O * 4)) "$C_OURS")" \

@@ -3,7 +3,7 @@
 noinst_LIBRARIES += common/libcluster.a
 common_libcluster_a_SOURCES = common/cluster.h common/cluster_int.h common/table.h \
 	common/plain4.h common/plain6.h \
-	common/cluster.c common/clkey.c common/clrec.c common/merge.c \
+	common/cluster.c common/cluster_out.c common/clkey.c common/clrec.c common/merge.c \
 	common/clintake.c \
 	common/pipeline.c common/ring.c \
 	common/bins.h common/bins.c common/binner.c common/hbinner.c

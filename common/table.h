@@ -228,5 +228,12 @@ bool tbl_merge_parts(struct cl_table *t, struct cl_hot *g, const uint32_t *tcp, 
 bool tbl_merge(struct cl_table *t, struct cl_hot *g, const struct cl_rec *r, struct ra_err *err);
 /* Drop merged groups' first records from the log when they are half of it. */
 void tbl_maybe_compact(struct cl_table *t);
+/* cluster.c's helpers for cluster_out.c: where the log entry after the one
+ * ending at pos starts; a slot put in the index; a group's parts back to
+ * their pools; the first record of log entry e decoded into t->probe. */
+uint64_t tbl_log_next(const struct cl_table *t, uint64_t pos);
+void tbl_slot_insert(uint64_t *slots, size_t cap, uint32_t hash, uint32_t ref);
+void tbl_free_parts(struct cl_table *t, struct cl_hot *g);
+bool tbl_decode_first(struct cl_table *t, const uint8_t *e, struct ra_err *err);
 
 #endif

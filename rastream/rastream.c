@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "status.h"
 #include "script.h"
 #include "units.h"
 
@@ -464,6 +465,14 @@ int main(int argc, char **argv)
 		}
 		if (have_filter && rec[0] == RA_REC_FLOW && rec[1] == 0) {
 			if (!ra_decode_flow(rec, len, &r.f, &err) || !flt_match(r.c.flt, &r.f))
+				continue;
+		} else if (have_filter && rec[0] == RA_REC_STATUS && rec[1] == 0) {
+			/* as ra: a status record is kept when the filter takes its
+			 * view ("man", "health"), not by "not man" or "tcp" */
+			if (!ra_decode_status(rec, len, &r.st, &err))
+				continue;
+			ra_status_view(&r.st, &r.f);
+			if (!flt_match(r.c.flt, &r.f))
 				continue;
 		}
 		put(&r, rec, len);
